@@ -1,0 +1,216 @@
+"""The `briefing` command: check, build, serve, new.
+
+`build()` reads as the list of stages: load and validate -> index -> editorial checks -> render
+-> write -> site engine. Nothing is written until every earlier stage has succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.index import Index
+from generator.pages import generate
+from generator.problems import FatalError, Problems
+from generator.report import FORMATS, print_problems
+from generator.validate import load_content
+from generator.write import WriteReport, clean_leftovers, swap_in, write_pages
+
+ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass
+class Project:
+    """Where a briefing project keeps its parts (all relative to the project root)."""
+
+    root: Path
+    content: Path
+    docs: Path
+    site: Path
+    config: Path
+
+    @classmethod
+    def at(cls, root: Path, content: str = "content", docs: str = "docs", site: str = "site",
+           config: str = "mkdocs.yml") -> Project:
+        return cls(root, root / content, root / docs, root / site, root / config)
+
+
+@dataclass
+class Outcome:
+    """What the generator stages produced."""
+
+    problems: Problems
+    index: Index | None = None
+    report: WriteReport | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems.errors)
+
+
+def check(project: Project) -> Outcome:
+    """Load, validate, index and run editorial checks; write nothing."""
+    problems = Problems()
+    content = load_content(project.content, problems, display_root=project.root)
+    if problems.errors or content.briefing is None:
+        return Outcome(problems)
+    index = Index(content)
+    from generator import editorial  # editorial checks need the index
+
+    editorial.check(index, problems)
+    return Outcome(problems, index)
+
+
+def generate_docs(project: Project, strict: bool = False) -> Outcome:
+    """Check, then render every page in memory, then write the generated folder atomically."""
+    outcome = check(project)
+    if outcome.failed or outcome.index is None or (strict and outcome.problems.warnings):
+        return outcome
+    pages = [(page.path, page.text) for page in generate(outcome.index)]
+    outcome.report = write_pages(project.docs, pages)
+    return outcome
+
+
+def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None = None) -> int:
+    """Run MkDocs in strict mode; `build` goes to a staging folder swapped into `site/`."""
+    env = {**os.environ, **ENGINE_ENV}
+    if serve:
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project.config),
+               *(extra or [])]
+        return subprocess.call(cmd, env=env, cwd=project.root)
+    staging = project.site.with_name(f".{project.site.name}-staging-{os.getpid()}")
+    clean_leftovers(project.site.parent)
+    for leftover in project.site.parent.glob(f".{project.site.name}-staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
+           str(project.config), "--site-dir", str(staging)]
+    code = subprocess.call(cmd, env=env, cwd=project.root)
+    if code != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        return code
+    swap_in(staging, project.site)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, project: Project) -> int:
+    outcome = check(project)
+    return _finish(outcome, args, "content is valid")
+
+
+def _cmd_build(args: argparse.Namespace, project: Project) -> int:
+    outcome = generate_docs(project, args.strict)
+    code = _finish(outcome, args, None)
+    if code:
+        return code
+    assert outcome.report is not None
+    print(f"docs: {outcome.report.summary()}", file=sys.stderr)
+    if args.no_site:
+        return 0
+    code = run_engine(project)
+    if code:
+        print(f"error: the site engine failed (exit {code}); site/ is unchanged", file=sys.stderr)
+        return 1
+    print(f"site: built into {project.site}", file=sys.stderr)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, project: Project) -> int:
+    from generator.serve import serve
+
+    return serve(project, args)
+
+
+def _cmd_new(args: argparse.Namespace, project: Project) -> int:
+    from generator.scaffold import new
+
+    path = new(project, args.kind, args.id)
+    print(f"created {path.relative_to(project.root) if path.is_relative_to(project.root) else path}"
+          "; fill it in, then run: briefing check")
+    return 0
+
+
+def _finish(outcome: Outcome, args: argparse.Namespace, ok_message: str | None) -> int:
+    problems = outcome.problems
+    print_problems(problems, args.format)
+    failed = outcome.failed or (args.strict and bool(problems.warnings))
+    if failed:
+        errors, warnings = len(problems.errors), len(problems.warnings)
+        print(f"{errors} error(s), {warnings} warning(s); nothing was written", file=sys.stderr)
+        return 1
+    if ok_message:
+        suffix = f" ({len(problems.warnings)} warning(s))" if problems.warnings else ""
+        print(f"{ok_message}{suffix}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="briefing",
+        description="Turn curated YAML about news articles (content/) into a footnoted, "
+                    "searchable briefing site (docs/briefing/ for MkDocs, then site/). "
+                    "Run from the project root, like mkdocs.")
+    p.add_argument("--version", action="version", version=f"briefing {__version__}")
+    p.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                   help="project root holding content/, docs/ and mkdocs.yml (default: .)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--strict", action="store_true",
+                        help="treat warnings (editorial checks) as errors; CI uses this")
+        sp.add_argument("--format", choices=sorted(FORMATS), default="text",
+                        help="problem output: text (path:line:col: message) or github "
+                             "(workflow annotations plus job summary)")
+
+    sp = sub.add_parser("check", help="validate content/ and report every problem",
+                        description="Load and validate every file in content/, check ids and "
+                                    "cross-references and run the editorial checks. Writes "
+                                    "nothing. Exit 0 if valid, 1 on problems.")
+    common(sp)
+    sp.set_defaults(func=_cmd_check)
+    sp = sub.add_parser("build", help="check, generate docs/briefing/, then build site/",
+                        description="Check content, write the generated Markdown into "
+                                    "docs/briefing/ (atomically, only changed files), then run "
+                                    "MkDocs in strict mode into site/. On any failure the "
+                                    "previous docs/ and site/ stay as they were.")
+    common(sp)
+    sp.add_argument("--no-site", action="store_true",
+                    help="stop after generating docs/ (skip the site engine)")
+    sp.set_defaults(func=_cmd_build)
+    sp = sub.add_parser("serve", help="generate, then preview with live reload",
+                        description="Generate docs/, start the MkDocs dev server, and "
+                                    "regenerate whenever content/ or the templates change. "
+                                    "Problems are printed and the last good pages stay up.")
+    common(sp)
+    sp.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                    help="address to serve on (default: 127.0.0.1:8000)")
+    sp.set_defaults(func=_cmd_serve)
+    sp = sub.add_parser("new", help="scaffold a commented article, actor or place",
+                        description="Write a commented skeleton for a new article "
+                                    "(content/articles/ID.yml) or append one for an actor or "
+                                    "place to its registry. Fill it in, then run briefing check.")
+    sp.add_argument("kind", choices=["article", "actor", "place"], help="what to create")
+    sp.add_argument("id", help="the new id: lowercase letters, digits and hyphens")
+    sp.set_defaults(func=_cmd_new)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    project = Project.at(args.project.resolve())
+    try:
+        return int(args.func(args, project))
+    except FatalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 1

@@ -1,0 +1,311 @@
+"""The cross-reference graph: every backlink and ordering the pages need, computed once.
+
+Model records are never modified; relations live here (actor -> statements, event -> accounts,
+demand -> responses, article -> what it supports). Iteration orders are fixed so output is a pure
+function of the content.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator import model as m
+from generator.validate import Content
+from generator.vocab import Scope, StatementType
+
+Cited = tuple[m.Article, m.Statement]
+
+REACTION_STANCES: tuple[StatementType, ...] = (
+    StatementType.CONDEMN,
+    StatementType.EXPRESS_SUPPORT,
+    StatementType.APPEAL_FOR_RESTRAINT,
+    StatementType.DEMAND,
+    StatementType.ACCUSE,
+    StatementType.WARN,
+    StatementType.DENY_RESPONSIBILITY,
+    StatementType.REJECT,
+    StatementType.INVESTIGATE,
+    StatementType.CONSULT,
+)
+"""Columns of the reactions grid, in order."""
+
+
+@dataclass
+class DetailVersion:
+    """One value of a comparable detail and the accounts that give it."""
+
+    value: str
+    articles: list[m.Article]
+
+
+@dataclass
+class EventEntry:
+    """An event with everything reported about it."""
+
+    event: m.Event
+    period: m.Period | None
+    accounts: list[tuple[m.Article, m.Account]] = field(default_factory=list)
+    statements: list[Cited] = field(default_factory=list)
+    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
+    origins: int = 0
+
+    @property
+    def articles(self) -> list[m.Article]:
+        return _unique(a for a, _ in self.accounts)
+
+    @property
+    def conflicting(self) -> list[str]:
+        """Detail keys on which the accounts give different values."""
+        return [k for k, versions in self.details.items() if len(versions) > 1]
+
+
+@dataclass
+class Demand:
+    """A demand and every statement recorded as responding to it."""
+
+    article: m.Article
+    statement: m.Statement
+    responses: list[Cited]
+
+
+@dataclass
+class ChronologyGroup:
+    """A period of the chronology, its events grouped by day (or coarser date)."""
+
+    period: m.Period | None
+    title: str
+    days: list[tuple[m.FuzzyDate, list[EventEntry]]]
+
+
+@dataclass
+class ReactionRow:
+    """An actor's line in the reactions grid: stance -> statements."""
+
+    actor: m.Actor
+    cells: dict[StatementType, list[Cited]]
+
+
+class Index:
+    """Cross-references over validated content. Build once with `Index(content)`."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        assert content.briefing is not None, "index needs a validated briefing"
+        self.briefing: m.Briefing = content.briefing
+        self.actors = {a.id: a for a in sorted(content.actors, key=lambda a: a.id)}
+        self.places = {p.id: p for p in sorted(content.places, key=lambda p: p.id)}
+        self.articles = {a.id: a for a in sorted(content.articles,
+                                                 key=lambda a: (a.published.sort_key, a.id))}
+        self.glossary = sorted(content.glossary, key=lambda g: g.term.casefold())
+        self.statements: dict[str, Cited] = {}
+        for article in self.articles.values():
+            for st in article.statements:
+                self.statements[st.id] = (article, st)
+
+        self.events: dict[str, EventEntry] = {}
+        for event in sorted(content.events, key=lambda e: (e.date.sort_key, e.id)):
+            self.events[event.id] = EventEntry(event, self.period_of(event.date))
+
+        self.actor_made: dict[str, list[Cited]] = defaultdict(list)
+        self.actor_received: dict[str, list[Cited]] = defaultdict(list)
+        self.actor_quotes: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
+        self.actor_events: dict[str, list[EventEntry]] = defaultdict(list)
+        self.actor_articles: dict[str, list[m.Article]] = defaultdict(list)
+        self.members: dict[str, list[m.Actor]] = defaultdict(list)
+        self.place_events: dict[str, list[EventEntry]] = defaultdict(list)
+        self.place_articles: dict[str, list[m.Article]] = defaultdict(list)
+        self.place_children: dict[str, list[m.Place]] = defaultdict(list)
+        self.responses: dict[str, list[Cited]] = defaultdict(list)
+        self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
+        self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
+        self._build()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        for actor in self.actors.values():
+            for other in actor.affiliation:
+                self.members[other].append(actor)
+        for place in self.places.values():
+            if place.part_of:
+                self.place_children[place.part_of].append(place)
+        actor_articles: dict[str, set[str]] = defaultdict(set)
+        place_articles: dict[str, set[str]] = defaultdict(set)
+        for article in self.articles.values():
+            refs = set(article.authors) | set(article.mentions)
+            if article.outlet:
+                self.outlet_articles[article.outlet].append(article)
+            for acc in article.accounts:
+                entry = self.events[acc.event]
+                entry.accounts.append((article, acc))
+                refs.update(acc.actors, acc.attributed_to)
+                for pid in acc.places:
+                    place_articles[pid].add(article.id)
+            for st in article.statements:
+                self.actor_made[st.speaker].append((article, st))
+                if st.addressee:
+                    self.actor_received[st.addressee].append((article, st))
+                refs.update(filter(None, (st.speaker, st.addressee)))
+                for sid in st.responds_to:
+                    self.responses[sid].append((article, st))
+                if st.event:
+                    self.events[st.event].statements.append((article, st))
+            for q in article.quotes:
+                self.actor_quotes[q.speaker].append((article, q))
+                refs.add(q.speaker)
+                if q.statement:
+                    self.quotes_of_statement[q.statement].append((article, q))
+            for aid in refs:
+                actor_articles[aid].add(article.id)
+        for entry in self.events.values():
+            for aid in entry.event.actors:
+                self.actor_events[aid].append(entry)
+            involved = {aid for _, acc in entry.accounts for aid in acc.actors}
+            for aid in sorted(involved - set(entry.event.actors)):
+                self.actor_events[aid].append(entry)
+            places = set(entry.event.places) | {p for _, acc in entry.accounts for p in acc.places}
+            for pid in sorted(places):
+                self.place_events[pid].append(entry)
+            for article in entry.articles:
+                for pid in entry.event.places:
+                    place_articles[pid].add(article.id)
+                for aid in entry.event.actors:
+                    actor_articles[aid].add(article.id)
+            entry.origins = len({self.origin_key(a) for a in entry.articles})
+            entry.details = self._details(entry)
+        for table in (self.actor_made, self.actor_received):
+            for cited in table.values():
+                cited.sort(key=_cited_key)
+        for quotes in self.actor_quotes.values():
+            quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
+        for responses in self.responses.values():
+            responses.sort(key=_cited_key)
+        for entries in (*self.actor_events.values(), *self.place_events.values()):
+            entries.sort(key=lambda e: (e.event.date.sort_key, e.event.id))
+        order = list(self.articles)
+        for aid, ids in actor_articles.items():
+            self.actor_articles[aid] = [self.articles[i] for i in order if i in ids]
+        for pid, ids in place_articles.items():
+            self.place_articles[pid] = [self.articles[i] for i in order if i in ids]
+
+    @staticmethod
+    def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
+        table: dict[str, dict[str, list[m.Article]]] = {}
+        for article, acc in entry.accounts:
+            for key, value in acc.details.items():
+                versions = table.setdefault(key, {})
+                versions.setdefault(value, [])
+                if article not in versions[value]:
+                    versions[value].append(article)
+        return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
+                for k, vs in sorted(table.items())}
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def period_of(self, date: m.FuzzyDate) -> m.Period | None:
+        """The briefing period a date falls in (by its first day), or None."""
+        for period in (self.briefing.crisis, *self.briefing.background):
+            end = period.end.end if period.end else None
+            if period.start.start <= date.start and (end is None or date.start <= end):
+                return period
+        return None
+
+    def origin_key(self, article: m.Article) -> tuple[str, str]:
+        """Independent origin of an article: a republication shares its original's origin.
+
+        Conservative: two originals from one outlet on one date count as one origin.
+        """
+        if article.first_published is not None:
+            return (article.first_published.outlet, article.first_published.date.value)
+        if article.outlet is None:
+            return ("article", article.id)
+        return (article.outlet, article.published.value)
+
+    @property
+    def in_scope(self) -> list[m.Article]:
+        return [a for a in self.articles.values() if a.scope is Scope.IN_SCOPE]
+
+    @property
+    def out_of_scope(self) -> list[m.Article]:
+        return [a for a in self.articles.values() if a.scope is Scope.OUT_OF_SCOPE]
+
+    def chronology(self) -> list[ChronologyGroup]:
+        """Crisis first, then background periods newest first, then undated-by-period events."""
+        b = self.briefing
+        periods: list[m.Period | None] = [b.crisis, *sorted(
+            b.background, key=lambda p: p.start.sort_key, reverse=True), None]
+        groups = []
+        for period in periods:
+            entries = [e for e in self.events.values() if e.period is period and e.accounts]
+            if not entries:
+                continue
+            days: list[tuple[m.FuzzyDate, list[EventEntry]]] = []
+            for entry in entries:
+                date = entry.event.date
+                if days and _same_day(days[-1][0], date):
+                    days[-1][1].append(entry)
+                else:
+                    days.append((date, [entry]))
+            title = period.title if period else "Other events"
+            groups.append(ChronologyGroup(period, title, days))
+        return groups
+
+    def latest(self, count: int = 5) -> list[EventEntry]:
+        """Most recent crisis events, newest first."""
+        crisis = [e for e in self.events.values()
+                  if e.period is self.briefing.crisis and e.accounts]
+        return list(reversed(crisis))[:count]
+
+    def demands(self) -> list[Demand]:
+        """Every demand with its recorded responses, in date order."""
+        out = []
+        for article, st in sorted(self.statements.values(), key=_cited_key):
+            if st.type is StatementType.DEMAND:
+                out.append(Demand(article, st, self.responses.get(st.id, [])))
+        return out
+
+    def reactions(self) -> tuple[list[StatementType], list[ReactionRow]]:
+        """The reactions grid over crisis-period statements: used columns and actor rows."""
+        crisis = self.briefing.crisis
+        rows: dict[str, dict[StatementType, list[Cited]]] = defaultdict(lambda: defaultdict(list))
+        for article, st in sorted(self.statements.values(), key=_cited_key):
+            if st.type in REACTION_STANCES and self.period_of(st.date) is crisis:
+                rows[st.speaker][st.type].append((article, st))
+        used = [s for s in REACTION_STANCES if any(s in cells for cells in rows.values())]
+        out = [ReactionRow(self.actors[aid], dict(cells))
+               for aid, cells in sorted(rows.items(), key=lambda kv: self.actors[kv[0]].name)]
+        return used, out
+
+    def affiliations(self, actor: m.Actor) -> list[m.Actor]:
+        return [self.actors[a] for a in actor.affiliation]
+
+    def republications(self, article: m.Article) -> list[m.Article]:
+        """Other articles in the content that share this article's origin."""
+        key = self.origin_key(article)
+        return [a for a in self.articles.values() if a is not article and
+                self.origin_key(a) == key]
+
+    def supports(self, article: m.Article) -> dict[str, int]:
+        """What on the site an article supports, counted by kind."""
+        b = self.briefing
+        cited = sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
+        return {"briefing sentences": cited, "event accounts": len(article.accounts),
+                "statements": len(article.statements), "quotes": len(article.quotes)}
+
+
+def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
+    return a.value == b.value and a.approximate == b.approximate
+
+
+def _cited_key(cited: Cited) -> tuple[object, ...]:
+    article, st = cited
+    return (st.date.sort_key, st.id, article.id)
+
+
+def _unique(items: Iterable[m.Article]) -> list[m.Article]:
+    seen: dict[str, m.Article] = {}
+    for item in items:
+        seen.setdefault(item.id, item)
+    return list(seen.values())

@@ -1,0 +1,209 @@
+"""YAML files -> plain Python data that remembers where every value came from.
+
+The loader is deliberately narrow, because content is untrusted (see SECURITY.md):
+
+* UTF-8 only (a BOM and CRLF line ends are accepted); control and bidirectional-override
+  characters are reported with their position.
+* Every scalar stays a string: no YAML 1.1 booleans (`NO`, `on`), no implicit dates or times.
+  Pydantic turns strings into the declared types later, with exact error locations.
+* Duplicate keys, anchors/aliases and tags are errors; nesting depth and file size are capped.
+  Parsing is driven from libyaml's event stream (no recursion), so deep input cannot crash it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is a wheel dependency on every supported platform
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+_BIDI_CONTROLS = {
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings and overrides
+    "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
+    "\u200e", "\u200f", "\u061c",  # marks
+}
+
+
+@dataclass
+class Document:
+    """One loaded file: its data, and the (line, col) of every key and value by location path."""
+
+    path: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Best known position for `loc`: the value (or key), else the nearest enclosing node."""
+        loc = tuple(loc)
+        while True:
+            if key and loc in self.key_positions:
+                return self.key_positions[loc]
+            if loc in self.positions:
+                return self.positions[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded at all; carries its position."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a content file as UTF-8 text, enforcing the size limit and the character rules."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(1, 1, f"file is {len(raw):,} bytes; content files are limited to "
+                              f"{MAX_FILE_BYTES:,} bytes")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(1, 1, "file is UTF-16 encoded; content files must be UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+                                   "content files must be UTF-8 encoded") from None
+    text = text.replace("\r\n", "\n")
+    _check_characters(text)
+    return text
+
+
+def _check_characters(text: str) -> None:
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        for colno, ch in enumerate(line, start=1):
+            if ch in _BIDI_CONTROLS:
+                raise LoadError(lineno, colno, f"bidirectional control character U+{ord(ch):04X} "
+                                               f"({unicodedata.name(ch, 'unnamed')}) is not allowed")
+            if (ch < " " and ch != "\t") or "\x7f" <= ch <= "\x9f":
+                raise LoadError(lineno, colno, f"control character U+{ord(ch):04X} is not allowed")
+
+
+def load_file(path: Path, display: str) -> Document:
+    """Load one YAML file into a `Document`; raise `LoadError` with a position on any problem."""
+    text = read_text(path, display)
+    return parse(text, display)
+
+
+def parse(text: str, display: str) -> Document:
+    """Parse YAML text from libyaml's event stream into plain data with positions."""
+    doc = Document(display, None)
+    # Stack frames: [container, loc, pending_key, key_mark] for mappings; [list, loc] for sequences.
+    stack: list[list[Any]] = []
+    nodes = 0
+    documents = 0
+    root: Any = None
+
+    def attach(value: Any, mark: Any) -> Loc | None:
+        nonlocal root
+        pos = (mark.line + 1, mark.column + 1)
+        if not stack:
+            root = value
+            doc.positions[()] = pos
+            return ()
+        frame = stack[-1]
+        container, loc = frame[0], frame[1]
+        if isinstance(container, list):
+            child: Loc = (*loc, len(container))
+            container.append(value)
+            doc.positions[child] = pos
+            return child
+        if frame[2] is _NO_KEY:
+            if not isinstance(value, str):
+                raise LoadError(*pos, "mapping keys must be plain text, not a list or mapping")
+            if value in container:
+                first = doc.key_positions[(*loc, value)]
+                raise LoadError(*pos, f"duplicate key '{value}' (first defined at line {first[0]})")
+            frame[2] = value
+            frame[3] = pos
+            return None
+        key = frame[2]
+        child = (*loc, key)
+        container[key] = value
+        doc.positions[child] = pos
+        doc.key_positions[child] = frame[3]
+        frame[2] = _NO_KEY
+        return child
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    "a content file holds one YAML document; found a second '---'")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent,
+                                  yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise LoadError(mark.line + 1, mark.column + 1,
+                                f"YAML alias '*{event.anchor}' is not allowed in content files; "
+                                "write the value out")
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                  yaml.SequenceStartEvent)):
+                if event.anchor is not None:
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    f"YAML anchor '&{event.anchor}' is not allowed in content files")
+                tag = event.tag
+                if tag is not None and tag != "!" and not (
+                        isinstance(event, yaml.ScalarEvent) and tag == "tag:yaml.org,2002:str"):
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    f"YAML tag '{tag}' is not allowed in content files")
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    f"file has more than {MAX_NODES:,} values")
+            if isinstance(event, yaml.ScalarEvent):
+                value: Any = event.value
+                if event.implicit[0] and not event.style and value in ("", "~", "null",
+                                                                           "Null", "NULL"):
+                    value = None
+                attach(value, mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    f"nesting is deeper than {MAX_DEPTH} levels")
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                loc = attach(container, mark)
+                if loc is None:
+                    raise LoadError(mark.line + 1, mark.column + 1,
+                                    "mapping keys must be plain text, not a list or mapping")
+                stack.append([container, loc, _NO_KEY, None])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise LoadError(line, col, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise LoadError(1, 1, f"YAML error: {exc}") from None
+    doc.data = root
+    return doc
+
+
+_NO_KEY = object()

@@ -1,0 +1,382 @@
+"""Typed content records. The docstring under each field is the contributor's field reference.
+
+Content lives in `content/`:
+
+* `briefing.yml`   one `Briefing`: title, periods, situation summary, key takeaways
+* `actors.yml`     a list of `Actor`
+* `places.yml`     a list of `Place`
+* `events.yml`     a list of `Event` (shared: each article attaches its own `Account`)
+* `glossary.yml`   a list of `GlossaryEntry`
+* `articles/*.yml` one `Article` per file; the file name is the article id
+
+Ids are lowercase slugs (`ilham-aliyev`); cross-references use ids and are checked by
+`briefing check`. Every text is plain text: Markdown and HTML typed here are shown literally.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      model_validator)
+
+from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX = 80
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
+"""A lowercase slug: letters a-z, digits, single hyphens between them."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+DetailKey = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(
+            c in value for c in " \t\n<>\"'`\\"):
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
+                AfterValidator(_http_url)]
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Record(BaseModel):
+    """Base for all content records: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              str_strip_whitespace=False)
+
+
+class FuzzyDate(Record):
+    """A date with its precision: `2026-03-05` (day), `2026-03` (month) or `2026` (year).
+
+    Write it as a plain string, or as a mapping when it needs a mark:
+    `{value: 2023-04, approximate: true, inferred: "reason"}`.
+    """
+
+    value: str
+    """`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is the number of parts given."""
+    approximate: bool = False
+    """True when the source gives the date only roughly ("around", "c.")."""
+    inferred: Text | None = None
+    """Set when no source prints the date: say how it was inferred. Shown as "inferred"."""
+    part: DayPart | None = None
+    """Time-of-day qualifier the source gives: early, morning, afternoon, evening, late, night."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check_value(self) -> FuzzyDate:
+        m = _DATE_RE.match(self.value)
+        if not m:
+            raise ValueError(f"date '{self.value}' is not YYYY-MM-DD, YYYY-MM or YYYY")
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if month is not None and not 1 <= int(month) <= 12:
+            raise ValueError(f"date '{self.value}' has no month {month}")
+        if day is not None:
+            last = calendar.monthrange(int(year), int(month or 1))[1]
+            if not 1 <= int(day) <= last:
+                raise ValueError(f"date '{self.value}' does not exist ({_month_name(month)} "
+                                 f"{year} has {last} days)")
+        return self
+
+    @property
+    def precision(self) -> str:
+        """`day`, `month` or `year`."""
+        return ("year", "month", "day")[self.value.count("-")]
+
+    @property
+    def start(self) -> dt.date:
+        """First day the date can mean; used for sorting and period membership."""
+        parts = [int(p) for p in self.value.split("-")] + [1, 1]
+        return dt.date(parts[0], parts[1], parts[2])
+
+    @property
+    def end(self) -> dt.date:
+        """Last day the date can mean."""
+        parts = [int(p) for p in self.value.split("-")]
+        if len(parts) == 3:
+            return dt.date(*parts)
+        if len(parts) == 2:
+            return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+        return dt.date(parts[0], 12, 31)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, int]:
+        """Chronological order: start day, then coarser precision first, then part of day."""
+        order = list(DayPart).index(self.part) + 1 if self.part else 0
+        return (self.start, {"year": 0, "month": 1, "day": 2}[self.precision], order)
+
+
+def _month_name(month: str | None) -> str:
+    return calendar.month_name[int(month or 1)]
+
+
+class Sourced(Record):
+    """A sentence in our own words with the articles that support it."""
+
+    text: Text
+    """The sentence, in our own words. Plain text."""
+    sources: list[Id] = Field(min_length=1)
+    """Ids of the articles that support it (at least one)."""
+
+
+class Period(Record):
+    """A named stretch of time: the crisis itself, or background the sources give."""
+
+    id: Id
+    """Slug for the period, e.g. `june-2025-war`."""
+    title: ShortText
+    """Heading shown in the chronology."""
+    start: FuzzyDate
+    """First date of the period."""
+    end: FuzzyDate | None = None
+    """Last date of the period; omit while the period is open."""
+    description: Text | None = None
+    """One or two sentences on what the period covers."""
+
+
+class Briefing(Record):
+    """`content/briefing.yml`: the briefing as a whole."""
+
+    title: ShortText
+    """Site title, e.g. "Azerbaijan–Iran crisis, March 2026"."""
+    description: Text
+    """One sentence saying what the briefing covers; used for the home page and metadata."""
+    as_of: FuzzyDate
+    """Date the information runs to (the latest source publication covered)."""
+    crisis: Period
+    """The crisis period. Events inside it form the main chronology."""
+    background: list[Period] = []
+    """Earlier periods the sources describe as background, kept apart from the crisis."""
+    summary: list[Sourced] = Field(min_length=1)
+    """Situation summary: a few footnoted sentences."""
+    takeaways: list[Sourced] = []
+    """Key takeaways: footnoted bullet points."""
+    site_url: Url | None = None
+    """Public address of the published site, used for canonical links and feeds."""
+
+
+class Actor(Record):
+    """An entry of `content/actors.yml`: a person, state, ministry, agency, force, organization or outlet."""
+
+    id: Id
+    """Slug, e.g. `ilham-aliyev`, `azerbaijan-mod`."""
+    name: ShortText
+    """Name as the briefing writes it."""
+    kind: ActorKind
+    """person, state, government-body, ministry, agency, armed-force, international-organization, media or group."""
+    role: ShortText | None = None
+    """Role or title at the time of the events, e.g. "Foreign Minister of Azerbaijan"."""
+    affiliation: list[Id] = []
+    """Actors this one belongs to or speaks for (a minister -> the ministry -> the state)."""
+    country: ShortText | None = None
+    """Country the actor belongs to, as a name."""
+    aliases: list[ShortText] = []
+    """Other names and spellings the sources use (search finds the actor by each)."""
+    description: Text | None = None
+    """A sentence on who the actor is, in our own words."""
+
+
+class Place(Record):
+    """An entry of `content/places.yml`."""
+
+    id: Id
+    """Slug, e.g. `nakhchivan`."""
+    name: ShortText
+    """Name as the briefing writes it."""
+    kind: PlaceKind
+    """country, region, city, site, border, body-of-water or route."""
+    aliases: list[ShortText] = []
+    """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
+    part_of: Id | None = None
+    """Id of the place this one lies in."""
+    country: ShortText | None = None
+    """Country, as a name."""
+    description: Text | None = None
+    """A sentence on the place, in our own words."""
+
+
+class GlossaryEntry(Record):
+    """An entry of `content/glossary.yml`: an abbreviation and what it stands for."""
+
+    term: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9&.\-]{0,15}$")]
+    """The abbreviation as written, e.g. `IRGC`."""
+    expansion: ShortText
+    """What it stands for, e.g. "Islamic Revolutionary Guard Corps"."""
+    note: Text | None = None
+    """Optional explanation."""
+    actor: Id | None = None
+    """Actor the abbreviation names, if any."""
+
+
+class Conflict(Record):
+    """A recorded disagreement between accounts of one event."""
+
+    detail: DetailKey
+    """The detail key the accounts disagree on (see `Account.details`)."""
+    note: Text
+    """What differs, in neutral words."""
+
+
+class Event(Record):
+    """An entry of `content/events.yml`: one real-world event that articles report."""
+
+    id: Id
+    """Slug, e.g. `2026-03-05-nakhchivan-drone-strikes`."""
+    title: ShortText
+    """Neutral title for the chronology."""
+    date: FuzzyDate
+    """When it happened, with precision and marks."""
+    places: list[Id] = []
+    """Where it happened (place ids)."""
+    actors: list[Id] = []
+    """Actors involved (actor ids)."""
+    conflicts: list[Conflict] = []
+    """Details on which accounts disagree, recorded as such."""
+
+
+class Account(Record):
+    """One article's report of an event."""
+
+    event: Id
+    """Id of the event in `content/events.yml`."""
+    summary: Text
+    """What this article says happened, in our own words, attributed where the article attributes."""
+    status: Status = Status.REPORTED
+    """reported, claimed, confirmed, denied, disputed or unverified."""
+    date: FuzzyDate | None = None
+    """The date this article gives, when it differs from or refines the event's date."""
+    attributed_to: list[Id] = []
+    """Actors the article cites for this account (e.g. a ministry)."""
+    actors: list[Id] = []
+    """Actors the account involves."""
+    places: list[Id] = []
+    """Places the account names."""
+    details: dict[DetailKey, ShortText] = {}
+    """Comparable details, e.g. `injured: "four"`, `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+
+
+class Statement(Record):
+    """Something an actor said or did publicly, as an article reports it."""
+
+    id: Id
+    """Slug, unique across the briefing, e.g. `aliyev-demands-apology`."""
+    type: StatementType
+    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, announce or comment."""
+    speaker: Id
+    """Actor id of who made the statement."""
+    addressee: Id | None = None
+    """Actor id of whom it is addressed to or aimed at."""
+    date: FuzzyDate
+    """When it was made."""
+    summary: Text
+    """What was said or done, in our own words."""
+    status: Status = Status.REPORTED
+    """reported, claimed, confirmed, denied, disputed or unverified."""
+    event: Id | None = None
+    """Event the statement is about."""
+    responds_to: list[Id] = []
+    """Ids of statements this one answers (a denial answers an accusation)."""
+    channel: ShortText | None = None
+    """How it was made: "Telegram", "phone call", "joint statement"."""
+
+
+class Quote(Record):
+    """A short, exact quotation the article carries."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+    """The exact words, without surrounding quotation marks."""
+    speaker: Id
+    """Actor id of who said it."""
+    date: FuzzyDate
+    """When it was said."""
+    statement: Id | None = None
+    """Id of the statement the quote belongs to."""
+    context: ShortText | None = None
+    """Where or how it was said, in our own words."""
+
+
+class FirstPublication(Record):
+    """Where a republished article first appeared."""
+
+    outlet: Id
+    """Actor id of the original outlet."""
+    date: FuzzyDate
+    """Date of first publication."""
+    url: Url | None = None
+    """Address of the original, when known."""
+
+
+class Article(Record):
+    """`content/articles/<id>.yml`: one source article and what it reports."""
+
+    id: Id
+    """Slug; must equal the file name without `.yml`."""
+    title: ShortText
+    """Headline as published."""
+    outlet: Id | None
+    """Actor id of the outlet that published this copy; `null` when the text does not name it."""
+    authors: list[Id] = []
+    """Actor ids of the authors (people in `actors.yml`)."""
+    published: FuzzyDate
+    """Publication date of this copy; mark `inferred` when no date is printed."""
+    first_published: FirstPublication | None = None
+    """For a republication: the original outlet and date."""
+    url: Url | None = None
+    """Address of this copy, when known."""
+    archived_url: Url | None = None
+    """Address of an archived copy, when known."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    """BCP 47 language code of the article, e.g. `en`."""
+    scope: Scope = Scope.IN_SCOPE
+    """in-scope or out-of-scope."""
+    scope_reason: Text | None = None
+    """Why the article is out of scope (required when it is)."""
+    summary: Text
+    """What the article says, in our own words."""
+    key_points: list[Text] = []
+    """The article's main points, in our own words."""
+    accounts: list[Account] = []
+    """The events the article reports, each attached to an event id."""
+    statements: list[Statement] = []
+    """Statements and actions the article reports."""
+    quotes: list[Quote] = []
+    """Short exact quotations the article carries."""
+    mentions: list[Id] = []
+    """Further actor ids the article mentions without a statement or account."""
+    notes: list[Text] = []
+    """Editorial notes: inconsistencies in the source, how a date was inferred."""
+
+    @model_validator(mode="after")
+    def _scope_reason(self) -> Article:
+        if self.scope is Scope.OUT_OF_SCOPE and not self.scope_reason:
+            raise ValueError("an out-of-scope article needs scope_reason")
+        return self
+
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "briefing": Briefing,
+    "actors": Actor,
+    "places": Place,
+    "events": Event,
+    "glossary": GlossaryEntry,
+    "articles": Article,
+}
+"""Content file kind -> record model (registries are lists of records)."""

@@ -1,0 +1,181 @@
+"""One table of page kinds: which items, which template, which path.
+
+Paths here are relative to `docs/` (the coordinates MkDocs resolves links in); write.py maps them
+into the generated folder. Every page gets the same small set of helpers for links, footnotes and
+abbreviations, so templates only lay things out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from generator import model as m
+from generator import urls
+from generator.index import Index
+from generator.render import Footnotes, environment, inline, render
+from generator.vocab import VOCABULARIES, StatementType, Status
+
+HOME = "index.md"
+"""The home page lives at the root of `docs/` (write.py links it into the generated folder)."""
+
+
+def in_folder(path: str) -> str:
+    return f"{urls.GENERATED_DIR}/{path}"
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page: the items it is made for, its template and its path."""
+
+    name: str
+    template: str
+    items: Callable[[Index], Iterable[Any]]
+    path: Callable[[Any], str]
+    title: Callable[[Index, Any], str]
+    description: Callable[[Index, Any], str]
+    search_boost: float | None = None
+
+
+def _one(ix: Index) -> list[None]:
+    return [None]
+
+
+def _single(name: str, template: str, title: str, description: str) -> PageKind:
+    return PageKind(name, template, _one, lambda _: in_folder(urls.single_page(name)),
+                    lambda ix, _: title, lambda ix, _: description)
+
+
+def _section(kind: str, title: str, description: str) -> PageKind:
+    return PageKind(f"{kind}-index", f"{kind}_index.md.j2", _one,
+                    lambda _: in_folder(urls.section_index(kind)),
+                    lambda ix, _: title, lambda ix, _: description)
+
+
+def _actor_description(ix: Index, a: m.Actor) -> str:
+    return a.role or a.kind.label
+
+
+PAGE_KINDS: tuple[PageKind, ...] = (
+    PageKind("home", "home.md.j2", _one, lambda _: HOME,
+             lambda ix, _: ix.briefing.title, lambda ix, _: ix.briefing.description),
+    PageKind("article", "article.md.j2", lambda ix: ix.articles.values(),
+             lambda a: in_folder(urls.item_path("article", a.id)),
+             lambda ix, a: a.title, lambda ix, a: a.summary),
+    PageKind("actor", "actor.md.j2", lambda ix: ix.actors.values(),
+             lambda a: in_folder(urls.item_path("actor", a.id)),
+             lambda ix, a: a.name, _actor_description, search_boost=2),
+    PageKind("place", "place.md.j2", lambda ix: ix.places.values(),
+             lambda p: in_folder(urls.item_path("place", p.id)),
+             lambda ix, p: p.name, lambda ix, p: p.kind.label, search_boost=2),
+    PageKind("event", "event.md.j2", lambda ix: ix.events.values(),
+             lambda e: in_folder(urls.item_path("event", e.event.id)),
+             lambda ix, e: e.event.title, lambda ix, e: e.event.title),
+    _section("article", "Articles", "Every source article the briefing draws on."),
+    _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
+    _section("place", "Places", "Places the sources name, with their spellings."),
+    _section("event", "Events", "Every event the sources report."),
+    _single("chronology", "chronology.md.j2", "Chronology",
+            "One entry per event in date order, footnoted to every source."),
+    _single("demands", "demands.md.j2", "Demands",
+            "Who demanded what of whom, and every recorded response."),
+    _single("reactions", "reactions.md.j2", "Reactions",
+            "Who reacted how: actors by stance."),
+    _single("sources", "sources.md.j2", "Sources",
+            "Every source article, its republication chain and what it supports."),
+    _single("glossary", "glossary.md.j2", "Glossary", "Abbreviations used in the briefing."),
+    _single("methodology", "methodology.md.j2", "Methodology",
+            "Vocabularies, statuses, and how conflicts and inferred dates are handled."),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page: its path relative to `docs/` and its Markdown."""
+
+    path: str
+    text: str
+
+
+class Helpers:
+    """Link and citation helpers bound to one page; exposed to templates by name."""
+
+    def __init__(self, ix: Index, page: str) -> None:
+        self.ix = ix
+        self.page = page
+        self.footnotes = Footnotes()
+
+    def href(self, target: str, anchor: str | None = None) -> str:
+        return urls.link(self.page, target, anchor)
+
+    def actor(self, actor_id: str | None) -> str:
+        if actor_id is None:
+            return "—"
+        actor = self.ix.actors[actor_id]
+        return f"[{inline(actor.name)}]({self.href(in_folder(urls.item_path('actor', actor_id)))})"
+
+    def actors(self, ids: Iterable[str]) -> str:
+        return ", ".join(self.actor(i) for i in ids)
+
+    def place(self, place_id: str) -> str:
+        place = self.ix.places[place_id]
+        return f"[{inline(place.name)}]({self.href(in_folder(urls.item_path('place', place_id)))})"
+
+    def places(self, ids: Iterable[str]) -> str:
+        return ", ".join(self.place(i) for i in ids)
+
+    def event(self, event_id: str) -> str:
+        entry = self.ix.events[event_id]
+        target = in_folder(urls.item_path("event", event_id))
+        return f"[{inline(entry.event.title)}]({self.href(target)})"
+
+    def chronology(self, event_id: str) -> str:
+        return self.href(in_folder(urls.single_page("chronology")), urls.event_anchor(event_id))
+
+    def article(self, article: m.Article) -> str:
+        target = in_folder(urls.item_path("article", article.id))
+        return f"[{inline(article.title)}]({self.href(target)})"
+
+    def article_href(self, article: m.Article) -> str:
+        return self.href(in_folder(urls.item_path("article", article.id)))
+
+    def statement(self, article: m.Article, st: m.Statement) -> str:
+        target = in_folder(urls.item_path("article", article.id))
+        return self.href(target, urls.statement_anchor(st.id))
+
+    def page_link(self, name: str, label: str) -> str:
+        target = in_folder(urls.single_page(name)) if name in urls.SINGLE_PAGES else \
+            in_folder(urls.section_index(name))
+        return f"[{label}]({self.href(target)})"
+
+    def cite(self, *articles: m.Article) -> str:
+        return self.footnotes.cite(*articles)
+
+    def cite_ids(self, ids: Iterable[str]) -> str:
+        return self.footnotes.cite(*(self.ix.articles[i] for i in ids))
+
+    def outlet(self, article: m.Article) -> str:
+        return self.actor(article.outlet) if article.outlet else "Outlet not named in the text"
+
+    def context(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in (
+            "href", "actor", "actors", "place", "places", "event", "chronology", "article",
+            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes")}
+
+
+def generate(ix: Index, env: jinja2.Environment | None = None) -> Iterator[Page]:
+    """Render every page kind for every item, in table order."""
+    env = env or environment()
+    shared = {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
+              "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary}
+    for kind in PAGE_KINDS:
+        for item in kind.items(ix):
+            path = kind.path(item)
+            helpers = Helpers(ix, path)
+            context = {**shared, **helpers.context(), "item": item, "page": path,
+                       "title": kind.title(ix, item), "description": kind.description(ix, item),
+                       "search_boost": kind.search_boost}
+            yield Page(path, render(env, kind.template, context))

@@ -1,0 +1,143 @@
+"""Jinja environment and the escaping that keeps contributor text inert.
+
+Every content string reaches a template through one of the filters below, chosen for the place it
+lands: `t` (inline Markdown: paragraph, list item, link text, footnote), `cell` (table cell),
+`yaml_str` (front matter). Each produces text that Python-Markdown, Material and the browser show
+literally: raw HTML, attribute lists, footnote and admonition syntax, snippet markers and Jinja
+markers all come out as characters, never as markup. Autoescape is off because the output is
+Markdown, not HTML: the filters do the escaping, and `StrictUndefined` makes a missing value an
+error rather than an empty string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import model as m
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+# Characters that start or shape Markdown / extension syntax anywhere in a line.
+_INLINE = {
+    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "{": "&#123;", "}": "&#125;",
+    "[": "\\[", "]": "\\]", "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;",
+    "~": "&#126;", "^": "&#94;", "=": "&#61;", "#": "\\#", "!": "\\!", "$": "&#36;",
+    "@": "&#64;",
+}
+_INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
+_SPACE_RE = re.compile(r"\s+")
+_LEADING_RE = re.compile(r"^([-+>?]|\d+[.)])")
+# Material decodes entities in <title>; front matter titles drop markup characters entirely.
+_TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "'", "\\": "/", "{": "(",
+                             "}": ")"})
+
+
+def inline(text: str | None) -> str:
+    """Escape text for an inline Markdown position; newlines collapse to spaces."""
+    if text is None:
+        return ""
+    flat = _SPACE_RE.sub(" ", str(text)).strip()
+    escaped = _INLINE_RE.sub(lambda mo: _INLINE[mo.group()], flat)
+    # A line-leading list, quote or definition marker would turn the text into a block.
+    return _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()), escaped)
+
+
+def cell(text: str | None) -> str:
+    """Escape text for a Markdown table cell (as inline; `|` is already an entity)."""
+    return inline(text)
+
+
+def plain_title(text: str) -> str:
+    """A page title that stays inert in <title>, navigation and search, which decode entities."""
+    return _SPACE_RE.sub(" ", text.translate(_TITLE_DROP)).strip()
+
+
+def yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar (JSON is valid YAML) for front matter."""
+    return json.dumps(plain_title(text), ensure_ascii=False)
+
+
+def abbr_title(text: str) -> str:
+    """Text for an abbreviation definition's title attribute (escaped by the Markdown serializer)."""
+    return plain_title(text)
+
+
+def date_label(date: m.FuzzyDate | None, *, marks: bool = True) -> str:
+    """Human date with its precision: "5 March 2026", "March 2025", "c. April 2023 (inferred)"."""
+    if date is None:
+        return "undated"
+    parts = date.value.split("-")
+    if len(parts) == 3:
+        text = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    elif len(parts) == 2:
+        text = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    else:
+        text = parts[0]
+    if date.part is not None:
+        text = f"{date.part.label} {text}"
+    if marks:
+        if date.approximate:
+            text = f"c. {text}"
+        if date.inferred:
+            text = f"{text} (inferred)"
+    return text
+
+
+def day_heading(date: m.FuzzyDate) -> str:
+    """A chronology day heading: like `date_label` but without the time of day."""
+    bare = date.model_copy(update={"part": None})
+    return date_label(bare)
+
+
+def iso(date: m.FuzzyDate) -> str:
+    return date.value
+
+
+class Footnotes:
+    """Numbered source footnotes for one page, in order of first citation."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, m.Article] = {}
+
+    def cite(self, *articles: m.Article) -> str:
+        refs = []
+        for article in articles:
+            number = list(self.order).index(article.id) + 1 if article.id in self.order else None
+            if number is None:
+                self.order[article.id] = article
+                number = len(self.order)
+            refs.append(f"[^{number}]")
+        return "".join(dict.fromkeys(refs))
+
+    def items(self) -> list[tuple[int, m.Article]]:
+        return [(i, a) for i, a in enumerate(self.order.values(), start=1)]
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment used for every page."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(t=inline, cell=cell, yaml_str=yaml_str, abbr_title=abbr_title,
+                       date=date_label, day=day_heading, iso=iso)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+    """Render one page and normalize blank lines so output is stable."""
+    text = env.get_template(template).render(**context)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return text

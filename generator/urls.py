@@ -1,0 +1,89 @@
+"""The only place that makes output paths and links.
+
+Paths are POSIX, relative to the generated folder (`docs/briefing/`). Ids are already checked
+against the slug grammar in validate.py; `page_path` re-checks, so no id can leave the folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from generator.model import ID_PATTERN
+
+_ID = re.compile(ID_PATTERN)
+
+GENERATED_DIR = "briefing"
+"""Folder inside `docs/` that the generator owns; hand-written pages live beside it."""
+
+HOME = "index.md"
+"""The home page, relative to the generated folder (`docs/index.md` links to it)."""
+
+SECTIONS = {
+    "article": "articles",
+    "actor": "actors",
+    "place": "places",
+    "event": "events",
+}
+"""Item kind -> section folder holding one page per item and an `index.md`."""
+
+SINGLE_PAGES = {
+    "chronology": "chronology.md",
+    "demands": "demands.md",
+    "reactions": "reactions.md",
+    "sources": "sources.md",
+    "glossary": "glossary.md",
+    "methodology": "methodology.md",
+    "data": "data.md",
+}
+
+
+class UnsafePath(ValueError):
+    """An id that would produce a path outside the generated folder."""
+
+
+def item_path(kind: str, identifier: str) -> str:
+    """Path of the page for one actor, place, event or article, e.g. `actors/ilham-aliyev.md`."""
+    if not _ID.match(identifier) or identifier in ("index",):
+        raise UnsafePath(f"'{identifier}' is not a safe id")
+    return f"{SECTIONS[kind]}/{identifier}.md"
+
+
+def section_index(kind: str) -> str:
+    """Path of a section's index page, e.g. `actors/index.md`."""
+    return f"{SECTIONS[kind]}/index.md"
+
+
+def single_page(name: str) -> str:
+    """Path of a single page such as the chronology."""
+    return SINGLE_PAGES[name]
+
+
+def link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative Markdown link target from one generated page to another (MkDocs resolves `.md`)."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    if anchor:
+        if to_page == from_page:
+            return f"#{anchor}"
+        return f"{target}#{anchor}"
+    return target
+
+
+def statement_anchor(identifier: str) -> str:
+    """Anchor of a statement on its article page."""
+    return f"s-{identifier}"
+
+
+def event_anchor(identifier: str) -> str:
+    """Anchor of an event entry on the chronology page."""
+    return f"e-{identifier}"
+
+
+def check_output_path(path: str) -> str:
+    """Refuse any generated path that is absolute, climbs out, or hides in a dot folder."""
+    norm = posixpath.normpath(path)
+    if (norm.startswith(("/", "../")) or norm == ".." or "\\" in path
+            or any(part.startswith(".") for part in norm.split("/"))
+            or not norm.endswith(".md")):
+        raise UnsafePath(f"refusing to write '{path}' outside the generated folder")
+    return norm

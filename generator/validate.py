@@ -1,0 +1,487 @@
+"""Content folder -> typed `Content`, with every problem collected as `path:line:col: message`.
+
+Three passes, none of which stops early: load each file (load.py), validate each record against
+the model, then check identifiers and cross-references across the whole content tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from generator import model as m
+from generator.load import Document, LoadError, Loc, load_file
+from generator.problems import Problems, Severity
+
+RESERVED_IDS = {"index", "readme", "con", "prn", "aux", "nul", "tags", "search", "assets"}
+"""Ids that would collide with section index pages, engine paths or special file names."""
+
+REGISTRIES: dict[str, type[m.Record]] = {
+    "actors": m.Actor,
+    "places": m.Place,
+    "events": m.Event,
+    "glossary": m.GlossaryEntry,
+}
+
+
+@dataclass
+class Content:
+    """Everything loaded and validated, plus where each record came from (for later checks)."""
+
+    root: Path
+    briefing: m.Briefing | None = None
+    actors: list[m.Actor] = field(default_factory=list)
+    places: list[m.Place] = field(default_factory=list)
+    events: list[m.Event] = field(default_factory=list)
+    glossary: list[m.GlossaryEntry] = field(default_factory=list)
+    articles: list[m.Article] = field(default_factory=list)
+    origins: dict[int, tuple[Document, Loc]] = field(default_factory=dict)
+    """id(record) -> (document, location of the record in it)."""
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def locate(self, record: object, *fields: str | int, key: bool = False) -> tuple[str, int, int]:
+        """`(path, line, col)` of a record, or of one of its fields."""
+        doc, loc = self.origins[id(record)]
+        line, col = doc.position((*loc, *fields), key=key)
+        return doc.path, line, col
+
+    def statements(self) -> Iterator[tuple[m.Article, m.Statement]]:
+        for article in self.articles:
+            for statement in article.statements:
+                yield article, statement
+
+
+def content_files(root: Path) -> list[tuple[str, Path]]:
+    """The content files, as (kind, path), in a stable order."""
+    files: list[tuple[str, Path]] = []
+    for kind in ("briefing", *REGISTRIES):
+        path = root / f"{kind}.yml"
+        if path.exists():
+            files.append((kind, path))
+    articles = root / "articles"
+    if articles.is_dir():
+        for path in sorted(articles.iterdir()):
+            if path.suffix in (".yml", ".yaml") and not path.name.startswith("."):
+                files.append(("articles", path))
+    return files
+
+
+def load_content(root: Path, problems: Problems, display_root: Path | None = None) -> Content:
+    """Load and validate every file under `root`; add each problem to `problems`."""
+    content = Content(root)
+    base = display_root if display_root is not None else Path.cwd()
+    if not root.is_dir():
+        problems.add(_display(root, base), 1, 1, "content folder not found")
+        return content
+    if not (root / "briefing.yml").exists():
+        problems.add(_display(root / "briefing.yml", base), 1, 1,
+                     "briefing.yml is missing: every content folder needs one "
+                     "(title, as_of, crisis period, summary)")
+    for path in sorted(root.iterdir()):
+        if path.is_file() and path.suffix == ".yaml" and path.stem in ("briefing", *REGISTRIES):
+            problems.add(_display(path, base), 1, 1, f"rename {path.name} to {path.stem}.yml")
+    for kind, path in content_files(root):
+        display = _display(path, base)
+        try:
+            doc = load_file(path, display)
+        except LoadError as exc:
+            problems.add(display, exc.line, exc.col, exc.message)
+            continue
+        except OSError as exc:
+            problems.add(display, 1, 1, f"cannot read file: {exc.strerror}")
+            continue
+        content.documents[display] = doc
+        if kind == "briefing":
+            record = _validate(m.Briefing, doc, (), problems)
+            if record is not None:
+                content.briefing = record
+                content.origins[id(record)] = (doc, ())
+        elif kind == "articles":
+            article = _validate(m.Article, doc, (), problems)
+            if article is not None:
+                stem = path.stem
+                if article.id != stem:
+                    line, col = doc.position(("id",))
+                    problems.add(display, line, col,
+                                 f"id: '{article.id}' must match the file name '{path.name}' "
+                                 f"(expected '{stem}')")
+                content.articles.append(article)
+                _remember(content, article, doc, ())
+        else:
+            if doc.data is None:
+                continue
+            if not isinstance(doc.data, list):
+                line, col = doc.position(())
+                problems.add(display, line, col,
+                             f"{path.name} must be a list of {kind} entries (each starting with "
+                             f"'- id:'), got {_kind_of(doc.data)}")
+                continue
+            target = getattr(content, kind)
+            for i, _item in enumerate(doc.data):
+                record = _validate(REGISTRIES[kind], doc, (i,), problems)
+                if record is not None:
+                    target.append(record)
+                    content.origins[id(record)] = (doc, (i,))
+    check_references(content, problems)
+    return content
+
+
+def _remember(content: Content, article: m.Article, doc: Document, loc: Loc) -> None:
+    content.origins[id(article)] = (doc, loc)
+    for name in ("accounts", "statements", "quotes"):
+        for i, item in enumerate(getattr(article, name)):
+            content.origins[id(item)] = (doc, (*loc, name, i))
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{_short(value)}'"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _validate(model: type[m.Record], doc: Document, loc: Loc,
+              problems: Problems) -> Any:
+    data = doc.data
+    for part in loc:
+        data = data[part]  # type: ignore[index]
+    if not isinstance(data, dict):
+        line, col = doc.position(loc)
+        what = "an article" if model is m.Article else f"a {model.__name__.lower()} entry"
+        problems.add(doc.path, line, col, f"expected {what} as a mapping of fields, got "
+                                          f"{_kind_of(data)}")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            _report(model, doc, loc, data, error, problems)
+        return None
+
+
+def _field_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds pseudo-steps for validators and unions; keep only real keys and indexes.
+    return tuple(p for p in loc if isinstance(p, int) or (
+        isinstance(p, str) and not p.startswith(("function-", "union[", "nullable[", "str",
+                                                 "list[", "dict[", "[key]", "tagged-union"))))
+
+
+def _report(model: type[m.Record], doc: Document, base: Loc, data: Any,
+            error: Any, problems: Problems) -> None:
+    loc = _clean_loc(error["loc"])
+    kind = error["type"]
+    where = _field_path(loc) or "(file)"
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        line, col = doc.position((*base, *loc), key=True)
+        owner = _model_at(model, loc[:-1])
+        allowed = sorted(owner.model_fields) if owner else []
+        message = f"{where}: unknown field '{loc[-1]}'"
+        hint = _suggest(str(loc[-1]), allowed)
+        message += f" (did you mean '{hint}'?)" if hint else \
+            f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        problems.add(doc.path, line, col, message)
+        return
+    line, col = doc.position((*base, *loc))
+    if kind == "missing":
+        problems.add(doc.path, line, col, f"{where}: required field is missing")
+        return
+    annotation = _annotation_at(model, loc)
+    enum = _enum_in(annotation)
+    if kind == "enum" and enum is not None:
+        choices = [e.value for e in enum]
+        message = f"{where}: '{_short(value)}' is not a {_vocab_name(enum)}"
+        hint = _suggest(str(value), choices)
+        message += f" (did you mean '{hint}'?)" if hint else \
+            f" (expected one of: {', '.join(choices)})"
+        problems.add(doc.path, line, col, message)
+        return
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if pattern == m.ID_PATTERN:
+            message = (f"{where}: '{_short(value)}' is not a valid id (expected lowercase "
+                       "letters a-z, digits and single hyphens, e.g. 'ilham-aliyev')")
+        else:
+            message = f"{where}: '{_short(value)}' does not match the expected form {pattern}"
+        problems.add(doc.path, line, col, message)
+        return
+    if kind in ("string_too_long", "too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        size = len(value) if isinstance(value, (str, list)) else "?"
+        unit = "characters" if isinstance(value, str) else "items"
+        problems.add(doc.path, line, col, f"{where}: is {size} {unit} long; at most {limit} "
+                                          "allowed")
+        return
+    if kind in ("string_too_short", "too_short"):
+        expected = "text" if isinstance(value, str) else "at least one item"
+        problems.add(doc.path, line, col, f"{where}: is empty; expected {expected}")
+        return
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type",
+                "bool_parsing", "bool_type", "int_parsing", "int_type"):
+        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping",
+                    "model_type": "a mapping of fields", "model_attributes_type":
+                    "a mapping of fields", "bool_parsing": "true or false",
+                    "bool_type": "true or false", "int_parsing": "a whole number",
+                    "int_type": "a whole number"}[kind]
+        got = _kind_of(value)
+        problems.add(doc.path, line, col, f"{where}: expected {expected}, got {got}")
+        return
+    if kind == "value_error":
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        if reason.startswith("expected an http"):
+            problems.add(doc.path, line, col,
+                         f"{where}: '{_short(value)}' is not allowed; {reason}")
+        else:
+            problems.add(doc.path, line, col, f"{where}: {reason}")
+        return
+    problems.add(doc.path, line, col, f"{where}: {error['msg']} (got {_kind_of(value)})")
+
+
+def _vocab_name(enum: type[Enum]) -> str:
+    return {"StatementType": "statement type", "Status": "verification status",
+            "ActorKind": "kind of actor", "PlaceKind": "kind of place",
+            "DayPart": "time of day", "Scope": "scope"}.get(enum.__name__, enum.__name__)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    origin = get_origin(annotation)
+    if origin is None:
+        return [annotation]
+    if str(origin) in ("typing.Annotated",) or origin is getattr(__import__("typing"),
+                                                                  "Annotated", None):
+        return _unwrap(get_args(annotation)[0])
+    if origin in (list, dict):
+        return [annotation]
+    out: list[Any] = []
+    for arg in get_args(annotation):
+        out.extend(_unwrap(arg))
+    return out
+
+
+def _annotation_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    annotation: Any = model
+    for part in loc:
+        candidates = _unwrap(annotation)
+        annotation = None
+        for cand in candidates:
+            if isinstance(part, str) and isinstance(cand, type) and issubclass(cand, BaseModel):
+                info = cand.model_fields.get(part)
+                if info is not None:
+                    annotation = info.annotation
+                    break
+            origin = get_origin(cand)
+            if origin is list and isinstance(part, int):
+                annotation = get_args(cand)[0]
+                break
+            if origin is dict and isinstance(part, str):
+                annotation = get_args(cand)[1]
+                break
+        if annotation is None:
+            return None
+    return annotation
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    annotation = _annotation_at(model, loc) if loc else model
+    for cand in _unwrap(annotation):
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return cand
+    return None
+
+
+def _enum_in(annotation: Any) -> type[Enum] | None:
+    for cand in _unwrap(annotation):
+        if isinstance(cand, type) and issubclass(cand, Enum):
+            return cand
+    return None
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def fold(identifier: str) -> str:
+    """The form two ids are compared in for collisions: NFKC-normalized and case-folded."""
+    return unicodedata.normalize("NFKC", identifier).casefold()
+
+
+RefKind = Literal["actor", "place", "event", "article", "statement"]
+_REGISTRY_FILE = {"actor": "content/actors.yml", "place": "content/places.yml",
+                  "event": "content/events.yml", "article": "content/articles/",
+                  "statement": "any article's statements"}
+
+
+def check_references(content: Content, problems: Problems) -> None:
+    """Check ids (grammar, reserved names, duplicates) and every cross-reference."""
+    known: dict[RefKind, dict[str, object]] = {k: {} for k in _REGISTRY_FILE}  # type: ignore[misc]
+    groups: list[tuple[RefKind, Iterable[tuple[object, tuple[str | int, ...]]]]] = [
+        ("actor", ((a, ("id",)) for a in content.actors)),
+        ("place", ((p, ("id",)) for p in content.places)),
+        ("event", ((e, ("id",)) for e in content.events)),
+        ("article", ((a, ("id",)) for a in content.articles)),
+    ]
+    for kind, items in groups:
+        _register(content, kind, items, known[kind], problems)
+    statement_items = [(s, ("id",)) for _, s in content.statements()]
+    _register(content, "statement", statement_items, known["statement"], problems)
+    seen_terms: dict[str, object] = {}
+    for entry in content.glossary:
+        key = fold(entry.term)
+        if key in seen_terms:
+            path, line, col = content.locate(entry, "term")
+            first = content.locate(seen_terms[key], "term")
+            problems.add(path, line, col, f"term: '{entry.term}' is already defined at "
+                                          f"{first[0]}:{first[1]}")
+        else:
+            seen_terms[key] = entry
+
+    def ref(record: object, fields: tuple[str | int, ...], kind: RefKind,
+            value: str | None) -> None:
+        if value is None or value in known[kind]:
+            return
+        path, line, col = content.locate(record, *fields)
+        message = (f"{_field_path(fields)}: {kind} '{value}' is not defined in "
+                   f"{_REGISTRY_FILE[kind]}")
+        hint = _suggest(value, known[kind])
+        if hint:
+            message += f" (did you mean '{hint}'?)"
+        problems.add(path, line, col, message)
+
+    for actor in content.actors:
+        for i, other in enumerate(actor.affiliation):
+            ref(actor, ("affiliation", i), "actor", other)
+            if other == actor.id:
+                path, line, col = content.locate(actor, "affiliation", i)
+                problems.add(path, line, col, f"affiliation[{i}]: actor '{actor.id}' cannot be "
+                                              "affiliated with itself")
+    for place in content.places:
+        ref(place, ("part_of",), "place", place.part_of)
+    for event in content.events:
+        for i, pid in enumerate(event.places):
+            ref(event, ("places", i), "place", pid)
+        for i, aid in enumerate(event.actors):
+            ref(event, ("actors", i), "actor", aid)
+    for entry in content.glossary:
+        ref(entry, ("actor",), "actor", entry.actor)
+    if content.briefing is not None:
+        b = content.briefing
+        for name in ("summary", "takeaways"):
+            for i, item in enumerate(getattr(b, name)):
+                for j, aid in enumerate(item.sources):
+                    ref(b, (name, i, "sources", j), "article", aid)
+        _check_periods(content, b, problems)
+    for article in content.articles:
+        ref(article, ("outlet",), "actor", article.outlet)
+        for i, aid in enumerate(article.authors):
+            ref(article, ("authors", i), "actor", aid)
+        if article.first_published is not None:
+            ref(article, ("first_published", "outlet"), "actor", article.first_published.outlet)
+        for i, aid in enumerate(article.mentions):
+            ref(article, ("mentions", i), "actor", aid)
+        for i, acc in enumerate(article.accounts):
+            ref(article, ("accounts", i, "event"), "event", acc.event)
+            for name, kind in (("attributed_to", "actor"), ("actors", "actor"),
+                               ("places", "place")):
+                for j, value in enumerate(getattr(acc, name)):
+                    ref(article, ("accounts", i, name, j), kind, value)  # type: ignore[arg-type]
+        for i, st in enumerate(article.statements):
+            ref(article, ("statements", i, "speaker"), "actor", st.speaker)
+            ref(article, ("statements", i, "addressee"), "actor", st.addressee)
+            ref(article, ("statements", i, "event"), "event", st.event)
+            for j, sid in enumerate(st.responds_to):
+                ref(article, ("statements", i, "responds_to", j), "statement", sid)
+                if sid == st.id:
+                    path, line, col = content.locate(article, "statements", i, "responds_to", j)
+                    problems.add(path, line, col, f"statements[{i}].responds_to[{j}]: statement "
+                                                  f"'{sid}' cannot respond to itself")
+        for i, q in enumerate(article.quotes):
+            ref(article, ("quotes", i, "speaker"), "actor", q.speaker)
+            ref(article, ("quotes", i, "statement"), "statement", q.statement)
+
+
+def _register(content: Content, kind: RefKind,
+              items: Iterable[tuple[object, tuple[str | int, ...]]],
+              known: dict[str, object], problems: Problems) -> None:
+    folded: dict[str, object] = {}
+    for record, fields in items:
+        identifier = getattr(record, "id")
+        path, line, col = content.locate(record, *fields)
+        where = _field_path(fields)
+        if kind == "statement":
+            where = _field_path(content.origins[id(record)][1][-2:] + fields)
+        if identifier.casefold() in RESERVED_IDS:
+            problems.add(path, line, col, f"{where}: '{identifier}' is a reserved name; "
+                                          f"choose another {kind} id")
+            continue
+        key = fold(identifier)
+        if key in folded:
+            first = content.locate(folded[key], *fields)
+            problems.add(path, line, col, f"{where}: duplicate {kind} id '{identifier}' (first "
+                                          f"defined at {first[0]}:{first[1]})")
+            continue
+        folded[key] = record
+        known[identifier] = record
+
+
+def _check_periods(content: Content, b: m.Briefing, problems: Problems) -> None:
+    ids: set[str] = {b.crisis.id}
+    for i, period in enumerate(b.background):
+        path, line, col = content.locate(b, "background", i, "id")
+        if period.id in ids:
+            problems.add(path, line, col, f"background[{i}].id: duplicate period id "
+                                          f"'{period.id}'")
+        ids.add(period.id)
+        if period.end is None or period.end.end >= b.crisis.start.start:
+            path, line, col = content.locate(b, "background", i, "end")
+            problems.add(path, line, col,
+                         f"background[{i}].end: background period '{period.id}' must end before "
+                         f"the crisis starts ({b.crisis.start.value})")
+    for name, period in [("crisis", b.crisis), *((f"background[{i}]", p)
+                                                 for i, p in enumerate(b.background))]:
+        if period.end is not None and period.end.end < period.start.start:
+            path, line, col = content.locate(b, *_split(name), "end")
+            problems.add(path, line, col, f"{name}.end: '{period.end.value}' is before the start "
+                                          f"'{period.start.value}'")
+
+
+def _split(name: str) -> tuple[str | int, ...]:
+    if "[" in name:
+        head, idx = name.rstrip("]").split("[")
+        return (head, int(idx))
+    return (name,)
+
+
+__all__ = ["Content", "load_content", "check_references", "Severity", "content_files"]

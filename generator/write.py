@@ -1,0 +1,156 @@
+"""Atomic, deterministic writes into the generated folder of `docs/` (and into `site/`).
+
+The generated folder is built aside in a hidden staging folder beside it, then swapped in with
+one atomic `renameat2(RENAME_EXCHANGE)` (Linux), so a run killed at any moment leaves either the
+old or the new folder, never a mix. Unchanged files are hard-linked from the old folder into the
+staging folder, so their inode and modification time stay the same: only pages whose content
+changed look changed to the site engine's watcher. Stale pages vanish with the old folder.
+
+`docs/index.md`, the site home, is a symlink into the generated folder, so it swaps with it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import urls
+from generator.problems import FatalError
+
+STAGING_PREFIX = ".briefing-staging-"
+OLD_PREFIX = ".briefing-old-"
+HOME_FILE = ".home.md"
+"""Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@dataclass
+class WriteReport:
+    """What a write changed."""
+
+    written: list[str]
+    unchanged: int
+    removed: list[str]
+
+    def summary(self) -> str:
+        return (f"{len(self.written)} page(s) written, {self.unchanged} unchanged, "
+                f"{len(self.removed)} removed")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False where the platform or file system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    result = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` (a folder) with `staging` atomically; remove the old contents."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging)
+        return
+    # Fallback for platforms without RENAME_EXCHANGE: a two-step swap with a short window.
+    old = target.with_name(OLD_PREFIX + target.name)
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old)
+
+
+def clean_leftovers(parent: Path) -> None:
+    """Remove staging folders a killed run left behind."""
+    if parent.is_dir():
+        for child in parent.iterdir():
+            if child.name.startswith((STAGING_PREFIX, OLD_PREFIX)) and child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def file_path(page_path: str) -> str:
+    """Where a page (path relative to docs/) lives inside the generated folder."""
+    if page_path == "index.md":
+        return HOME_FILE
+    prefix = urls.GENERATED_DIR + "/"
+    if not page_path.startswith(prefix):
+        raise FatalError(f"page path '{page_path}' is outside the generated folder")
+    return urls.check_output_path(page_path[len(prefix):])
+
+
+def write_pages(docs: Path, pages: Iterable[tuple[str, str]]) -> WriteReport:
+    """Write `(path relative to docs/, markdown)` pairs as the new generated folder."""
+    docs.mkdir(parents=True, exist_ok=True)
+    target = docs / urls.GENERATED_DIR
+    home = docs / "index.md"
+    if home.exists() and not home.is_symlink():
+        raise FatalError(f"{home} is a regular file, but the generator owns the home page; "
+                         "move hand-written content to another page and delete it")
+    clean_leftovers(docs)
+    staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
+    staging.mkdir()
+    written: list[str] = []
+    unchanged = 0
+    new_files: set[str] = set()
+    try:
+        for page_path, text in pages:
+            rel = file_path(page_path)
+            if rel in new_files:
+                raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
+            new_files.add(rel)
+            data = text.encode("utf-8")
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = target / rel
+            if old.is_file() and not old.is_symlink() and _same(old, data):
+                try:
+                    os.link(old, dest)
+                except OSError:
+                    shutil.copy2(old, dest)
+                unchanged += 1
+                continue
+            with open(dest, "wb") as fh:
+                fh.write(data)
+            written.append(rel)
+        removed = sorted(str(p.relative_to(target).as_posix()) for p in target.rglob("*")
+                         if p.is_file() and p.relative_to(target).as_posix() not in new_files) \
+            if target.is_dir() else []
+        swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
+    if not (home.is_symlink() and os.readlink(home) == link_target):
+        tmp = docs / f".index.md.{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        os.symlink(link_target, tmp)
+        os.replace(tmp, home)
+    return WriteReport(sorted(written), unchanged, removed)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
