@@ -85,14 +85,14 @@ class FuzzyDate(Record):
     def _check_value(self) -> FuzzyDate:
         m = _DATE_RE.match(self.value)
         if not m:
-            raise ValueError(f"date '{self.value}' is not YYYY-MM-DD, YYYY-MM or YYYY")
+            raise ValueError(f"'{self.value}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
         year, month, day = m.group(1), m.group(2), m.group(3)
         if month is not None and not 1 <= int(month) <= 12:
-            raise ValueError(f"date '{self.value}' has no month {month}")
+            raise ValueError(f"'{self.value}' is not a date (there is no month {month})")
         if day is not None:
             last = calendar.monthrange(int(year), int(month or 1))[1]
             if not 1 <= int(day) <= last:
-                raise ValueError(f"date '{self.value}' does not exist ({_month_name(month)} "
+                raise ValueError(f"'{self.value}' is not a date ({_month_name(month)} "
                                  f"{year} has {last} days)")
         return self
 

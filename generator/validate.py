@@ -7,6 +7,7 @@ the model, then check identifiers and cross-references across the whole content 
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class Content:
     origins: dict[int, tuple[Document, Loc]] = field(default_factory=dict)
     """id(record) -> (document, location of the record in it)."""
     documents: dict[str, Document] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    """display path -> file kind (`briefing`, `actors`, …, `articles`)."""
 
     def locate(self, record: object, *fields: str | int, key: bool = False) -> tuple[str, int, int]:
         """`(path, line, col)` of a record, or of one of its fields."""
@@ -98,6 +101,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             problems.add(display, 1, 1, f"cannot read file: {exc.strerror}")
             continue
         content.documents[display] = doc
+        content.kinds[display] = kind
         if kind == "briefing":
             record = _validate(m.Briefing, doc, (), problems)
             if record is not None:
@@ -343,21 +347,103 @@ _REGISTRY_FILE = {"actor": "content/actors.yml", "place": "content/places.yml",
                   "event": "content/events.yml", "article": "content/articles/",
                   "statement": "any article's statements"}
 
+Pattern = tuple[str, ...]
+"""A location pattern in a file's raw data; `*` matches every list index."""
+
+DEFINITIONS: dict[str, list[tuple[Pattern, RefKind]]] = {
+    "actors": [(("*", "id"), "actor")],
+    "places": [(("*", "id"), "place")],
+    "events": [(("*", "id"), "event")],
+    "articles": [(("id",), "article"), (("statements", "*", "id"), "statement")],
+}
+"""Where ids are defined, by file kind."""
+
+REFERENCES: dict[str, list[tuple[Pattern, RefKind]]] = {
+    "briefing": [(("summary", "*", "sources", "*"), "article"),
+                 (("takeaways", "*", "sources", "*"), "article")],
+    "actors": [(("*", "affiliation", "*"), "actor")],
+    "places": [(("*", "part_of"), "place")],
+    "events": [(("*", "places", "*"), "place"), (("*", "actors", "*"), "actor")],
+    "glossary": [(("*", "actor"), "actor")],
+    "articles": [
+        (("outlet",), "actor"), (("authors", "*"), "actor"),
+        (("first_published", "outlet"), "actor"), (("mentions", "*"), "actor"),
+        (("accounts", "*", "event"), "event"),
+        (("accounts", "*", "attributed_to", "*"), "actor"),
+        (("accounts", "*", "actors", "*"), "actor"),
+        (("accounts", "*", "places", "*"), "place"),
+        (("statements", "*", "speaker"), "actor"), (("statements", "*", "addressee"), "actor"),
+        (("statements", "*", "event"), "event"),
+        (("statements", "*", "responds_to", "*"), "statement"),
+        (("quotes", "*", "speaker"), "actor"), (("quotes", "*", "statement"), "statement"),
+    ],
+}
+"""Every field that refers to an id, by file kind. Checked on the raw data, so a reference is
+checked even when its record fails validation, and an invalid record's id still counts as
+defined (no cascade of follow-on errors)."""
+
+
+def _walk(data: Any, pattern: Pattern, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    if not pattern:
+        yield loc, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _walk(item, rest, (*loc, i))
+    elif isinstance(data, dict) and head in data:
+        yield from _walk(data[head], rest, (*loc, head))
+
+
+def _where(kind: str, loc: Loc) -> str:
+    # Registry entries are found by line; their list index would only add noise.
+    return _field_path(loc[1:] if kind in REGISTRIES else loc)
+
 
 def check_references(content: Content, problems: Problems) -> None:
     """Check ids (grammar, reserved names, duplicates) and every cross-reference."""
-    known: dict[RefKind, dict[str, object]] = {k: {} for k in _REGISTRY_FILE}  # type: ignore[misc]
-    groups: list[tuple[RefKind, Iterable[tuple[object, tuple[str | int, ...]]]]] = [
-        ("actor", ((a, ("id",)) for a in content.actors)),
-        ("place", ((p, ("id",)) for p in content.places)),
-        ("event", ((e, ("id",)) for e in content.events)),
-        ("article", ((a, ("id",)) for a in content.articles)),
-    ]
-    for kind, items in groups:
-        _register(content, kind, items, known[kind], problems)
-    statement_items = [(s, ("id",)) for _, s in content.statements()]
-    _register(content, "statement", statement_items, known["statement"], problems)
-    seen_terms: dict[str, object] = {}
+    id_re = re.compile(m.ID_PATTERN)
+    known: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
+    folded: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
+    docs = sorted(content.documents.items())
+    for display, doc in docs:
+        kind = content.kinds[display]
+        for pattern, ref_kind in DEFINITIONS.get(kind, []):
+            for loc, value in _walk(doc.data, pattern):
+                if not isinstance(value, str) or not id_re.match(value):
+                    continue  # the model reports malformed ids
+                line, col = doc.position(loc)
+                where = _where(kind, loc)
+                if value in RESERVED_IDS:
+                    problems.add(display, line, col, f"{where}: '{value}' is a reserved name; "
+                                                     f"choose another {ref_kind} id")
+                    continue
+                key = fold(value)
+                if key in folded[ref_kind]:
+                    first_doc, first_loc = folded[ref_kind][key]
+                    fl, _ = first_doc.position(first_loc)
+                    problems.add(display, line, col, f"{where}: duplicate {ref_kind} id "
+                                                     f"'{value}' (first defined at "
+                                                     f"{first_doc.path}:{fl})")
+                    continue
+                folded[ref_kind][key] = (doc, loc)
+                known[ref_kind][value] = (doc, loc)
+    for display, doc in docs:
+        kind = content.kinds[display]
+        for pattern, ref_kind in REFERENCES.get(kind, []):
+            for loc, value in _walk(doc.data, pattern):
+                if not isinstance(value, str) or value in known[ref_kind]:
+                    continue
+                line, col = doc.position(loc)
+                message = (f"{_where(kind, loc)}: {ref_kind} '{_short(value)}' is not defined "
+                           f"in {_REGISTRY_FILE[ref_kind]}")
+                hint = _suggest(value, known[ref_kind])
+                if hint:
+                    message += f" (did you mean '{hint}'?)"
+                problems.add(display, line, col, message)
+    _check_self_references(content, problems)
+    seen_terms: dict[str, m.GlossaryEntry] = {}
     for entry in content.glossary:
         key = fold(entry.term)
         if key in seen_terms:
@@ -367,93 +453,28 @@ def check_references(content: Content, problems: Problems) -> None:
                                           f"{first[0]}:{first[1]}")
         else:
             seen_terms[key] = entry
+    if content.briefing is not None:
+        _check_periods(content, content.briefing, problems)
 
-    def ref(record: object, fields: tuple[str | int, ...], kind: RefKind,
-            value: str | None) -> None:
-        if value is None or value in known[kind]:
-            return
-        path, line, col = content.locate(record, *fields)
-        message = (f"{_field_path(fields)}: {kind} '{value}' is not defined in "
-                   f"{_REGISTRY_FILE[kind]}")
-        hint = _suggest(value, known[kind])
-        if hint:
-            message += f" (did you mean '{hint}'?)"
-        problems.add(path, line, col, message)
 
+def _check_self_references(content: Content, problems: Problems) -> None:
     for actor in content.actors:
         for i, other in enumerate(actor.affiliation):
-            ref(actor, ("affiliation", i), "actor", other)
             if other == actor.id:
                 path, line, col = content.locate(actor, "affiliation", i)
                 problems.add(path, line, col, f"affiliation[{i}]: actor '{actor.id}' cannot be "
                                               "affiliated with itself")
     for place in content.places:
-        ref(place, ("part_of",), "place", place.part_of)
-    for event in content.events:
-        for i, pid in enumerate(event.places):
-            ref(event, ("places", i), "place", pid)
-        for i, aid in enumerate(event.actors):
-            ref(event, ("actors", i), "actor", aid)
-    for entry in content.glossary:
-        ref(entry, ("actor",), "actor", entry.actor)
-    if content.briefing is not None:
-        b = content.briefing
-        for name in ("summary", "takeaways"):
-            for i, item in enumerate(getattr(b, name)):
-                for j, aid in enumerate(item.sources):
-                    ref(b, (name, i, "sources", j), "article", aid)
-        _check_periods(content, b, problems)
+        if place.part_of == place.id:
+            path, line, col = content.locate(place, "part_of")
+            problems.add(path, line, col, f"part_of: place '{place.id}' cannot be part of itself")
     for article in content.articles:
-        ref(article, ("outlet",), "actor", article.outlet)
-        for i, aid in enumerate(article.authors):
-            ref(article, ("authors", i), "actor", aid)
-        if article.first_published is not None:
-            ref(article, ("first_published", "outlet"), "actor", article.first_published.outlet)
-        for i, aid in enumerate(article.mentions):
-            ref(article, ("mentions", i), "actor", aid)
-        for i, acc in enumerate(article.accounts):
-            ref(article, ("accounts", i, "event"), "event", acc.event)
-            for name, kind in (("attributed_to", "actor"), ("actors", "actor"),
-                               ("places", "place")):
-                for j, value in enumerate(getattr(acc, name)):
-                    ref(article, ("accounts", i, name, j), kind, value)  # type: ignore[arg-type]
         for i, st in enumerate(article.statements):
-            ref(article, ("statements", i, "speaker"), "actor", st.speaker)
-            ref(article, ("statements", i, "addressee"), "actor", st.addressee)
-            ref(article, ("statements", i, "event"), "event", st.event)
             for j, sid in enumerate(st.responds_to):
-                ref(article, ("statements", i, "responds_to", j), "statement", sid)
                 if sid == st.id:
                     path, line, col = content.locate(article, "statements", i, "responds_to", j)
                     problems.add(path, line, col, f"statements[{i}].responds_to[{j}]: statement "
                                                   f"'{sid}' cannot respond to itself")
-        for i, q in enumerate(article.quotes):
-            ref(article, ("quotes", i, "speaker"), "actor", q.speaker)
-            ref(article, ("quotes", i, "statement"), "statement", q.statement)
-
-
-def _register(content: Content, kind: RefKind,
-              items: Iterable[tuple[object, tuple[str | int, ...]]],
-              known: dict[str, object], problems: Problems) -> None:
-    folded: dict[str, object] = {}
-    for record, fields in items:
-        identifier = getattr(record, "id")
-        path, line, col = content.locate(record, *fields)
-        where = _field_path(fields)
-        if kind == "statement":
-            where = _field_path(content.origins[id(record)][1][-2:] + fields)
-        if identifier.casefold() in RESERVED_IDS:
-            problems.add(path, line, col, f"{where}: '{identifier}' is a reserved name; "
-                                          f"choose another {kind} id")
-            continue
-        key = fold(identifier)
-        if key in folded:
-            first = content.locate(folded[key], *fields)
-            problems.add(path, line, col, f"{where}: duplicate {kind} id '{identifier}' (first "
-                                          f"defined at {first[0]}:{first[1]})")
-            continue
-        folded[key] = record
-        known[identifier] = record
 
 
 def _check_periods(content: Content, b: m.Briefing, problems: Problems) -> None:
@@ -484,4 +505,4 @@ def _split(name: str) -> tuple[str | int, ...]:
     return (name,)
 
 
-__all__ = ["Content", "load_content", "check_references", "Severity", "content_files"]
+__all__ = ["Content", "Severity", "check_references", "content_files", "load_content"]

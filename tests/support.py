@@ -1,0 +1,43 @@
+"""Test helpers: throwaway project trees and a way to run the `briefing` command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MINIMAL = FIXTURES / "minimal" / "content"
+
+
+def make_project(dest: Path, content: Path = MINIMAL) -> Path:
+    """A project tree at `dest`: a copy of `content` plus the repository's mkdocs.yml."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(content, dest / "content")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "docs").mkdir(exist_ok=True)
+    return dest
+
+
+def run_briefing(*args: str | Path, cwd: Path, env: dict[str, str] | None = None
+                 ) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator ARGS` in `cwd` as a user would; capture text output."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd,
+                          env=full_env, capture_output=True, text=True, timeout=600,
+                          check=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (symlinks as their target) by relative POSIX path."""
+    out: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            out[rel] = path.read_bytes()
+    return out
