@@ -250,6 +250,8 @@ class Event(Record):
     """Actors involved (actor ids)."""
     conflicts: list[Conflict] = []
     """Details on which accounts disagree, recorded as such."""
+    sequence: int = 0
+    """Order among events on the same date when the sources make it clear (lower comes first)."""
 
 
 class Account(Record):
