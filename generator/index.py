@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 
 from generator import model as m
 from generator.validate import Content
-from generator.vocab import Scope, StatementType
+from generator.vocab import Scope, StatementType, Status
 
 Cited = tuple[m.Article, m.Statement]
+
+STATUS_PRECEDENCE: tuple[Status, ...] = (
+    Status.DISPUTED, Status.DENIED, Status.CONFIRMED, Status.CLAIMED, Status.UNVERIFIED,
+    Status.REPORTED,
+)
+"""An event's status is the first of these that any of its accounts carries."""
 
 REACTION_STANCES: tuple[StatementType, ...] = (
     StatementType.CONDEMN,
@@ -60,6 +66,41 @@ class EventEntry:
         """Detail keys on which the accounts give different values."""
         return [k for k, versions in self.details.items() if len(versions) > 1]
 
+    @property
+    def status(self) -> Status:
+        """The event's verification status, from its accounts (see STATUS_PRECEDENCE)."""
+        given = {acc.status for _, acc in self.accounts}
+        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
+
+    def detail_table(self, keys: list[str]) -> DetailTable:
+        """The given detail keys side by side: one column per article that gives any of them."""
+        columns = _unique(a for a, acc in self.accounts if any(k in acc.details for k in keys))
+        rows = []
+        for key in keys:
+            given: dict[str, str] = {}
+            for article, acc in self.accounts:
+                if key in acc.details:
+                    given.setdefault(article.id, acc.details[key])
+            rows.append((key, [given.get(a.id) for a in columns]))
+        return DetailTable(columns, rows)
+
+
+@dataclass
+class DetailTable:
+    """Comparable details side by side: articles as columns, detail keys as rows."""
+
+    columns: list[m.Article]
+    rows: list[tuple[str, list[str | None]]]
+
+
+@dataclass
+class TimelineLine:
+    """One line of an actor's timeline: an event they took part in or a statement they made."""
+
+    date: m.FuzzyDate
+    entry: EventEntry | None = None
+    cited: Cited | None = None
+
 
 @dataclass
 class Demand:
@@ -77,6 +118,8 @@ class ChronologyGroup:
     period: m.Period | None
     title: str
     days: list[tuple[m.FuzzyDate, list[EventEntry]]]
+    background: bool = False
+    """True for background periods, shown after the crisis and labelled as background."""
 
 
 @dataclass
@@ -105,7 +148,7 @@ class Index:
                 self.statements[st.id] = (article, st)
 
         self.events: dict[str, EventEntry] = {}
-        for event in sorted(content.events, key=lambda e: (e.date.sort_key, e.id)):
+        for event in sorted(content.events, key=lambda e: (e.date.sort_key, e.sequence, e.id)):
             self.events[event.id] = EventEntry(event, self.period_of(event.date))
 
         self.actor_made: dict[str, list[Cited]] = defaultdict(list)
@@ -248,8 +291,13 @@ class Index:
                     days[-1][1].append(entry)
                 else:
                     days.append((date, [entry]))
-            title = period.title if period else "Other events"
-            groups.append(ChronologyGroup(period, title, days))
+            if period is None:
+                title = "Outside the briefing's periods"
+            elif period is b.crisis:
+                title = period.title
+            else:
+                title = f"Background: {period.title}"
+            groups.append(ChronologyGroup(period, title, days, background=period is not b.crisis))
         return groups
 
     def latest(self, count: int = 5) -> list[EventEntry]:
@@ -281,6 +329,49 @@ class Index:
     def affiliations(self, actor: m.Actor) -> list[m.Actor]:
         return [self.actors[a] for a in actor.affiliation]
 
+    def affiliation_chain(self, actor: m.Actor) -> list[m.Actor]:
+        """Everything the actor belongs to, directly or through others, nearest first."""
+        seen: dict[str, m.Actor] = {}
+        todo = list(actor.affiliation)
+        while todo:
+            aid = todo.pop(0)
+            if aid in seen or aid == actor.id:
+                continue
+            seen[aid] = self.actors[aid]
+            todo.extend(self.actors[aid].affiliation)
+        return list(seen.values())
+
+    def indirect_affiliations(self, actor: m.Actor) -> list[m.Actor]:
+        """What the actor belongs to through its affiliations (a minister's state)."""
+        return [a for a in self.affiliation_chain(actor) if a.id not in actor.affiliation]
+
+    def timeline(self, actor_id: str) -> list[TimelineLine]:
+        """Everything an actor did or said, across all articles, in date order."""
+        lines = [TimelineLine(e.event.date, entry=e) for e in self.actor_events[actor_id]
+                 if e.accounts]
+        lines += [TimelineLine(st.date, cited=(art, st)) for art, st in self.actor_made[actor_id]]
+        return sorted(lines, key=_timeline_key)
+
+    def actor_demands(self, actor_id: str) -> tuple[list[Demand], list[Demand]]:
+        """Demands an actor made, and demands made of it, each with its responses."""
+        every = self.demands()
+        return ([d for d in every if d.statement.speaker == actor_id],
+                [d for d in every if d.statement.addressee == actor_id])
+
+    def outlet_name(self, article: m.Article) -> str:
+        """The outlet's name for attribution, or a stand-in when the text names none."""
+        return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
+
+    def supported_events(self, article: m.Article) -> list[EventEntry]:
+        """Events an article gives an account of, in date order."""
+        ids = {acc.event for acc in article.accounts}
+        return [e for e in self.events.values() if e.event.id in ids]
+
+    def briefing_citations(self, article: m.Article) -> int:
+        """How many home-page sentences (summary and takeaways) cite the article."""
+        b = self.briefing
+        return sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
+
     def republications(self, article: m.Article) -> list[m.Article]:
         """Other articles in the content that share this article's origin."""
         key = self.origin_key(article)
@@ -293,6 +384,14 @@ class Index:
         cited = sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
         return {"briefing sentences": cited, "event accounts": len(article.accounts),
                 "statements": len(article.statements), "quotes": len(article.quotes)}
+
+
+def _timeline_key(line: TimelineLine) -> tuple[object, ...]:
+    if line.entry is not None:
+        return (line.date.sort_key, 0, line.entry.event.id, "")
+    assert line.cited is not None
+    article, st = line.cited
+    return (line.date.sort_key, 1, st.id, article.id)
 
 
 def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
