@@ -1,12 +1,40 @@
 """Editorial checks over the index: content that validates but does not hold together.
 
-Each check reports through `problems` like every other stage, as an error or a warning.
+Each check reports through `problems` like every other stage, at the offending field, with a
+message that names the field, the value, what was expected and how to fix it. Severity by kind:
+
+* errors: content that cannot be true as written (something reported before it happened, a first
+  publication after the republication, a briefing sentence resting on an out-of-scope article);
+* warnings: content a reviewer should look at (everything else). `briefing check --strict`, which
+  CI runs, fails on warnings too.
+
+Curators record a source's own inconsistencies in an article's `notes` and an event's
+`conflicts`; those texts are findings, never checked, and a recorded conflict silences the
+warning it explains.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from generator import model as m
 from generator.index import Index
-from generator.problems import Problems
+from generator.problems import Problems, Severity
+from generator.vocab import ActorKind, StatementType, Status
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+QUOTE_MAX_WORDS = 40
+QUOTE_MAX_CHARS = 300
+"""A quote longer than either limit is more than a short excerpt."""
+
+DENIALS = (StatementType.DENY_RESPONSIBILITY, StatementType.REJECT)
+ASSERTIONS = (StatementType.ACCUSE, StatementType.CLAIM)
+SETTLED = (Status.REPORTED, Status.CONFIRMED)
 
 
 def check(index: Index, problems: Problems) -> None:
@@ -15,4 +43,555 @@ def check(index: Index, problems: Problems) -> None:
         fn(index, problems)
 
 
-CHECKS: list = []
+def _field_path(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+    return out
+
+
+def _report(index: Index, problems: Problems, record: object, fields: tuple[str | int, ...],
+            message: str, severity: Severity = WARNING, at: tuple[str | int, ...] = ()) -> None:
+    """Add `field.path: message` at a record's field (`at` refines the position only)."""
+    path, line, col = index.content.locate(record, *fields, *at)
+    _, loc = index.content.origins[id(record)]
+    where = (*loc, *fields)
+    if where and isinstance(where[0], int):
+        where = where[1:]  # registry entries are found by line; their index is noise
+    problems.add(path, line, col, f"{_field_path(where) or '(file)'}: {message}", severity)
+
+
+def _articles(index: Index) -> Iterator[m.Article]:
+    yield from index.articles.values()
+
+
+def _event_date(index: Index, account: m.Account) -> m.FuzzyDate:
+    return account.date or index.events[account.event].event.date
+
+
+def check_reported_after_publication(index: Index, problems: Problems) -> None:
+    """Error: an account, statement or quote dated after its article was published.
+
+    Dates are ranges: `2026-03` is after `2026-03-06` only if March starts after the publication
+    ends, so it never is. A warning instead of an error when either date is approximate.
+    """
+    for article in _articles(index):
+        pub = article.published
+        fix = "correct the date, or the article's `published` date if that is wrong"
+        for acc in article.accounts:
+            if acc.date is not None:
+                if (sev := _later(acc.date, pub)) is not None:
+                    _report(index, problems, acc, ("date",),
+                            f"'{acc.date.value}' is after the article's publication date "
+                            f"'{pub.value}': an article cannot report what had not yet "
+                            f"happened; {fix}", sev, at=("value",))
+                continue
+            event = index.events[acc.event].event
+            if (sev := _later(event.date, pub)) is not None:
+                _report(index, problems, acc, ("event",),
+                        f"event '{event.id}' is dated '{event.date.value}', after the article's "
+                        f"publication date '{pub.value}'; correct the event's date in "
+                        f"content/events.yml, give this account the date the article gives, "
+                        f"or correct the article's `published` date", sev)
+        items: list[m.Statement | m.Quote] = [*article.statements, *article.quotes]
+        for item in items:
+            if (sev := _later(item.date, pub)) is not None:
+                kind = "statement" if isinstance(item, m.Statement) else "quote"
+                _report(index, problems, item, ("date",),
+                        f"'{item.date.value}' is after the publication date '{pub.value}' of "
+                        f"the article that reports this {kind}; {fix}", sev, at=("value",))
+
+
+def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
+    """The severity if `date` starts after `published` ends, else None."""
+    if date.start <= published.end:
+        return None
+    return WARNING if date.approximate or published.approximate else ERROR
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""English weekday names by `date.weekday()`; spelled out so no locale can change them."""
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+_DAYS = "|".join(DAY_NAMES)
+_MONTH_NUMBER = {name: i for i, name in enumerate(MONTH_NAMES, 1)}
+_MONTH_NUMBER.update({name[:3]: i for i, name in enumerate(MONTH_NAMES, 1)})
+_MONTH_NUMBER["Sept"] = 9
+_MONTHS = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_WD = rf"(?P<wd>{_DAYS})"
+_MON = rf"(?P<mon>{_MONTHS})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+_SEP = r"(?:\s*,\s*|\s*\(\s*|\s+)(?:on\s+)?(?:the\s+)?"
+WEEKDAY_PATTERNS = tuple(re.compile(p) for p in (
+    rf"\b{_WD}{_SEP}{_MON}\s+{_DAY}\b{_YEAR}",
+    rf"\b{_WD}{_SEP}{_DAY}\s+(?:of\s+)?{_MON}\b{_YEAR}",
+    rf"\b{_MON}\s+{_DAY}{_YEAR}\s*\(\s*{_WD}\s*\)",
+    rf"\b{_DAY}\s+{_MON}{_YEAR}\s*\(\s*{_WD}\s*\)",
+))
+"""A weekday written next to the date it names: "Wednesday (March 5)", "Wednesday, March 5",
+"on Wednesday 5 March", "March 5 (Wednesday)"; an explicit year is used when given."""
+
+
+@dataclass(frozen=True)
+class WeekdayMismatch:
+    """A weekday written next to a date that falls on another day."""
+
+    written: str
+    named: str
+    date: dt.date
+
+    @property
+    def actual(self) -> str:
+        return DAY_NAMES[self.date.weekday()]
+
+
+def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
+    """Weekday-and-date phrases in `text` whose weekday is wrong (year nearest `reference`)."""
+    found: dict[tuple[int, int], WeekdayMismatch] = {}
+    for pattern in WEEKDAY_PATTERNS:
+        for match in pattern.finditer(text):
+            month, day = _MONTH_NUMBER[match["mon"]], int(match["day"])
+            if match["year"]:
+                years = [int(match["year"])]
+            else:
+                years = [reference.year - 1, reference.year, reference.year + 1]
+            dates = []
+            for year in years:
+                with contextlib.suppress(ValueError):
+                    dates.append(dt.date(year, month, day))
+            if not dates:
+                continue
+            date = min(dates, key=lambda d: abs((d - reference).days))
+            if DAY_NAMES[date.weekday()] != match["wd"]:
+                written = match[0] + (")" if "(" in match[0] and ")" not in match[0] else "")
+                found.setdefault(match.span(), WeekdayMismatch(written, match["wd"], date))
+    return [found[k] for k in sorted(found)]
+
+
+def _weekday_message(mismatch: WeekdayMismatch, fix: str) -> str:
+    d = mismatch.date
+    return (f"'{mismatch.written}' puts {MONTH_NAMES[d.month - 1]} {d.day}, {d.year} on a "
+            f"{mismatch.named}, but it was a {mismatch.actual}; {fix}")
+
+
+def _texts_with_dates(index: Index) -> Iterator[tuple[object, tuple[str | int, ...], str,
+                                                      dt.date, str | None]]:
+    """(record, field, text, reference date, event id) for every text a weekday is checked in.
+
+    Notes, conflict notes, `inferred` explanations, headlines and quote texts are left out:
+    they record what a source printed, mistakes included.
+    """
+    b = index.briefing
+    for name in ("summary", "takeaways"):
+        for i, item in enumerate(getattr(b, name)):
+            yield b, (name, i, "text"), item.text, b.as_of.start, None
+    for entry in index.events.values():
+        ev = entry.event
+        yield ev, ("title",), ev.title, ev.date.start, ev.id
+    for article in _articles(index):
+        ref = article.published.start
+        yield article, ("summary",), article.summary, ref, None
+        for i, point in enumerate(article.key_points):
+            yield article, ("key_points", i), point, ref, None
+        for acc in article.accounts:
+            acc_ref = _event_date(index, acc).start
+            yield acc, ("summary",), acc.summary, acc_ref, acc.event
+            for key, value in acc.details.items():
+                if key != "weekday":
+                    yield acc, ("details", key), value, acc_ref, acc.event
+        for st in article.statements:
+            yield st, ("summary",), st.summary, st.date.start, st.event
+        for q in article.quotes:
+            if q.context:
+                yield q, ("context",), q.context, q.date.start, None
+
+
+def _records_weekday_conflict(index: Index, event_id: str | None) -> bool:
+    if event_id is None:
+        return False
+    return any(c.detail == "weekday" for c in index.events[event_id].event.conflicts)
+
+
+def check_weekdays(index: Index, problems: Problems) -> None:
+    """Warning: a weekday written next to a date it does not fall on, or a `weekday` detail that
+    disagrees with the account's date, unless the event records a `weekday` conflict."""
+    for record, fields, text, ref, event_id in _texts_with_dates(index):
+        if _records_weekday_conflict(index, event_id):
+            continue
+        fix = ("correct the weekday; if the source has it wrong, say so in the article's "
+               "`notes`")
+        if event_id is not None:
+            fix += f" and record a `weekday` conflict on event '{event_id}'"
+        for mismatch in weekday_mismatches(text, ref):
+            _report(index, problems, record, fields, _weekday_message(mismatch, fix))
+    for article in _articles(index):
+        for acc in article.accounts:
+            value = acc.details.get("weekday")
+            date = _event_date(index, acc)
+            if value is None or date.precision != "day" or date.approximate:
+                continue
+            if _records_weekday_conflict(index, acc.event):
+                continue
+            actual = DAY_NAMES[date.start.weekday()]
+            named = re.findall(rf"\b(?:{_DAYS})\b", value)
+            if named and actual not in named:
+                _report(index, problems, acc, ("details", "weekday"),
+                        f"'{value}' does not match the date {date.value}, which was a {actual}; "
+                        f"correct it, or if the source has it wrong record a `weekday` conflict "
+                        f"on event '{acc.event}' in content/events.yml")
+
+
+def check_detail_conflicts(index: Index, problems: Problems) -> None:
+    """Warning: accounts of one event give different values for a detail the event does not
+    record as a conflict."""
+    for entry in index.events.values():
+        recorded = {c.detail for c in entry.event.conflicts}
+        for key, versions in entry.details.items():
+            if len(versions) < 2 or key in recorded:
+                continue
+            first = versions[0]
+            for version in versions[1:]:
+                acc = next(acc for _, acc in entry.accounts
+                                    if acc.details.get(key) == version.value)
+                _report(index, problems, acc, ("details", key),
+                        f"'{version.value}' disagrees with '{first.value}' in "
+                        f"{first.articles[0].id} about event '{entry.event.id}'; record the "
+                        f"disagreement as a `conflicts` entry (detail: {key}) on the event in "
+                        f"content/events.yml, or align the values")
+
+
+def _countered(index: Index, event_id: str | None, statement: m.Statement | None,
+               denial_only: bool) -> bool:
+    """Whether a denial (or, unless `denial_only`, a counter-claim) is recorded against a record.
+
+    A counter-statement comes from another speaker and answers the statement or concerns the
+    same event; a counter-claim is a claim or accusation that answers something, or any claim or
+    accusation against a denial.
+    """
+    # Only statements that answer this one or concern the event can counter it (linear, not a
+    # scan of every statement per record).
+    candidates = [*(index.responses.get(statement.id, []) if statement is not None else []),
+                  *(index.events[event_id].statements if event_id in index.events else [])]
+    for _, other in candidates:
+        if statement is not None and other.speaker == statement.speaker:
+            continue
+        answers = statement is not None and statement.id in other.responds_to
+        if not answers and (event_id is None or other.event != event_id):
+            continue
+        if other.type in DENIALS:
+            return True
+        if not denial_only and other.type in ASSERTIONS and (
+                other.responds_to or (statement is not None and statement.type in DENIALS)):
+            return True
+    return False
+
+
+def _side(index: Index, actor_id: str) -> set[str]:
+    """An actor, what it belongs to (transitively) and what belongs to it (transitively)."""
+    side = {actor_id}
+    for table in ({a.id: a.affiliation for a in index.actors.values()},
+                  {k: [a.id for a in v] for k, v in index.members.items()}):
+        todo = [actor_id]
+        while todo:
+            for other in table.get(todo.pop(), []):
+                if other not in side:
+                    side.add(other)
+                    todo.append(other)
+    return side
+
+
+def check_status_denials(index: Index, problems: Problems) -> None:
+    """Warning: `denied` or `disputed` with no recorded denial or counter-claim; and `reported`
+    or `confirmed` while a deny-responsibility statement concerns the same event.
+
+    The reverse check covers what the denial contradicts: accounts of the event that involve the
+    denying side, and accusations or claims it answers or that are aimed at that side.
+    """
+    for article in _articles(index):
+        for acc in article.accounts:
+            if acc.status in (Status.DENIED, Status.DISPUTED) and not _countered(
+                    index, acc.event, None, acc.status is Status.DENIED):
+                _report(index, problems, acc, ("status",), _uncountered(acc.status, acc.event))
+        for st in article.statements:
+            if st.status in (Status.DENIED, Status.DISPUTED) and not _countered(
+                    index, st.event, st, st.status is Status.DENIED):
+                _report(index, problems, st, ("status",), _uncountered(st.status, st.event, st))
+    flagged: set[int] = set()
+    for denial_article, denial in index.statements.values():
+        if denial.type is not StatementType.DENY_RESPONSIBILITY:
+            continue
+        side = _side(index, denial.speaker)
+        where = f"statement '{denial.id}' in {denial_article.id}"
+        if denial.event is not None:
+            for _, acc in index.events[denial.event].accounts:
+                if acc.status in SETTLED and side & set(acc.actors) and id(acc) not in flagged:
+                    flagged.add(id(acc))
+                    _report(index, problems, acc, ("status",),
+                            f"'{acc.status.value}' states event '{denial.event}' as fact, but "
+                            f"{where} denies responsibility for it; use 'disputed' or "
+                            f"'denied', and attribute the account")
+        for _, st in index.statements.values():
+            if st.type not in ASSERTIONS or st.status not in SETTLED or id(st) in flagged:
+                continue
+            if st.id in denial.responds_to or (
+                    denial.event is not None and st.event == denial.event
+                    and st.addressee in side):
+                flagged.add(id(st))
+                _report(index, problems, st, ("status",),
+                        f"'{st.status.value}' but {where} denies it; use 'disputed' or "
+                        f"'denied'")
+
+
+def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = None) -> str:
+    what = "a deny-responsibility or reject statement"
+    if status is Status.DISPUTED:
+        what += " or a counter-claim"
+    about = f"about event '{event_id}'" if event_id else ""
+    if st is not None:
+        about = f"answering '{st.id}'" + (f" or {about}" if about else "")
+    return (f"'{status.value}' but no denial is recorded (expected {what} {about} from "
+            f"another speaker); record the denial as a statement, or use 'claimed' or "
+            f"'reported'")
+
+
+def check_quotes(index: Index, problems: Problems) -> None:
+    """Warning: a quote longer than a short excerpt, or a quote of the article's own outlet or
+    author (that is article text, not a quotation), unless its context says it is a headline."""
+    for article in _articles(index):
+        own = {a for a in (article.outlet, *article.authors) if a}
+        if article.first_published is not None:
+            own.add(article.first_published.outlet)
+        for q in article.quotes:
+            words = len(q.text.split())
+            if words > QUOTE_MAX_WORDS or len(q.text) > QUOTE_MAX_CHARS:
+                _report(index, problems, q, ("text",),
+                        f"quote is {words} words, {len(q.text)} characters long; a quote is a "
+                        f"short excerpt (at most {QUOTE_MAX_WORDS} words, {QUOTE_MAX_CHARS} "
+                        f"characters): keep the key phrase and give the rest in our own words "
+                        f"in the statement summary")
+            headline = "headline" in (q.context or "").casefold()
+            if q.speaker in own and not headline:
+                actor = index.actors[q.speaker]
+                role = "outlet" if actor.kind is ActorKind.MEDIA else "author"
+                _report(index, problems, q, ("speaker",),
+                        f"'{q.speaker}' is this article's own {role}: its words are article "
+                        f"text, not a quotation; summarize them in the article summary instead "
+                        f"(a quoted headline is fine: say 'headline' in `context`)")
+
+
+_ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
+
+
+def _content_texts(index: Index) -> Iterator[str]:
+    """Every text a reader meets, except the glossary itself."""
+    b = index.briefing
+    yield from (b.title, b.description)
+    yield from (s.text for s in (*b.summary, *b.takeaways))
+    for period in (b.crisis, *b.background):
+        yield from filter(None, (period.title, period.description))
+    for actor in index.actors.values():
+        yield from filter(None, (actor.name, actor.role, actor.description, *actor.aliases))
+    for place in index.places.values():
+        yield from filter(None, (place.name, place.description, *place.aliases))
+    for entry in index.events.values():
+        yield entry.event.title
+        yield from (c.note for c in entry.event.conflicts)
+    for article in _articles(index):
+        yield from (article.title, article.summary, *article.key_points, *article.notes)
+        for acc in article.accounts:
+            yield acc.summary
+            yield from acc.details.values()
+        for st in article.statements:
+            yield from filter(None, (st.summary, st.channel))
+        for q in article.quotes:
+            yield from filter(None, (q.text, q.context))
+
+
+def check_unused_entries(index: Index, problems: Problems) -> None:
+    """Warning: actors with no statement, quote, event, article or mention; places, events and
+    glossary terms nothing uses (an event no article gives an account of; a term whose
+    abbreviation appears in no content text)."""
+    used = set(index.actor_articles) | set(index.actor_events) | set(index.outlet_articles)
+    used |= {aid for e in index.events.values() for aid in e.event.actors}
+    used |= {a.first_published.outlet for a in _articles(index) if a.first_published}
+    for actor in index.actors.values():
+        if actor.id in used:
+            continue
+        by = []
+        if members := [a.id for a in index.members.get(actor.id, [])]:
+            by.append(f"as the affiliation of {', '.join(members)}")
+        if terms := [g.term for g in index.glossary if g.actor == actor.id]:
+            by.append(f"by glossary term {', '.join(terms)}")
+        fix = ("add it to `mentions` of an article that names it, or remove it from "
+               "content/actors.yml")
+        if by:
+            message = (f"actor '{actor.id}' has no statement, quote, event, article or mention "
+                       f"(it is referred to only {' and '.join(by)}); {fix}")
+        else:
+            message = f"actor '{actor.id}' is not referred to anywhere; {fix}"
+        _report(index, problems, actor, ("id",), message)
+    places = set(index.place_events) | set(index.place_articles)
+    places |= {p for e in index.events.values() for p in e.event.places}
+    todo = sorted(places)
+    while todo:
+        place = index.places.get(todo.pop())
+        if place is not None and place.part_of and place.part_of not in places:
+            places.add(place.part_of)
+            todo.append(place.part_of)
+    for place in index.places.values():
+        if place.id not in places:
+            _report(index, problems, place, ("id",),
+                    f"place '{place.id}' is not referred to by any event or account; add it to "
+                    f"the `places` of an event or account that names it, or remove it from "
+                    f"content/places.yml")
+    for entry in index.events.values():
+        if entry.accounts:
+            continue
+        extra = f" (only {len(entry.statements)} statement(s) refer to it)" \
+            if entry.statements else ""
+        _report(index, problems, entry.event, ("id",),
+                f"event '{entry.event.id}' has no account: no article reports it{extra}; add an "
+                f"account to the article that reports it, or remove it from content/events.yml")
+    texts = list(_content_texts(index))
+    for g in index.glossary:
+        pattern = re.compile(_ABBR_EDGE.format(re.escape(g.term)))
+        if not any(pattern.search(text) for text in texts):
+            _report(index, problems, g, ("term",),
+                    f"'{g.term}' appears in no content text, so readers never meet it; remove "
+                    f"it from content/glossary.yml, or use the abbreviation where the content "
+                    f"names {g.expansion}")
+
+
+REPUBLISHED = re.compile(r"\b(?:originally (?:appeared|published|ran)|first (?:appeared|published|"
+                         r"ran)|republish(?:ed|es|ing)?|republication|reprint(?:ed|s)?)\b",
+                         re.IGNORECASE)
+
+
+def check_republications(index: Index, problems: Problems) -> None:
+    """Warning: summary or notes say the article is a republication but `first_published` is
+    missing. Error: `first_published.date` after the article's `published` date."""
+    for article in _articles(index):
+        first = article.first_published
+        if first is None:
+            fields: list[tuple[tuple[str | int, ...], str]] = [(("summary",), article.summary)]
+            fields += [(("notes", i), note) for i, note in enumerate(article.notes)]
+            for field, text in fields:
+                if (match := REPUBLISHED.search(text)) is not None:
+                    _report(index, problems, article, field,
+                            f"says the article is a republication ('{match[0]}') but "
+                            f"`first_published` is not set; add first_published with the "
+                            f"original outlet and date")
+                    break
+        elif first.date.start > article.published.end:
+            _report(index, problems, article, ("first_published", "date"),
+                    f"'{first.date.value}' is after this copy's publication date "
+                    f"'{article.published.value}'; a first publication cannot come after its "
+                    f"republication: correct one of the two dates", ERROR, at=("value",))
+
+
+def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
+    """Error: a briefing sentence cites an out-of-scope article. Warning: an out-of-scope article
+    still carries accounts, statements or quotes, or is the only report of an event."""
+    out = {a.id for a in index.out_of_scope}
+    b = index.briefing
+    for name in ("summary", "takeaways"):
+        for i, item in enumerate(getattr(b, name)):
+            for j, source in enumerate(item.sources):
+                if source in out:
+                    _report(index, problems, b, (name, i, "sources", j),
+                            f"'{source}' is out of scope, so it cannot support the briefing; "
+                            f"cite an in-scope article, or change the article's scope",
+                            ERROR)
+    for article in index.out_of_scope:
+        for name in ("accounts", "statements", "quotes"):
+            items = getattr(article, name)
+            if items:
+                one = len(items) == 1
+                _report(index, problems, items[0], (),
+                        f"out-of-scope article '{article.id}' still has {len(items)} "
+                        f"{name[:-1] if one else name}; move {'it' if one else 'them'} to an "
+                        f"in-scope article or remove {'it' if one else 'them'}, or change the "
+                        f"article's scope")
+    for entry in index.events.values():
+        if entry.accounts and all(a.id in out for a in entry.articles):
+            _report(index, problems, entry.event, ("id",),
+                    f"event '{entry.event.id}' is reported only by out-of-scope articles "
+                    f"({', '.join(a.id for a in entry.articles)}); report it from an in-scope "
+                    f"article, or remove it")
+
+
+_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<![\w’])'[^']*'(?![\w])")
+ATTRIBUTION = re.compile(r"\b(?:said|says|say|saying|stated|called|calls|calling|described|"
+                         r"describes|describing|accused|accuses|accusing|according to|termed|"
+                         r"branded|labell?ed|denounced|condemned|told)\b", re.IGNORECASE)
+ADMITTED = re.compile(r"\badmi(?:tted|ts|t|tting)\b", re.IGNORECASE)
+TERROR = re.compile(r"\bterror(?:ist|ists|ism)?\b", re.IGNORECASE)
+CLAIMED = re.compile(r"\b(?:claimed|claiming|(?<!the )(?<!'s )(?<!’s )(?<!its )(?<!their )"
+                     r"claims that)\b", re.IGNORECASE)
+""""Claimed" as a verb; "the claims that" and "its claim that" are nouns."""
+NEUTRAL = re.compile(r"\b(?:said|says|say|stated|states|according to)\b", re.IGNORECASE)
+
+
+def _unquoted(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    spans = [q.span() for q in _QUOTED.finditer(text)]
+    return [mt for mt in pattern.finditer(text)
+            if not any(s <= mt.start() < e for s, e in spans)]
+
+
+def loaded_words(text: str) -> list[str]:
+    """Messages for the words in `text` that take sides (see `check_loaded_words`)."""
+    found = []
+    for sentence in _SENTENCE.findall(text):
+        for mt in _unquoted(ADMITTED, sentence):
+            found.append(f"'{mt[0]}' presents the statement as true and reluctantly made; "
+                         f"write 'said' or 'acknowledged', attributed to the speaker")
+        if not ATTRIBUTION.search(sentence):
+            for mt in _unquoted(TERROR, sentence):
+                found.append(f"'{mt[0]}' is not attributed in \"{sentence.strip()}\"; say who "
+                             f"used the word (e.g. 'X called it a {mt[0].lower()} act') or put "
+                             f"it in quotation marks")
+    claimed = _unquoted(CLAIMED, text)
+    if claimed and _unquoted(NEUTRAL, text):
+        found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; use the "
+                     f"same neutral verb for every side (e.g. 'said')")
+    return found
+
+
+def _side_taking_texts(index: Index) -> Iterator[tuple[object, tuple[str | int, ...], str]]:
+    """Our own sentences where a word can take sides: confirmed accounts and statements aside."""
+    b = index.briefing
+    for name in ("summary", "takeaways"):
+        for i, item in enumerate(getattr(b, name)):
+            yield b, (name, i, "text"), item.text
+    for article in _articles(index):
+        yield article, ("summary",), article.summary
+        for i, point in enumerate(article.key_points):
+            yield article, ("key_points", i), point
+        records: list[m.Account | m.Statement] = [*article.accounts, *article.statements]
+        for record in records:
+            if record.status is not Status.CONFIRMED:
+                yield record, ("summary",), record.summary
+
+
+def check_loaded_words(index: Index, problems: Problems) -> None:
+    """Warning: "admitted", an unattributed "terrorist"/"terror", or "claimed" for one side only,
+    in a summary or in an account or statement whose status is not `confirmed`."""
+    for record, fields, text in _side_taking_texts(index):
+        for message in loaded_words(text):
+            _report(index, problems, record, fields, message)
+
+
+CHECKS: list[Callable[[Index, Problems], None]] = [
+    check_reported_after_publication,
+    check_weekdays,
+    check_detail_conflicts,
+    check_status_denials,
+    check_quotes,
+    check_unused_entries,
+    check_republications,
+    check_out_of_scope_citations,
+    check_loaded_words,
+]
+"""Every editorial check, in the order they run."""

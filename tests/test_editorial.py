@@ -1,0 +1,119 @@
+"""Editorial checks: each case under tests/editorial/ triggers a check or shows that it passes.
+
+A case folder holds content files laid over a copy of tests/fixtures/minimal/content (same
+relative paths; a file replaces the fixture's file) and `expected.txt`: every problem
+`briefing check` reports for it, one `path:line:col: message` per line (empty when the case
+passes). After a deliberate message change, regenerate every `expected.txt` with one command,
+then review the diff: `UPDATE_EDITORIAL=1 .venv/bin/pytest tests/test_editorial.py`
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import Project, check, main
+from generator.editorial import loaded_words, weekday_mismatches
+from tests.support import ROOT, make_project
+
+CASES = ROOT / "tests" / "editorial"
+UPDATE = os.environ.get("UPDATE_EDITORIAL") == "1"
+
+
+def build_case(case: str, dest: Path) -> Path:
+    """A project at `dest`: the minimal fixture with the case's files laid over its content."""
+    project = make_project(dest)
+    for path in sorted((CASES / case).rglob("*")):
+        rel = path.relative_to(CASES / case)
+        if path.is_file() and rel.as_posix() != "expected.txt":
+            shutil.copyfile(path, project / "content" / rel)
+    return project
+
+
+def problems_of(project: Path) -> list[str]:
+    return [p.format() for p in check(Project.at(project)).problems.sorted()]
+
+
+def test_minimal_fixture_has_no_editorial_findings(project: Path):
+    assert problems_of(project) == []
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_case(case: str, tmp_path: Path):
+    found = problems_of(build_case(case, tmp_path / "project"))
+
+    expected_file = CASES / case / "expected.txt"
+    if UPDATE:
+        expected_file.write_text("".join(f"{line}\n" for line in found), "utf-8")
+    assert found == expected_file.read_text("utf-8").splitlines()
+
+
+def test_every_triggering_case_has_a_passing_twin():
+    cases = {p.name: (p / "expected.txt").read_text("utf-8") for p in CASES.iterdir()
+             if p.is_dir()}
+    assert sum(1 for text in cases.values() if text) == sum(1 for text in cases.values()
+                                                           if not text)
+
+
+def run(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue()
+
+
+def test_warnings_pass_check_but_fail_strict(tmp_path: Path):
+    project = build_case("accounts_disagree_unrecorded", tmp_path / "project")
+
+    assert run("--project", str(project), "check") == (0, (
+        "content/articles/outlet-two-2026-03-06-strike.yml:10:16: warning: "
+        "accounts[0].details.injured: 'four' disagrees with 'two' in "
+        "outlet-one-2026-03-05-strike about event '2026-03-05-strike'; record the disagreement "
+        "as a `conflicts` entry (detail: injured) on the event in content/events.yml, or align "
+        "the values\ncontent is valid (1 warning(s))\n"))
+    code, err = run("--project", str(project), "check", "--strict")
+    assert (code, err.splitlines()[-1]) == (1, "0 error(s), 1 warning(s); nothing was written")
+
+
+@pytest.mark.parametrize(("text", "written", "actual"), [
+    ("on Wednesday (March 5) drones", "Wednesday (March 5)", "Thursday"),
+    ("on Wednesday, March 5, 2026.", "Wednesday, March 5, 2026", "Thursday"),
+    ("on Wednesday 5 March", "Wednesday 5 March", "Thursday"),
+    ("on Wednesday the 5th of March", "Wednesday the 5th of March", "Thursday"),
+    ("on March 5 (Friday)", "March 5 (Friday)", "Thursday"),
+    ("on Friday, Mar. 5", "Friday, Mar. 5", "Thursday"),
+])
+def test_weekday_phrases_that_contradict_their_date(text: str, written: str, actual: str):
+    [mismatch] = weekday_mismatches(text, dt.date(2026, 3, 6))
+
+    assert (mismatch.written, mismatch.actual) == (written, actual)
+
+
+@pytest.mark.parametrize("text", [
+    "on Thursday, March 5",
+    "on Thursday 5 March",
+    "on Wednesday, December 31",  # 2025, the year nearest the reference date
+    "on Friday, February 30",  # no such date: nothing to compare
+    "on Wednesday, after the strike on March 5",
+])
+def test_weekday_phrases_that_hold(text: str):
+    assert weekday_mismatches(text, dt.date(2026, 3, 6)) == []
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Iran admitted the strike.", 1),
+    ("It was a terrorist act.", 1),
+    ("Aliyev called it a terrorist act.", 0),
+    ("It was, in Aliyev's words, a \u201cterrorist act\u201d.", 0),
+    ("Baku said Iran sent the drones; Tehran claimed it did not.", 1),
+    ("Baku said Iran sent the drones; Tehran rejected the claims that it did.", 0),
+    ("Ukraine's admission to NATO is off the table.", 0),
+])
+def test_words_that_take_sides(text: str, count: int):
+    assert len(loaded_words(text)) == count
