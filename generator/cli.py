@@ -14,10 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, data
 from generator.index import Index
 from generator.pages import generate
 from generator.problems import FatalError, Problems
+from generator.progress import track
 from generator.report import FORMATS, print_problems
 from generator.validate import load_content
 from generator.write import WriteReport, clean_leftovers, swap_in, write_pages
@@ -72,8 +73,10 @@ def generate_docs(project: Project, strict: bool = False) -> Outcome:
     outcome = check(project)
     if outcome.failed or outcome.index is None or (strict and outcome.problems.warnings):
         return outcome
-    pages = [(page.path, page.text) for page in generate(outcome.index)]
-    outcome.report = write_pages(project.docs, pages)
+    pages: list[tuple[str, str | bytes]] = [
+        (page.path, page.text) for page in track(generate(outcome.index), "render", unit="pages")]
+    pages += data.files(outcome.index)
+    outcome.report = write_pages(project.docs, track(pages, "write", unit="files"))
     return outcome
 
 
@@ -88,7 +91,8 @@ def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None
     clean_leftovers(project.site.parent)
     for leftover in project.site.parent.glob(f".{project.site.name}-staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
+    # No --quiet: it hides warnings from the strict-mode counter, so strict would never fail.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
            str(project.config), "--site-dir", str(staging)]
     code = subprocess.call(cmd, env=env, cwd=project.root)
     if code != 0:
@@ -127,11 +131,29 @@ def _cmd_serve(args: argparse.Namespace, project: Project) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, project: Project) -> int:
-    from generator.scaffold import new
+    from generator.scaffold import UsageError, new
 
-    path = new(project, args.kind, args.id)
-    print(f"created {path.relative_to(project.root) if path.is_relative_to(project.root) else path}"
-          "; fill it in, then run: briefing check")
+    try:
+        path = new(project, args.kind, args.id)
+    except UsageError as exc:
+        print(f"briefing new: error: {exc}", file=sys.stderr)
+        return 2
+    where = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+    done = f"created {where}" if args.kind == "article" else f"added {args.kind} to {where}"
+    print(f"{done}; fill it in, then run: briefing check")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace, project: Project) -> int:
+    from generator.schema import refresh
+
+    stale = refresh(project.root, write=not args.check)
+    for path in stale:
+        print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(project.root)}",
+              file=sys.stderr)
+    if args.check and stale:
+        print("run: briefing schema", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -197,6 +219,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("kind", choices=["article", "actor", "place"], help="what to create")
     sp.add_argument("id", help="the new id: lowercase letters, digits and hyphens")
     sp.set_defaults(func=_cmd_new)
+    sp = sub.add_parser("schema", help="regenerate schema/ and the CONTRIBUTING field reference",
+                        description="Write the JSON Schema of every content file kind into "
+                                    "schema/ and the field reference into CONTRIBUTING.md, "
+                                    "both generated from the model. With --check, change "
+                                    "nothing and exit 1 if either is out of date.")
+    sp.add_argument("--check", action="store_true", help="only report stale files")
+    sp.set_defaults(func=_cmd_schema)
     return p
 
 
@@ -213,4 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not bad content: still one line, never a traceback
+        detail = " ".join(str(exc).split())[:300]
+        print(f"error: internal error: {type(exc).__name__}: {detail} (please report this; "
+              "docs/ and site/ are unchanged)", file=sys.stderr)
         return 1

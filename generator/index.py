@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from generator import model as m
 from generator.validate import Content
-from generator.vocab import Scope, StatementType, Status
+from generator.vocab import ActorKind, PlaceKind, Scope, StatementType, Status, Vocab
 
 Cited = tuple[m.Article, m.Statement]
 
@@ -36,6 +38,20 @@ REACTION_STANCES: tuple[StatementType, ...] = (
     StatementType.CONSULT,
 )
 """Columns of the reactions grid, in order."""
+
+STANCE_HEADINGS: dict[StatementType, str] = {
+    StatementType.CONDEMN: "Condemned",
+    StatementType.EXPRESS_SUPPORT: "Supported",
+    StatementType.APPEAL_FOR_RESTRAINT: "Restraint",
+    StatementType.DEMAND: "Demanded",
+    StatementType.ACCUSE: "Accused",
+    StatementType.WARN: "Warned",
+    StatementType.DENY_RESPONSIBILITY: "Denied",
+    StatementType.REJECT: "Rejected",
+    StatementType.INVESTIGATE: "Investigated",
+    StatementType.CONSULT: "Consulted",
+}
+"""Short column headings of the reactions grid (the methodology page gives the definitions)."""
 
 
 @dataclass
@@ -255,6 +271,17 @@ class Index:
                 return period
         return None
 
+    status_order = STATUS_PRECEDENCE
+    """Precedence of statuses when an event takes one from its accounts."""
+
+    def period_label(self, period: m.Period | None) -> str:
+        """A period's title as shown to readers: background periods say so."""
+        if period is None:
+            return "Outside the briefing's periods"
+        if period is self.briefing.crisis:
+            return period.title
+        return f"Background: {period.title}"
+
     def origin_key(self, article: m.Article) -> tuple[str, str]:
         """Independent origin of an article: a republication shares its original's origin.
 
@@ -291,12 +318,7 @@ class Index:
                     days[-1][1].append(entry)
                 else:
                     days.append((date, [entry]))
-            if period is None:
-                title = "Outside the briefing's periods"
-            elif period is b.crisis:
-                title = period.title
-            else:
-                title = f"Background: {period.title}"
+            title = self.period_label(period)
             groups.append(ChronologyGroup(period, title, days, background=period is not b.crisis))
         return groups
 
@@ -306,25 +328,40 @@ class Index:
                   if e.period is self.briefing.crisis and e.accounts]
         return list(reversed(crisis))[:count]
 
+    @cached_property
+    def _statements_by_date(self) -> list[Cited]:
+        return sorted(self.statements.values(), key=_cited_key)
+
+    @cached_property
+    def _demands(self) -> list[Demand]:
+        return [Demand(article, st, self.responses.get(st.id, []))
+                for article, st in self._statements_by_date if st.type is StatementType.DEMAND]
+
     def demands(self) -> list[Demand]:
         """Every demand with its recorded responses, in date order."""
-        out = []
-        for article, st in sorted(self.statements.values(), key=_cited_key):
-            if st.type is StatementType.DEMAND:
-                out.append(Demand(article, st, self.responses.get(st.id, [])))
-        return out
+        return list(self._demands)
 
-    def reactions(self) -> tuple[list[StatementType], list[ReactionRow]]:
-        """The reactions grid over crisis-period statements: used columns and actor rows."""
+    def reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
+        """The reactions grid over crisis-period statements: used columns (with their headings)
+        and actor rows."""
         crisis = self.briefing.crisis
         rows: dict[str, dict[StatementType, list[Cited]]] = defaultdict(lambda: defaultdict(list))
-        for article, st in sorted(self.statements.values(), key=_cited_key):
+        for article, st in self._statements_by_date:
             if st.type in REACTION_STANCES and self.period_of(st.date) is crisis:
                 rows[st.speaker][st.type].append((article, st))
-        used = [s for s in REACTION_STANCES if any(s in cells for cells in rows.values())]
+        used = [(s, STANCE_HEADINGS[s]) for s in REACTION_STANCES
+                if any(s in cells for cells in rows.values())]
         out = [ReactionRow(self.actors[aid], dict(cells))
                for aid, cells in sorted(rows.items(), key=lambda kv: self.actors[kv[0]].name)]
         return used, out
+
+    def actors_by_kind(self) -> list[tuple[ActorKind, list[m.Actor]]]:
+        """Actors grouped by kind (in vocabulary order), by name within a kind."""
+        return _grouped(self.actors.values(), ActorKind)
+
+    def places_by_kind(self) -> list[tuple[PlaceKind, list[m.Place]]]:
+        """Places grouped by kind (in vocabulary order), by name within a kind."""
+        return _grouped(self.places.values(), PlaceKind)
 
     def affiliations(self, actor: m.Actor) -> list[m.Actor]:
         return [self.actors[a] for a in actor.affiliation]
@@ -354,9 +391,18 @@ class Index:
 
     def actor_demands(self, actor_id: str) -> tuple[list[Demand], list[Demand]]:
         """Demands an actor made, and demands made of it, each with its responses."""
-        every = self.demands()
-        return ([d for d in every if d.statement.speaker == actor_id],
-                [d for d in every if d.statement.addressee == actor_id])
+        made, received = self._demands_by_actor
+        return made.get(actor_id, []), received.get(actor_id, [])
+
+    @cached_property
+    def _demands_by_actor(self) -> tuple[dict[str, list[Demand]], dict[str, list[Demand]]]:
+        made: dict[str, list[Demand]] = defaultdict(list)
+        received: dict[str, list[Demand]] = defaultdict(list)
+        for d in self._demands:
+            made[d.statement.speaker].append(d)
+            if d.statement.addressee is not None:
+                received[d.statement.addressee].append(d)
+        return dict(made), dict(received)
 
     def outlet_name(self, article: m.Article) -> str:
         """The outlet's name for attribution, or a stand-in when the text names none."""
@@ -365,7 +411,11 @@ class Index:
     def supported_events(self, article: m.Article) -> list[EventEntry]:
         """Events an article gives an account of, in date order."""
         ids = {acc.event for acc in article.accounts}
-        return [e for e in self.events.values() if e.event.id in ids]
+        return sorted((self.events[i] for i in ids), key=lambda e: self._event_order[e.event.id])
+
+    @cached_property
+    def _event_order(self) -> dict[str, int]:
+        return {eid: i for i, eid in enumerate(self.events)}
 
     def briefing_citations(self, article: m.Article) -> int:
         """How many home-page sentences (summary and takeaways) cite the article."""
@@ -374,9 +424,14 @@ class Index:
 
     def republications(self, article: m.Article) -> list[m.Article]:
         """Other articles in the content that share this article's origin."""
-        key = self.origin_key(article)
-        return [a for a in self.articles.values() if a is not article and
-                self.origin_key(a) == key]
+        return [a for a in self._by_origin[self.origin_key(article)] if a is not article]
+
+    @cached_property
+    def _by_origin(self) -> dict[tuple[str, str], list[m.Article]]:
+        groups: dict[tuple[str, str], list[m.Article]] = defaultdict(list)
+        for a in self.articles.values():
+            groups[self.origin_key(a)].append(a)
+        return groups
 
     def supports(self, article: m.Article) -> dict[str, int]:
         """What on the site an article supports, counted by kind."""
@@ -384,6 +439,14 @@ class Index:
         cited = sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
         return {"briefing sentences": cited, "event accounts": len(article.accounts),
                 "statements": len(article.statements), "quotes": len(article.quotes)}
+
+
+def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[Any]]]:
+    by_kind: dict[Vocab, list[Any]] = defaultdict(list)
+    for item in items:
+        by_kind[item.kind].append(item)
+    return [(kind, sorted(by_kind[kind], key=lambda i: (i.name.casefold(), i.id)))
+            for kind in kinds if kind in by_kind]
 
 
 def _timeline_key(line: TimelineLine) -> tuple[object, ...]:

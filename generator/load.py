@@ -12,6 +12,9 @@ The loader is deliberately narrow, because content is untrusted (see SECURITY.md
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,9 @@ MAX_NODES = 200_000
 
 Loc = tuple[str | int, ...]
 
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                           "\u200e\u200f\u061c]")
+"""Fast path for `_check_characters`: any character it would reject (newline and tab are fine)."""
 _BIDI_CONTROLS = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings and overrides
     "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
@@ -71,14 +77,27 @@ class LoadError(Exception):
 
 def read_text(path: Path, display: str) -> str:
     """Read a content file as UTF-8 text, enforcing the size limit and the character rules."""
-    raw = path.read_bytes()
+    # Open without following a FIFO or device into an endless read; read at most one byte
+    # past the limit, so /dev/zero or a huge file cannot exhaust memory.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise LoadError(1, 1, "not a regular file; content files must be plain files")
+        raw = fh.read(MAX_FILE_BYTES + 1)
+        size = os.fstat(fh.fileno()).st_size
     if len(raw) > MAX_FILE_BYTES:
-        raise LoadError(1, 1, f"file is {len(raw):,} bytes; content files are limited to "
-                              f"{MAX_FILE_BYTES:,} bytes")
+        raise LoadError(1, 1, f"file is {max(size, len(raw)):,} bytes; content files are "
+                              f"limited to {MAX_FILE_BYTES:,} bytes")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(1, 1, "file is UTF-16 encoded; content files must be UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        raise LoadError(line, col, "NUL byte: the file looks UTF-16 encoded or binary; content "
+                                   "files must be UTF-8 text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -92,11 +111,14 @@ def read_text(path: Path, display: str) -> str:
 
 
 def _check_characters(text: str) -> None:
+    if not _FORBIDDEN_RE.search(text):
+        return
     for lineno, line in enumerate(text.split("\n"), start=1):
         for colno, ch in enumerate(line, start=1):
             if ch in _BIDI_CONTROLS:
-                raise LoadError(lineno, colno, f"bidirectional control character U+{ord(ch):04X} "
-                                               f"({unicodedata.name(ch, 'unnamed')}) is not allowed")
+                name = unicodedata.name(ch, "unnamed")
+                raise LoadError(lineno, colno, f"bidirectional control character "
+                                               f"U+{ord(ch):04X} ({name}) is not allowed")
             if (ch < " " and ch != "\t") or "\x7f" <= ch <= "\x9f":
                 raise LoadError(lineno, colno, f"control character U+{ord(ch):04X} is not allowed")
 
@@ -132,7 +154,8 @@ def parse(text: str, display: str) -> Document:
             return child
         if frame[2] is _NO_KEY:
             if not isinstance(value, str):
-                raise LoadError(*pos, "mapping keys must be plain text, not a list or mapping")
+                got = "nothing" if value is None else "a list or mapping"
+                raise LoadError(*pos, f"mapping keys must be plain text, got {got}")
             if value in container:
                 first = doc.key_positions[(*loc, value)]
                 raise LoadError(*pos, f"duplicate key '{value}' (first defined at line {first[0]})")
@@ -166,8 +189,8 @@ def parse(text: str, display: str) -> Document:
             if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
                                   yaml.SequenceStartEvent)):
                 if event.anchor is not None:
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    f"YAML anchor '&{event.anchor}' is not allowed in content files")
+                    raise LoadError(mark.line + 1, mark.column + 1, f"YAML anchor "
+                                    f"'&{event.anchor}' is not allowed in content files")
                 tag = event.tag
                 if tag is not None and tag != "!" and not (
                         isinstance(event, yaml.ScalarEvent) and tag == "tag:yaml.org,2002:str"):
@@ -200,8 +223,16 @@ def parse(text: str, display: str) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise LoadError(line, col, f"YAML syntax error: {problem}") from None
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise LoadError(line, col, "text is not valid Unicode (lone surrogate)") from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise LoadError(line, col, f"character U+{exc.character:04X} is not allowed") from None
     except yaml.YAMLError as exc:
-        raise LoadError(1, 1, f"YAML error: {exc}") from None
+        raise LoadError(1, 1, "YAML error: " + " ".join(str(exc).split())) from None
     doc.data = root
     return doc
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import jinja2
 
+from generator import data, urls
 from generator import model as m
-from generator import urls
 from generator.index import Index
 from generator.render import Footnotes, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -38,15 +38,20 @@ class PageKind:
     title: Callable[[Index, Any], str]
     description: Callable[[Index, Any], str]
     search_boost: float | None = None
+    hide: tuple[str, ...] = ()
+    """Material page parts to hide (`toc`, `navigation`), e.g. to give a wide table room."""
+    search_terms: Callable[[Index, Any], list[str]] | None = None
+    """Other names search should find the page by (front matter `tags`, heavily weighted)."""
 
 
 def _one(ix: Index) -> list[None]:
     return [None]
 
 
-def _single(name: str, template: str, title: str, description: str) -> PageKind:
+def _single(name: str, template: str, title: str, description: str,
+            hide: tuple[str, ...] = ()) -> PageKind:
     return PageKind(name, template, _one, lambda _: in_folder(urls.single_page(name)),
-                    lambda ix, _: title, lambda ix, _: description)
+                    lambda ix, _: title, lambda ix, _: description, hide=hide)
 
 
 def _section(kind: str, title: str, description: str) -> PageKind:
@@ -67,10 +72,12 @@ PAGE_KINDS: tuple[PageKind, ...] = (
              lambda ix, a: a.title, lambda ix, a: a.summary),
     PageKind("actor", "actor.md.j2", lambda ix: ix.actors.values(),
              lambda a: in_folder(urls.item_path("actor", a.id)),
-             lambda ix, a: a.name, _actor_description, search_boost=2),
+             lambda ix, a: a.name, _actor_description, search_boost=2,
+             search_terms=lambda ix, a: [a.name, *a.aliases]),
     PageKind("place", "place.md.j2", lambda ix: ix.places.values(),
              lambda p: in_folder(urls.item_path("place", p.id)),
-             lambda ix, p: p.name, lambda ix, p: p.kind.label, search_boost=2),
+             lambda ix, p: p.name, lambda ix, p: p.kind.label, search_boost=2,
+             search_terms=lambda ix, p: [p.name, *p.aliases]),
     PageKind("event", "event.md.j2", lambda ix: ix.events.values(),
              lambda e: in_folder(urls.item_path("event", e.event.id)),
              lambda ix, e: e.event.title, lambda ix, e: e.event.title),
@@ -83,12 +90,15 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     _single("demands", "demands.md.j2", "Demands",
             "Who demanded what of whom, and every recorded response."),
     _single("reactions", "reactions.md.j2", "Reactions",
-            "Who reacted how: actors by stance."),
+            "Who reacted how: actors by stance.", hide=("navigation", "toc")),
     _single("sources", "sources.md.j2", "Sources",
             "Every source article, its republication chain and what it supports."),
     _single("glossary", "glossary.md.j2", "Glossary", "Abbreviations used in the briefing."),
     _single("methodology", "methodology.md.j2", "Methodology",
             "Vocabularies, statuses, and how conflicts and inferred dates are handled."),
+    PageKind("data", "data.md.j2", lambda ix: [data.DATA_FILES],
+             lambda _: in_folder(urls.single_page("data")), lambda ix, _: "Data",
+             lambda ix, _: "The briefing as JSON, CSV, iCalendar and Atom, and how to reuse it."),
 )
 
 
@@ -127,10 +137,10 @@ class Helpers:
     def places(self, ids: Iterable[str]) -> str:
         return ", ".join(self.place(i) for i in ids)
 
-    def event(self, event_id: str) -> str:
+    def event(self, event_id: str, label: str | None = None) -> str:
         entry = self.ix.events[event_id]
         target = in_folder(urls.item_path("event", event_id))
-        return f"[{inline(entry.event.title)}]({self.href(target)})"
+        return f"[{inline(label or entry.event.title)}]({self.href(target)})"
 
     def chronology(self, event_id: str) -> str:
         return self.href(in_folder(urls.single_page("chronology")), urls.event_anchor(event_id))
@@ -152,10 +162,13 @@ class Helpers:
         return f"[{label}]({self.href(target)})"
 
     def cite(self, *articles: m.Article) -> str:
-        return self.footnotes.cite(*articles)
+        """Footnote references to the articles, in number order; commas keep ¹,² from reading
+        as ¹²."""
+        refs = dict.fromkeys(self.footnotes.cite(a) for a in articles)
+        return ",".join(sorted(refs, key=lambda ref: int(ref[2:-1])))
 
     def cite_ids(self, ids: Iterable[str]) -> str:
-        return self.footnotes.cite(*(self.ix.articles[i] for i in ids))
+        return self.cite(*(self.ix.articles[i] for i in ids))
 
     def outlet(self, article: m.Article) -> str:
         return self.actor(article.outlet) if article.outlet else "Outlet not named in the text"
@@ -177,5 +190,7 @@ def generate(ix: Index, env: jinja2.Environment | None = None) -> Iterator[Page]
             helpers = Helpers(ix, path)
             context = {**shared, **helpers.context(), "item": item, "page": path,
                        "title": kind.title(ix, item), "description": kind.description(ix, item),
-                       "search_boost": kind.search_boost}
+                       "search_boost": kind.search_boost, "hide": kind.hide,
+                       "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
+                       "json_ld": data.json_ld(kind.name, ix, item)}
             yield Page(path, render(env, kind.template, context))

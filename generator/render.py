@@ -11,6 +11,7 @@ error rather than an empty string.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -36,6 +37,8 @@ _INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 _SPACE_RE = re.compile(r"\s+")
 _LEADING_RE = re.compile(r"^([-+>?]|\d+[.)])")
 # Material decodes entities in <title>; front matter titles drop markup characters entirely.
+# Characters YAML front matter cannot hold (the loader already rejects them in content).
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "'", "\\": "/", "{": "(",
                              "}": ")"})
 
@@ -44,7 +47,13 @@ def inline(text: str | None) -> str:
     """Escape text for an inline Markdown position; newlines collapse to spaces."""
     if text is None:
         return ""
-    flat = _SPACE_RE.sub(" ", str(text)).strip()
+    return _inline(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inline(text: str) -> str:
+    # Names and titles recur on thousands of pages; escaping each once is enough.
+    flat = _SPACE_RE.sub(" ", text).strip()
     escaped = _INLINE_RE.sub(lambda mo: _INLINE[mo.group()], flat)
     # A line-leading list, quote or definition marker would turn the text into a block.
     return _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()), escaped)
@@ -57,7 +66,8 @@ def cell(text: str | None) -> str:
 
 def plain_title(text: str) -> str:
     """A page title that stays inert in <title>, navigation and search, which decode entities."""
-    return _SPACE_RE.sub(" ", text.translate(_TITLE_DROP)).strip()
+    text = _UNPRINTABLE_RE.sub("", _SPACE_RE.sub(" ", text))
+    return text.translate(_TITLE_DROP).strip()
 
 
 def yaml_str(text: str) -> str:
@@ -66,7 +76,7 @@ def yaml_str(text: str) -> str:
 
 
 def abbr_title(text: str) -> str:
-    """Text for an abbreviation definition's title attribute (escaped by the Markdown serializer)."""
+    """Text for an abbreviation's title attribute (the Markdown serializer escapes it)."""
     return plain_title(text)
 
 
@@ -106,14 +116,15 @@ class Footnotes:
 
     def __init__(self) -> None:
         self.order: dict[str, m.Article] = {}
+        self.numbers: dict[str, int] = {}
 
     def cite(self, *articles: m.Article) -> str:
         refs = []
         for article in articles:
-            number = list(self.order).index(article.id) + 1 if article.id in self.order else None
+            number = self.numbers.get(article.id)
             if number is None:
                 self.order[article.id] = article
-                number = len(self.order)
+                number = self.numbers[article.id] = len(self.order)
             refs.append(f"[^{number}]")
         return "".join(dict.fromkeys(refs))
 

@@ -62,9 +62,26 @@ def job_summary(items: list[Problem]) -> str:
              f"{errors} error(s), {len(items) - errors} warning(s).", "",
              "| Level | Location | Message |", "|---|---|---|"]
     for p in items:
-        msg = p.message.replace("|", "\\|").replace("`", "'")
-        lines.append(f"| {p.severity.value} | `{p.path}:{p.line}:{p.col}` | {msg} |")
+        where = _summary_text(f"{p.path}:{p.line}:{p.col}")
+        lines.append(f"| {p.severity.value} | {where} | {_summary_text(p.message)} |")
     return "\n".join(lines) + "\n"
+
+
+_SUMMARY_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "@": "&#64;",
+                    "\n": " ", "\r": " "}
+
+
+def _summary_text(text: str) -> str:
+    """Contributor text (quoted in messages) shown literally in a Markdown table cell."""
+    out = []
+    for ch in text:
+        if ch in _SUMMARY_ESCAPES:
+            out.append(_SUMMARY_ESCAPES[ch])
+        elif ch in "\\`*_[]#!~:.":  # Markdown syntax; `:` and `.` stop autolinks
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 FORMATS: dict[str, Callable[[Problems, TextIO], None]] = {

@@ -6,6 +6,7 @@ against the slug grammar in validate.py; `page_path` re-checks, so no id can lea
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -59,9 +60,13 @@ def single_page(name: str) -> str:
     return SINGLE_PAGES[name]
 
 
+_relpath = functools.lru_cache(maxsize=None)(posixpath.relpath)
+"""Pages sit in a handful of folders, so (target, folder) pairs repeat across thousands of pages."""
+
+
 def link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """Relative Markdown link target from one generated page to another (MkDocs resolves `.md`)."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = _relpath(to_page, posixpath.dirname(from_page) or ".")
     if anchor:
         if to_page == from_page:
             return f"#{anchor}"

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from generator import model as m
 from generator.load import Document, LoadError, Loc, load_file
 from generator.problems import Problems, Severity
+from generator.progress import track
 
 RESERVED_IDS = {"index", "readme", "con", "prn", "aux", "nul", "tags", "search", "assets"}
 """Ids that would collide with section index pages, engine paths or special file names."""
@@ -48,6 +49,8 @@ class Content:
     documents: dict[str, Document] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     """display path -> file kind (`briefing`, `actors`, …, `articles`)."""
+    unreadable: set[str] = field(default_factory=set)
+    """File kinds with a file that could not be loaded: references to their ids are not checked."""
 
     def locate(self, record: object, *fields: str | int, key: bool = False) -> tuple[str, int, int]:
         """`(path, line, col)` of a record, or of one of its fields."""
@@ -90,15 +93,28 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     for path in sorted(root.iterdir()):
         if path.is_file() and path.suffix == ".yaml" and path.stem in ("briefing", *REGISTRIES):
             problems.add(_display(path, base), 1, 1, f"rename {path.name} to {path.stem}.yml")
-    for kind, path in content_files(root):
+    articles = root / "articles"
+    for path in sorted(articles.iterdir()) if articles.is_dir() else []:
+        if path.name.startswith(".") and path.suffix in (".yml", ".yaml") \
+                and path.is_file() and not path.is_symlink():
+            problems.add(_display(path, base), 1, 1, f"hidden file '{path.name}' would be "
+                                                     "skipped; remove the leading dot")
+    for kind, path in track(content_files(root), "load and validate", unit="files"):
         display = _display(path, base)
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            problems.add(display, 1, 1, "symbolic link to a file outside the content folder; "
+                                        "content files must live in content/")
+            content.unreadable.add(kind)
+            continue
         try:
             doc = load_file(path, display)
         except LoadError as exc:
             problems.add(display, exc.line, exc.col, exc.message)
+            content.unreadable.add(kind)
             continue
         except OSError as exc:
             problems.add(display, 1, 1, f"cannot read file: {exc.strerror}")
+            content.unreadable.add(kind)
             continue
         content.documents[display] = doc
         content.kinds[display] = kind
@@ -108,6 +124,8 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
                 content.briefing = record
                 content.origins[id(record)] = (doc, ())
         elif kind == "articles":
+            if not isinstance(doc.data, dict):
+                content.unreadable.add(kind)
             article = _validate(m.Article, doc, (), problems)
             if article is not None:
                 stem = path.stem
@@ -126,6 +144,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
                 problems.add(display, line, col,
                              f"{path.name} must be a list of {kind} entries (each starting with "
                              f"'- id:'), got {_kind_of(doc.data)}")
+                content.unreadable.add(kind)
                 continue
             target = getattr(content, kind)
             for i, _item in enumerate(doc.data):
@@ -146,7 +165,8 @@ def _remember(content: Content, article: m.Article, doc: Document, loc: Loc) -> 
 
 def _display(path: Path, base: Path) -> str:
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        # Resolve the folder, not the file: a symlinked file keeps its own name.
+        return (path.parent.resolve() / path.name).relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -173,7 +193,8 @@ def _validate(model: type[m.Record], doc: Document, loc: Loc,
         data = data[part]  # type: ignore[index]
     if not isinstance(data, dict):
         line, col = doc.position(loc)
-        what = "an article" if model is m.Article else f"a {model.__name__.lower()} entry"
+        what = "an article" if model is m.Article else \
+            f"a {_ENTRY_NAMES.get(model.__name__, model.__name__.lower())} entry"
         problems.add(doc.path, line, col, f"expected {what} as a mapping of fields, got "
                                           f"{_kind_of(data)}")
         return None
@@ -183,6 +204,9 @@ def _validate(model: type[m.Record], doc: Document, loc: Loc,
         for error in exc.errors(include_url=False):
             _report(model, doc, loc, data, error, problems)
         return None
+
+
+_ENTRY_NAMES = {"GlossaryEntry": "glossary"}
 
 
 def _field_path(loc: Iterable[str | int]) -> str:
@@ -407,6 +431,8 @@ def check_references(content: Content, problems: Problems) -> None:
     known: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
     folded: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
     docs = sorted(content.documents.items())
+    unchecked = {ref_kind for kind in content.unreadable
+                 for _, ref_kind in DEFINITIONS.get(kind, [])}
     for display, doc in docs:
         kind = content.kinds[display]
         for pattern, ref_kind in DEFINITIONS.get(kind, []):
@@ -433,7 +459,8 @@ def check_references(content: Content, problems: Problems) -> None:
         kind = content.kinds[display]
         for pattern, ref_kind in REFERENCES.get(kind, []):
             for loc, value in _walk(doc.data, pattern):
-                if not isinstance(value, str) or value in known[ref_kind]:
+                if not isinstance(value, str) or value in known[ref_kind] \
+                        or ref_kind in unchecked:
                     continue
                 line, col = doc.position(loc)
                 message = (f"{_where(kind, loc)}: {ref_kind} '{_short(value)}' is not defined "

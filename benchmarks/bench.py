@@ -1,0 +1,307 @@
+"""Measure the generator and the site build on synthetic briefings of N articles.
+
+    .venv/bin/python benchmarks/bench.py --sizes 100 500 1000 5000 --runs 3
+
+For each N: synthesize content (benchmarks/synth.py), then time, as medians of `--runs` runs,
+each in a fresh process: `check`; a clean generate (check + render + write, also as the whole
+process's wall time); an incremental generate after editing one article (and how many pages the
+writer rewrote); the floor (C-loader parse of every content file + a trivial Jinja render + write of
+as many files as the generator writes); and `--site-runs` MkDocs strict builds. Prints one table
+per N and a summary table in Markdown; `--json FILE` keeps the raw figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synth import synthesize  # noqa: E402
+
+PYTHON = sys.executable
+ENGINE_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _child(stage: str, project: Path, pages: int = 0) -> dict[str, Any]:
+    """Run one measured stage in a fresh interpreter; return its figures."""
+    cmd = [PYTHON, __file__, "--child", stage, "--project", str(project), "--pages", str(pages)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{stage} failed on {project}:\n{proc.stdout}\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def child_main(stage: str, project: Path, pages: int) -> None:
+    """Inside the measured process: time one stage in-process, print JSON."""
+    import resource
+
+    from generator import cli
+
+    proj = cli.Project.at(project)
+    out: dict[str, Any] = {}
+    if stage == "check":
+        start = time.perf_counter()
+        outcome = cli.check(proj)
+        out["seconds"] = time.perf_counter() - start
+        out["errors"] = len(outcome.problems.errors)
+    elif stage == "generate":
+        start = time.perf_counter()
+        outcome = cli.generate_docs(proj)
+        out["seconds"] = time.perf_counter() - start
+        if outcome.failed or outcome.report is None:
+            print("\n".join(p.format() for p in outcome.problems.errors[:20]), file=sys.stderr)
+            raise SystemExit(1)
+        report = outcome.report
+        out.update(written=len(report.written), unchanged=report.unchanged,
+                   removed=len(report.removed), pages=len(report.written) + report.unchanged)
+    elif stage == "floor":
+        out["seconds"] = floor(project, pages)
+    out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def floor(project: Path, pages: int) -> float:
+    """The cheapest conceivable generator: C-loader parse, trivial render, write `pages` files."""
+    import jinja2
+    import yaml
+
+    content = project / "content"
+    files = sorted(content.glob("*.yml")) + sorted((content / "articles").glob("*.yml"))
+    template = jinja2.Environment(autoescape=False).from_string(
+        "# {{ d.title }}\n\n{{ d.summary }}\n\n{% for k in d %}- {{ k }}\n{% endfor %}")
+    out = Path(tempfile.mkdtemp(prefix="floor-", dir=project))
+    start = time.perf_counter()
+    docs = [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader) for f in files]
+    articles = [d for d in docs if isinstance(d, dict) and "summary" in d] or [{}]
+    for i in range(pages):
+        data = articles[i % len(articles)]
+        text = template.render(d={"title": data.get("title", ""),
+                                  "summary": data.get("summary", ""), **data})
+        (out / f"{i}.md").write_text(text, "utf-8")
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out)
+    return seconds
+
+
+def site_build(project: Path) -> dict[str, Any]:
+    """One MkDocs strict build into site/; wall time and the engine's peak memory."""
+    site = project / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    cmd = [PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
+           str(project / "mkdocs.yml"), "--site-dir", str(site)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=project, env=ENGINE_ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"mkdocs build failed on {project}:\n{output.decode()[-4000:]}")
+    return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024}
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def prepare(workdir: Path, n: int, seed: int) -> Path:
+    project = workdir / f"n{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    synthesize(project, n, seed)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    # Hand-written pages beside the generated folder (if any) are part of the site too.
+    docs = project / "docs"
+    docs.mkdir()
+    for path in (ROOT / "docs").iterdir():
+        if path.name in ("briefing", "index.md") or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            shutil.copytree(path, docs / path.name)
+        else:
+            shutil.copy(path, docs / path.name)
+    return project
+
+
+def clean_docs(project: Path) -> None:
+    shutil.rmtree(project / "docs" / "briefing", ignore_errors=True)
+    (project / "docs" / "index.md").unlink(missing_ok=True)
+
+
+def edit_one_article(project: Path, n: int, run: int) -> str:
+    """Change the summary of the middle article (a text edit a contributor would make)."""
+    articles = sorted((project / "content" / "articles").glob("*.yml"))
+    path = articles[len(articles) // 2]
+    text = path.read_text("utf-8")
+    marker = "\nsummary: "
+    head, tail = text.split(marker, 1)
+    path.write_text(f"{head}{marker}Revised {run + 1}. {tail}", "utf-8")
+    return path.stem
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict[str, Any]:
+    """Every figure for one N."""
+    project = prepare(workdir, n, seed)
+    checks = [_child("check", project) for _ in range(runs)]
+    if checks[0]["errors"]:
+        raise SystemExit(f"synthetic content at N={n} does not pass check")
+    gens = []
+    for _ in range(runs):
+        clean_docs(project)
+        gens.append(_child("generate", project))
+    pages = gens[-1]["pages"]
+    floors = [_child("floor", project, pages) for _ in range(runs)]
+    incs = []
+    edited = ""
+    for run in range(runs):
+        edited = edit_one_article(project, n, run)
+        incs.append(_child("generate", project))
+    r: dict[str, Any] = {
+        "n": n, "pages": pages,
+        "check": median([c["seconds"] for c in checks]),
+        "generator": median([g["seconds"] for g in gens]),
+        "generator_wall": median([g["wall"] for g in gens]),
+        "floor": median([f["seconds"] for f in floors]),
+        "incremental": median([i["seconds"] for i in incs]),
+        "incremental_wall": median([i["wall"] for i in incs]),
+        "incremental_written": max(i["written"] for i in incs),
+        "edited": edited,
+        "generator_rss_mb": max(g["max_rss_mb"] for g in [*gens, *incs, *checks]),
+    }
+    r["generate"] = r["generator"] - r["check"]
+    r["ratio_to_floor"] = r["generator"] / r["floor"]
+    if site_runs:
+        sites = [site_build(project) for _ in range(site_runs)]
+        site = project / "site"
+        r["site"] = median([s["seconds"] for s in sites])
+        r["site_rss_mb"] = max(s["max_rss_mb"] for s in sites)
+        r["total"] = r["generator_wall"] + r["site"]
+        r["generator_share"] = r["generator_wall"] / r["total"]
+        r["site_bytes"] = tree_bytes(site)
+        article = site / "briefing" / "articles" / edited / "index.html"
+        r["article_html_bytes"] = article.stat().st_size
+        r["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+    return r
+
+
+def show(r: dict[str, Any]) -> None:
+    """One table per N."""
+    n = r["n"]
+    ms = 1000 / n
+    rows = [
+        ("pages generated", f"{r['pages']:,}"),
+        ("check", f"{r['check']:.2f} s"),
+        ("generate (render + write)", f"{r['generate']:.2f} s"),
+        ("generator (check + generate)", f"{r['generator']:.2f} s ({r['generator'] * ms:.2f} ms"
+                                         "/article)"),
+        ("generator process wall", f"{r['generator_wall']:.2f} s"),
+        ("floor (C parse + trivial render + write)", f"{r['floor']:.2f} s "
+                                                     f"({r['floor'] * ms:.2f} ms/article)"),
+        ("generator / floor", f"{r['ratio_to_floor']:.2f}×"),
+        ("incremental (one article edited)", f"{r['incremental']:.2f} s in-process, "
+                                             f"{r['incremental_wall']:.2f} s wall, "
+                                             f"{r['incremental_written']} page(s) rewritten"),
+        ("generator peak RSS", f"{r['generator_rss_mb']:.0f} MB"),
+    ]
+    if "site" in r:
+        rows += [
+            ("site build (MkDocs strict)", f"{r['site']:.1f} s"),
+            ("total build", f"{r['total']:.1f} s ({r['total'] * ms:.1f} ms/article)"),
+            ("generator share of total", f"{100 * r['generator_share']:.1f}%"),
+            ("site engine peak RSS", f"{r['site_rss_mb']:.0f} MB"),
+            ("site bytes", f"{r['site_bytes'] / 1e6:.1f} MB "
+                           f"({r['site_bytes'] / n / 1e3:.1f} KB/article)"),
+            ("one article page HTML", f"{r['article_html_bytes'] / 1e3:.1f} KB"),
+            ("search index", f"{r['search_index_bytes'] / 1e6:.2f} MB"),
+        ]
+    else:
+        rows.append(("site build", "skipped (--skip-site-above)"))
+    print(f"\nN = {n:,} articles")
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}")
+    sys.stdout.flush()
+
+
+def summary(results: list[dict[str, Any]]) -> str:
+    """A Markdown table of the key figures, one row per N."""
+    head = ("| N | check s | generate s | generator ms/article | floor ms/article | ratio "
+            "| incremental s (pages rewritten) | site s | total s | total ms/article "
+            "| generator share | site KB/article | article HTML KB | search index MB "
+            "| generator RSS MB |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results:
+        n = r["n"]
+        site = ("| {site:.1f} | {total:.1f} | {tpa:.1f} | {share:.1f}% | {kb:.1f} | {art:.1f} "
+                "| {si:.2f} ").format(site=r["site"], total=r["total"],
+                                      tpa=r["total"] * 1000 / n, share=100 * r["generator_share"],
+                                      kb=r["site_bytes"] / n / 1e3,
+                                      art=r["article_html_bytes"] / 1e3,
+                                      si=r["search_index_bytes"] / 1e6) \
+            if "site" in r else "| – | – | – | – | – | – | – "
+        lines.append(f"| {n:,} | {r['check']:.2f} | {r['generate']:.2f} "
+                     f"| {r['generator'] * 1000 / n:.2f} | {r['floor'] * 1000 / n:.2f} "
+                     f"| {r['ratio_to_floor']:.2f}× | {r['incremental']:.2f} "
+                     f"({r['incremental_written']}) {site}| {r['generator_rss_mb']:.0f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 1000, 5000])
+    p.add_argument("--runs", type=int, default=3, help="runs per generator figure (median)")
+    p.add_argument("--site-runs", type=int, default=1, help="MkDocs builds per N (median)")
+    p.add_argument("--skip-site-above", type=int, default=5000, metavar="N",
+                   help="skip the MkDocs build for sizes above N (default 5000)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    p.add_argument("--keep", action="store_true", help="keep the work folder")
+    p.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    p.add_argument("--child", choices=["check", "generate", "floor"], help=argparse.SUPPRESS)
+    p.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--pages", type=int, default=0, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        child_main(args.child, args.project, args.pages)
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    print(f"benchmark: {platform.python_implementation()} {platform.python_version()}, "
+          f"{os.cpu_count()} CPU(s), work folder {workdir}")
+    results = []
+    try:
+        for n in args.sizes:
+            site_runs = args.site_runs if n <= args.skip_site_above else 0
+            results.append(measure(workdir, n, args.runs, site_runs, args.seed))
+            show(results[-1])
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("\n" + summary(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

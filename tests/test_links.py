@@ -1,0 +1,86 @@
+"""A strictly built site has no broken internal link or anchor, on any page."""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.site_support import BuiltSite, build_site
+
+pytestmark = [pytest.mark.engine, pytest.mark.slow]
+
+LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src",
+              "source": "src"}
+
+
+class PageLinks(HTMLParser):
+    """The ids a page defines and the links it makes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("id", "name"):
+            if values.get(name) and (name == "id" or tag == "a"):
+                self.ids.add(values[name] or "")
+        target = values.get(LINK_ATTRS.get(tag, ""))
+        if target is not None:
+            self.links.append(target)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_site(tmp_path_factory.mktemp("links") / "project")
+
+
+@pytest.fixture(scope="module")
+def pages(built: BuiltSite) -> dict[str, PageLinks]:
+    out = {}
+    for path in sorted(built.site.rglob("*.html")):
+        parser = PageLinks()
+        parser.feed(path.read_text(encoding="utf-8"))
+        out[path.relative_to(built.site).as_posix()] = parser
+    return out
+
+
+def resolve(site: Path, page: str, href: str) -> tuple[str, str] | None:
+    """The site file and fragment an internal link points at; None for external links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+        return None
+    if not parts.path:
+        return page, unquote(parts.fragment)
+    base = "" if parts.path.startswith("/") else posixpath.dirname(page)  # 404.html uses "/..."
+    path = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
+    if parts.path.endswith("/") or (site / path).is_dir():
+        path = posixpath.join(path, "index.html")
+    return path, unquote(parts.fragment)
+
+
+def test_the_site_has_pages_for_every_section(built: BuiltSite, pages: dict[str, PageLinks]):
+    for page in ("index.html", "briefing/chronology/index.html", "briefing/actors/index.html",
+                 "briefing/places/index.html", "briefing/sources/index.html"):
+        assert page in pages
+
+
+def test_every_internal_link_reaches_a_file_and_every_anchor_an_id(
+        built: BuiltSite, pages: dict[str, PageLinks]):
+    broken = []
+    for page, parsed in pages.items():
+        for href in parsed.links:
+            target = resolve(built.site, page, href)
+            if target is None:
+                continue
+            path, fragment = target
+            if path.startswith("../") or not (built.site / path).is_file():
+                broken.append(f"{page}: {href} -> missing {path}")
+            elif fragment and path.endswith(".html") and fragment not in pages[path].ids:
+                broken.append(f"{page}: {href} -> no id '{fragment}' in {path}")
+    assert broken == []
