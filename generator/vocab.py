@@ -148,11 +148,11 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
     },
     DayPart: {
         "early": ("early on", "Early in the day."),
-        "morning": ("in the morning", "In the morning."),
-        "afternoon": ("in the afternoon", "In the afternoon."),
-        "evening": ("in the evening", "In the evening."),
+        "morning": ("on the morning of", "In the morning."),
+        "afternoon": ("on the afternoon of", "In the afternoon."),
+        "evening": ("on the evening of", "In the evening."),
         "late": ("late on", "Late in the day."),
-        "night": ("at night", "During the night."),
+        "night": ("on the night of", "During the night."),
     },
     Scope: {
         "in-scope": ("In scope", "Part of this briefing."),
