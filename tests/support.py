@@ -41,3 +41,25 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         elif path.is_file():
             out[rel] = path.read_bytes()
     return out
+
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+"""Flags for Chromium in this sandbox and in CI: no background connections to Google hosts."""
+
+
+def chromium_path() -> Path:
+    """The browser Playwright drives: $CHROMIUM_PATH, Debian's chromium, or a Chrome on PATH.
+
+    GitHub's Ubuntu runners ship Google Chrome, where `apt-get install chromium` is a snap stub.
+    A missing browser fails the browser tests; it never skips them.
+    """
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium",
+                  shutil.which("chromium"), shutil.which("google-chrome"),
+                  shutil.which("chromium-browser")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK) and Path(candidate).is_file():
+            return Path(candidate)
+    raise RuntimeError("no Chromium found: run `bash scripts/dev test` (installs Debian's "
+                       "chromium) or set CHROMIUM_PATH")

@@ -12,21 +12,15 @@ import http.server
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
+import playwright.sync_api as playwright_api
 import pytest
 
 from tests.site_support import BuiltSite, build_site
-from tests.support import ROOT
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from tests.support import CHROMIUM_ARGS, ROOT, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.engine, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 ALIASES = {
@@ -62,11 +56,10 @@ def base_url(built: BuiltSite) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `bash scripts/dev test` (it installs it via apt)")
+    executable = chromium_path()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from tests.hostile_support import BASE, audit, fragment_problems, make_project, run_cli
+from tests.support import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.engine, pytest.mark.browser, pytest.mark.slow,
               pytest.mark.timeout(900)]
@@ -43,10 +44,6 @@ INJECTIONS = [
     '" onmouseover="alert(1)',
 ]
 TITLE_BREAKOUT = '</title><script>alert("xss")</script>'
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 THEME_HOSTS = {"fonts.googleapis.com", "fonts.gstatic.com"}
 """Hosts the theme itself contacts (trusted mkdocs.yml; see SECURITY.md, out of scope)."""
 
@@ -154,11 +151,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/dev test` (installs Chromium)")
+    import playwright.sync_api as sync_api
+
     with sync_api.sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
