@@ -7,17 +7,14 @@ pages go to test-artifacts/browser/ for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 
 import playwright.sync_api as playwright_api
 import pytest
 
 from tests.site_support import BuiltSite, build_site
-from tests.support import CHROMIUM_ARGS, ROOT, chromium_path
+from tests.support import CHROMIUM_ARGS, ROOT, chromium_path, serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.engine, pytest.mark.slow]
 
@@ -31,13 +28,6 @@ ALIASES = {
 """Content is real -> (a spelling the sources use, the page search must land on)."""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder without logging every request to stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_site(tmp_path_factory.mktemp("browser") / "project")
@@ -45,13 +35,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 @pytest.fixture(scope="module")
 def base_url(built: BuiltSite) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

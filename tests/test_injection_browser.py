@@ -4,10 +4,7 @@ an inert <title>, and inert search (index and results)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from itertools import cycle
 from pathlib import Path
@@ -18,7 +15,7 @@ import pytest
 import yaml
 
 from tests.hostile_support import BASE, audit, fragment_problems, make_project, run_cli
-from tests.support import CHROMIUM_ARGS, chromium_path
+from tests.support import CHROMIUM_ARGS, chromium_path, serve_folder
 
 pytestmark = [pytest.mark.engine, pytest.mark.browser, pytest.mark.slow,
               pytest.mark.timeout(900)]
@@ -135,18 +132,8 @@ def test_search_index_is_inert(site: Path) -> None:
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """Serve site/ on localhost; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serve_folder(site) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
