@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from synth import _dump as dump  # noqa: E402
 from synth import synthesize  # noqa: E402
 
 PYTHON = sys.executable
@@ -150,10 +151,11 @@ def edit_one_article(project: Path, n: int, run: int) -> str:
     """Change the summary of the middle article (a text edit a contributor would make)."""
     articles = sorted((project / "content" / "articles").glob("*.yml"))
     path = articles[len(articles) // 2]
-    text = path.read_text("utf-8")
-    marker = "\nsummary: "
-    head, tail = text.split(marker, 1)
-    path.write_text(f"{head}{marker}Revised {run + 1}. {tail}", "utf-8")
+    import yaml
+
+    data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
+    data["summary"] = f"Revised {run + 1}. {data['summary']}"
+    dump(path, data)
     return path.stem
 
 

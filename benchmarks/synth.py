@@ -157,7 +157,7 @@ class Synth:
                 "authors": [self.rng.choice(self.speakers[-50:])],
                 "published": date,
                 "url": f"https://news.example/{outlet}/{i}",
-                "summary": f"{GLOSSARY[i % len(GLOSSARY)][0]} sources say: {self.text(3)}",
+                "summary": f"{GLOSSARY[i % len(GLOSSARY)][0]} sources report that {self.text(3)}",
                 "key_points": [self.sentence(14) for _ in range(self.rng.randint(2, 4))],
             }
             if i % 20 == 7 and i > 10:

@@ -318,6 +318,7 @@ def check_status_denials(index: Index, problems: Problems) -> None:
                     index, st.event, st, st.status is Status.DENIED):
                 _report(index, problems, st, ("status",), _uncountered(st.status, st.event, st))
     flagged: set[int] = set()
+    order = {sid: i for i, sid in enumerate(index.statements)}
     for denial_article, denial in index.statements.values():
         if denial.type is not StatementType.DENY_RESPONSIBILITY:
             continue
@@ -331,7 +332,12 @@ def check_status_denials(index: Index, problems: Problems) -> None:
                             f"'{acc.status.value}' states event '{denial.event}' as fact, but "
                             f"{where} denies responsibility for it; use 'disputed' or "
                             f"'denied', and attribute the account")
-        for _, st in index.statements.values():
+        # Only statements it answers or about its event can be contradicted (linear, not a scan
+        # of every statement per denial); kept in index order so reports come out as before.
+        related = {s: index.statements[s] for s in denial.responds_to if s in index.statements}
+        if denial.event in index.events:
+            related.update((s.id, (a, s)) for a, s in index.events[denial.event].statements)
+        for _, st in sorted(related.values(), key=lambda cited: order[cited[1].id]):
             if st.type not in ASSERTIONS or st.status not in SETTLED or id(st) in flagged:
                 continue
             if st.id in denial.responds_to or (
