@@ -16,6 +16,7 @@ Regenerate with `briefing schema`; a test checks the committed files are current
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +74,19 @@ def build(kind: str) -> dict[str, Any]:
     return top
 
 
-def _loosen_text(node: Any) -> None:
-    """Let text fields accept the numbers and booleans a YAML 1.2 parser produces."""
+def _each_mapping(node: Any, fn: Callable[[dict[str, Any]], None]) -> None:
+    """Apply `fn` to every mapping in a JSON tree, each before its children."""
     if isinstance(node, list):
         for item in node:
-            _loosen_text(item)
-        return
-    if not isinstance(node, dict):
-        return
+            _each_mapping(item, fn)
+    elif isinstance(node, dict):
+        fn(node)
+        for value in node.values():
+            _each_mapping(value, fn)
+
+
+def _loosen_text_node(node: dict[str, Any]) -> None:
+    """Let a text field accept the numbers and booleans a YAML 1.2 parser produces."""
     if node.get("type") == "string" and "enum" not in node and "const" not in node:
         node["type"] = list(_SCALAR_TYPES)
     pattern_props = node.get("patternProperties")
@@ -90,23 +96,21 @@ def _loosen_text(node: Any) -> None:
         del node["patternProperties"]
         node["propertyNames"] = {**node.get("propertyNames", {}), "pattern": pattern}
         node["additionalProperties"] = value
-    for value in node.values():
-        _loosen_text(value)
+
+
+def _wrap_ref_node(node: dict[str, Any]) -> None:
+    """Draft 7 ignores keywords beside `$ref`; move the reference into `allOf` so a field's
+    description and default still show in the editor."""
+    if "$ref" in node and len(node) > 1:
+        node["allOf"] = [{"$ref": node.pop("$ref")}]
+
+
+def _loosen_text(node: Any) -> None:
+    _each_mapping(node, _loosen_text_node)
 
 
 def _wrap_refs(node: Any) -> None:
-    """Draft 7 ignores keywords beside `$ref`; move the reference into `allOf` so a field's
-    description and default still show in the editor."""
-    if isinstance(node, list):
-        for item in node:
-            _wrap_refs(item)
-        return
-    if not isinstance(node, dict):
-        return
-    if "$ref" in node and len(node) > 1:
-        node["allOf"] = [{"$ref": node.pop("$ref")}]
-    for value in node.values():
-        _wrap_refs(value)
+    _each_mapping(node, _wrap_ref_node)
 
 
 def _fuzzy_date(mapping: dict[str, Any]) -> dict[str, Any]:
