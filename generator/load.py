@@ -173,6 +173,8 @@ def parse(text: str, display: str) -> Document:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             mark = event.start_mark
+            if mark is None:  # libyaml always sets one; keeps the type checker honest
+                raise LoadError(1, 1, "YAML error: an event without a position")
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

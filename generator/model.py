@@ -21,8 +21,14 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
 

@@ -1,4 +1,4 @@
-"""Problems found in content: one `path:line:col: message` each, collected, never raised one by one."""
+"""Problems found in content: one `path:line:col: message` each, collected, not raised."""
 
 from __future__ import annotations
 
@@ -62,4 +62,4 @@ def _sort_key(p: Problem) -> tuple[str, int, int, str]:
 
 
 class FatalError(Exception):
-    """A problem that stops a command (usage, missing project files); printed without a traceback."""
+    """A problem that stops a command (usage, missing project files); shown without traceback."""

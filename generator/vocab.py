@@ -1,4 +1,4 @@
-"""Controlled vocabularies, as data: each term has a label and a definition shown on the methodology page.
+"""Controlled vocabularies, as data: each term has a label and a definition (methodology page).
 
 Statement types draw on CAMEO and PLOVER event codings, narrowed to what briefings need.
 """
