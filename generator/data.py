@@ -33,7 +33,7 @@ from generator.index import EventEntry, Index
 from generator.render import date_label
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
 
-DATA_DIR = "data"
+DATA_DIR = urls.DATA_DIR
 """Folder inside the generated folder that holds the data files."""
 
 FORMAT_VERSION: Literal[1] = 1

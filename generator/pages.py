@@ -162,10 +162,7 @@ class Helpers:
         return f"[{label}]({self.href(target)})"
 
     def cite(self, *articles: m.Article) -> str:
-        """Footnote references to the articles, in number order; commas keep ¹,² from reading
-        as ¹²."""
-        refs = dict.fromkeys(self.footnotes.cite(a) for a in articles)
-        return ",".join(sorted(refs, key=lambda ref: int(ref[2:-1])))
+        return self.footnotes.cite(*articles)
 
     def cite_ids(self, ids: Iterable[str]) -> str:
         return self.cite(*(self.ix.articles[i] for i in ids))

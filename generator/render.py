@@ -115,21 +115,23 @@ class Footnotes:
     """Numbered source footnotes for one page, in order of first citation."""
 
     def __init__(self) -> None:
-        self.order: dict[str, m.Article] = {}
         self.numbers: dict[str, int] = {}
+        self.articles: list[m.Article] = []
+
+    def number(self, article: m.Article) -> int:
+        """The article's footnote number, assigning the next one on first citation."""
+        if article.id not in self.numbers:
+            self.articles.append(article)
+            self.numbers[article.id] = len(self.articles)
+        return self.numbers[article.id]
 
     def cite(self, *articles: m.Article) -> str:
-        refs = []
-        for article in articles:
-            number = self.numbers.get(article.id)
-            if number is None:
-                self.order[article.id] = article
-                number = self.numbers[article.id] = len(self.order)
-            refs.append(f"[^{number}]")
-        return "".join(dict.fromkeys(refs))
+        """References in number order; commas keep ¹,² from reading as ¹²."""
+        numbers = sorted({self.number(article) for article in articles})
+        return ",".join(f"[^{n}]" for n in numbers)
 
     def items(self) -> list[tuple[int, m.Article]]:
-        return [(i, a) for i, a in enumerate(self.order.values(), start=1)]
+        return list(enumerate(self.articles, start=1))
 
 
 def environment() -> jinja2.Environment:

@@ -84,6 +84,24 @@ def event_anchor(identifier: str) -> str:
     return f"e-{identifier}"
 
 
+DATA_DIR = "data"
+"""Subfolder of the generated folder for data files (see generator/data.py)."""
+DATA_EXTENSIONS = frozenset({".json", ".csv", ".ics", ".xml"})
+"""Extensions allowed in the data folder; anything else there is refused."""
+_DATA_STEM = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+
+def check_data_path(rel: str) -> str:
+    """Check a data file's path: `data/<slug>.<ext>` with an allowed extension, nothing deeper."""
+    folder, _, name = rel.partition("/")
+    stem, dot, ext = name.rpartition(".")
+    if (folder != DATA_DIR or not dot or "/" in name or "\\" in name
+            or not _DATA_STEM.match(stem) or "." + ext not in DATA_EXTENSIONS):
+        raise UnsafePath(f"refusing to write data file '{rel}': expected {DATA_DIR}/NAME with "
+                         f"one of {', '.join(sorted(DATA_EXTENSIONS))}")
+    return rel
+
+
 def check_output_path(path: str) -> str:
     """Refuse any generated path that is absolute, climbs out, or hides in a dot folder."""
     norm = posixpath.normpath(path)

@@ -15,7 +15,6 @@ import ctypes
 import ctypes.util
 import errno
 import os
-import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,18 +22,12 @@ from pathlib import Path
 
 from generator import urls
 from generator.problems import FatalError
-from generator.urls import UnsafePath
 
 STAGING_PREFIX = ".briefing-staging-"
 OLD_PREFIX = ".briefing-old-"
 HOME_FILE = ".home.md"
 """Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
 
-DATA_DIR = "data"
-"""Subfolder of the generated folder for data files (see generator/data.py)."""
-DATA_EXTENSIONS = frozenset({".json", ".csv", ".ics", ".xml"})
-"""Extensions allowed in the data folder; anything else there is refused."""
-_DATA_STEM = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -103,20 +96,9 @@ def file_path(page_path: str) -> str:
     if not page_path.startswith(prefix):
         raise FatalError(f"page path '{page_path}' is outside the generated folder")
     rel = page_path[len(prefix):]
-    if rel.startswith(DATA_DIR + "/"):
-        return data_file_path(rel)
+    if rel.startswith(urls.DATA_DIR + "/"):
+        return urls.check_data_path(rel)
     return urls.check_output_path(rel)
-
-
-def data_file_path(rel: str) -> str:
-    """Check a data file's path: `data/<slug>.<ext>` with an allowed extension, nothing deeper."""
-    folder, _, name = rel.partition("/")
-    stem, dot, ext = name.rpartition(".")
-    if (folder != DATA_DIR or not dot or "/" in name or "\\" in name
-            or not _DATA_STEM.match(stem) or "." + ext not in DATA_EXTENSIONS):
-        raise UnsafePath(f"refusing to write data file '{rel}': expected {DATA_DIR}/NAME with "
-                         f"one of {', '.join(sorted(DATA_EXTENSIONS))}")
-    return rel
 
 
 def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteReport:

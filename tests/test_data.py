@@ -26,7 +26,7 @@ import yaml
 from generator import data
 from generator.cli import Project, check
 from generator.index import Index
-from generator.write import data_file_path
+from generator.urls import check_data_path
 from tests.support import ROOT, make_project, run_briefing, snapshot
 
 DATA_NAMES = ["actors.csv", "briefing.json", "chronology.ics", "dataset.schema.json",
@@ -330,9 +330,9 @@ def test_with_a_site_url_links_and_ids_are_absolute(project: Path):
 ])
 def test_the_writer_refuses_data_files_outside_the_allow_list(path: str):
     with pytest.raises(ValueError, match="refusing to write data file"):
-        data_file_path(path)
+        check_data_path(path)
 
 
 def test_the_writer_accepts_each_published_data_file():
     for name in DATA_NAMES:
-        assert data_file_path(f"data/{name}") == f"data/{name}"
+        assert check_data_path(f"data/{name}") == f"data/{name}"
