@@ -176,18 +176,37 @@ class Helpers:
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes")}
 
 
+Spec = tuple["PageKind", Any]
+"""One page to make: its kind and the item it is for (None for single pages)."""
+
+
+def page_specs(ix: Index) -> list[Spec]:
+    """Every page to render, in table order (the order `generate` yields them)."""
+    return [(kind, item) for kind in PAGE_KINDS for item in kind.items(ix)]
+
+
+def shared_context(ix: Index) -> dict[str, Any]:
+    """What every page's template sees besides its own item and helpers."""
+    return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
+            "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary}
+
+
+def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec) -> Page:
+    """Render one page; a pure function of the index, so pages can be rendered in any process."""
+    kind, item = spec
+    path = kind.path(item)
+    helpers = Helpers(ix, path)
+    context = {**shared, **helpers.context(), "item": item, "page": path,
+               "title": kind.title(ix, item), "description": kind.description(ix, item),
+               "search_boost": kind.search_boost, "hide": kind.hide,
+               "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
+               "json_ld": data.json_ld(kind.name, ix, item)}
+    return Page(path, render(env, kind.template, context))
+
+
 def generate(ix: Index, env: jinja2.Environment | None = None) -> Iterator[Page]:
-    """Render every page kind for every item, in table order."""
+    """Render every page kind for every item, in table order, in this process."""
     env = env or environment()
-    shared = {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
-              "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary}
-    for kind in PAGE_KINDS:
-        for item in kind.items(ix):
-            path = kind.path(item)
-            helpers = Helpers(ix, path)
-            context = {**shared, **helpers.context(), "item": item, "page": path,
-                       "title": kind.title(ix, item), "description": kind.description(ix, item),
-                       "search_boost": kind.search_boost, "hide": kind.hide,
-                       "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
-                       "json_ld": data.json_ld(kind.name, ix, item)}
-            yield Page(path, render(env, kind.template, context))
+    shared = shared_context(ix)
+    for spec in page_specs(ix):
+        yield render_page(ix, env, shared, spec)

@@ -15,19 +15,25 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import posixpath
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
 from generator.problems import FatalError
+from generator.progress import track
 
 STAGING_PREFIX = ".briefing-staging-"
 OLD_PREFIX = ".briefing-old-"
 HOME_FILE = ".home.md"
 """Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
 
+
+WRITE_THREADS = 4
+"""Threads staging files at once (the work is system calls, which run outside the GIL)."""
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -112,8 +118,7 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteRe
     clean_leftovers(docs)
     staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
     staging.mkdir()
-    written: list[str] = []
-    unchanged = 0
+    files: list[tuple[str, bytes]] = []
     new_files: set[str] = set()
     try:
         for page_path, text in pages:
@@ -121,20 +126,30 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteRe
             if rel in new_files:
                 raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
             new_files.add(rel)
-            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            files.append((rel, text if isinstance(text, bytes) else text.encode("utf-8")))
+        for folder in sorted({posixpath.dirname(rel) for rel, _ in files} - {""}):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+
+        def put(item: tuple[str, bytes]) -> bool:
+            """Stage one file: hard-link the old copy if identical, else write it; True if new."""
+            rel, data = item
             dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
             old = target / rel
             if old.is_file() and not old.is_symlink() and _same(old, data):
                 try:
                     os.link(old, dest)
                 except OSError:
                     shutil.copy2(old, dest)
-                unchanged += 1
-                continue
+                return False
             with open(dest, "wb") as fh:
                 fh.write(data)
-            written.append(rel)
+            return True
+
+        # File system calls release the GIL, so a few threads overlap them; map keeps the order.
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            changed = list(track(pool.map(put, files), "write", total=len(files), unit="files"))
+        written = [rel for (rel, _), new in zip(files, changed) if new]
+        unchanged = len(files) - len(written)
         removed = sorted(str(p.relative_to(target).as_posix()) for p in target.rglob("*")
                          if p.is_file() and p.relative_to(target).as_posix() not in new_files) \
             if target.is_dir() else []

@@ -1,0 +1,91 @@
+"""Rendering in forked workers gives the same bytes and the same problems as one process.
+
+`generator/parallel.py` renders pages, builds data files and runs the editorial checks in worker
+processes once a build has `MIN_PAGES` pages. These scenarios lower that threshold so the small
+fixtures take the worker path, and compare it with `--jobs 1` byte for byte.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.cli import Project, generate_docs, main
+from tests.support import ROOT, make_project, run_briefing, snapshot
+from tests.test_editorial import build_case
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synth import synthesize
+
+EDITORIAL = ROOT / "tests" / "editorial"
+
+
+@pytest.fixture(autouse=True)
+def workers_for_small_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+
+
+def _generate(project: Path, jobs: int) -> dict[str, bytes]:
+    outcome = generate_docs(Project.at(project), jobs=jobs)
+    assert not outcome.failed, [p.format() for p in outcome.problems.sorted()]
+    return snapshot(project / "docs")
+
+
+@pytest.mark.parametrize("content", ["real", "synthetic-150"])
+def test_workers_write_the_same_bytes_as_one_process(content: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for project in (one, two):
+        if content == "real":
+            make_project(project, ROOT / "content")
+        else:
+            synthesize(project, 150, seed=11)
+            (project / "docs").mkdir()
+    first = _generate(one, jobs=1)
+
+    def not_in_process(*args: object) -> None:
+        raise AssertionError("expected the worker path")
+
+    monkeypatch.setattr(parallel, "_in_process", not_in_process)
+    assert parallel.can_fork()
+    assert _generate(two, jobs=3) == first
+    assert len(first) > 100
+
+
+def test_editorial_warnings_found_in_a_worker_stop_a_strict_build(tmp_path: Path) -> None:
+    case = EDITORIAL / "words_that_take_sides"
+    found = []
+    for jobs in (1, 2):
+        project = build_case(case.name, tmp_path / str(jobs))
+        outcome = generate_docs(Project.at(project), strict=True, jobs=jobs)
+        assert outcome.report is None
+        assert not (project / "docs" / "briefing").exists()
+        found.append([p.format() for p in outcome.problems.sorted()])
+    assert found[0] == found[1]
+    expected = (case / "expected.txt").read_text("utf-8").splitlines()
+    assert found[0] == expected
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0", "jobs: 0 is less than 1 (expected 1 or more)"),
+    ("two", "jobs: 'two' is not a whole number (expected 1 or more)"),
+])
+def test_a_bad_jobs_count_is_a_usage_error(value: str, message: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path / "p")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--project", str(project), "build", "--no-site", "--jobs", value])
+    assert exit_info.value.code == 2
+    assert f"argument --jobs: {message}" in capsys.readouterr().err
+
+
+def test_a_bad_jobs_environment_variable_is_reported(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    result = run_briefing("build", "--no-site", cwd=project, env={"BRIEFING_JOBS": "-2"})
+    assert result.returncode == 1
+    assert result.stderr == "error: BRIEFING_JOBS jobs: -2 is less than 1 (expected 1 or more)\n"
+    assert not (project / "docs" / "briefing").exists()
