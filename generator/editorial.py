@@ -131,6 +131,8 @@ WEEKDAY_PATTERNS = tuple(re.compile(p) for p in (
 ))
 """A weekday written next to the date it names: "Wednesday (March 5)", "Wednesday, March 5",
 "on Wednesday 5 March", "March 5 (Wednesday)"; an explicit year is used when given."""
+_ANY_WEEKDAY = re.compile(_DAYS)
+"""Fast path: every pattern above needs a weekday name (case-sensitive, like them)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class WeekdayMismatch:
 def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
     """Weekday-and-date phrases in `text` whose weekday is wrong (year nearest `reference`)."""
     found: dict[tuple[int, int], WeekdayMismatch] = {}
+    if not _ANY_WEEKDAY.search(text):
+        return []
     for pattern in WEEKDAY_PATTERNS:
         for match in pattern.finditer(text):
             month, day = _MONTH_NUMBER[match["mon"]], int(match["day"])
@@ -546,9 +550,15 @@ def _unquoted(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
             if not any(s <= mt.start() < e for s, e in spans)]
 
 
+_ANY_LOADED = re.compile(r"\badmi|\bterror|\bclaim", re.IGNORECASE)
+"""Fast path: text without any of these stems cannot hold a loaded word."""
+
+
 def loaded_words(text: str) -> list[str]:
     """Messages for the words in `text` that take sides (see `check_loaded_words`)."""
-    found = []
+    found: list[str] = []
+    if not _ANY_LOADED.search(text):
+        return found
     for sentence in _SENTENCE.findall(text):
         for mt in _unquoted(ADMITTED, sentence):
             found.append(f"'{mt[0]}' presents the statement as true and reluctantly made; "
