@@ -758,8 +758,11 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 
 def embed_json(value: Any) -> str:
-    """JSON on one line that cannot end a <script> element or open markup inside it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """JSON on one line that cannot end a <script> element or open markup inside it.
+
+    ASCII only: the page body around it is made Latin-1 with character references
+    (`render.latin1_body`), which a script element would not decode."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return text.translate(_SCRIPT_SAFE)
 
 

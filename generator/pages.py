@@ -42,6 +42,10 @@ class PageKind:
     """Material page parts to hide (`toc`, `navigation`), e.g. to give a wide table room."""
     search_terms: Callable[[Index, Any], list[str]] | None = None
     """Other names search should find the page by (front matter `tags`, heavily weighted)."""
+    searchable: bool = True
+    """False for pages that only gather what item pages already say (chronology, listings):
+    search then answers with the article, event or actor page itself, and the search index,
+    which the site engine holds in memory, does not carry every sentence twice."""
 
 
 def _one(ix: Index) -> list[None]:
@@ -49,15 +53,17 @@ def _one(ix: Index) -> list[None]:
 
 
 def _single(name: str, template: str, title: str, description: str,
-            hide: tuple[str, ...] = ()) -> PageKind:
+            hide: tuple[str, ...] = (), searchable: bool = True) -> PageKind:
     return PageKind(name, template, _one, lambda _: in_folder(urls.single_page(name)),
-                    lambda ix, _: title, lambda ix, _: description, hide=hide)
+                    lambda ix, _: title, lambda ix, _: description, hide=hide,
+                    searchable=searchable)
 
 
 def _section(kind: str, title: str, description: str) -> PageKind:
     return PageKind(f"{kind}-index", f"{kind}_index.md.j2", _one,
                     lambda _: in_folder(urls.section_index(kind)),
-                    lambda ix, _: title, lambda ix, _: description)
+                    lambda ix, _: title, lambda ix, _: description,
+                    searchable=kind in ("actor", "place"))
 
 
 def _actor_description(ix: Index, a: m.Actor) -> str:
@@ -86,13 +92,15 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
     _single("chronology", "chronology.md.j2", "Chronology",
-            "One entry per event in date order, footnoted to every source."),
+            "One entry per event in date order, footnoted to every source.", searchable=False),
     _single("demands", "demands.md.j2", "Demands",
-            "Who demanded what of whom, and every recorded response."),
+            "Who demanded what of whom, and every recorded response.", searchable=False),
     _single("reactions", "reactions.md.j2", "Reactions",
-            "Who reacted how: actors by stance.", hide=("navigation", "toc")),
+            "Who reacted how: actors by stance.", hide=("navigation", "toc"),
+            searchable=False),
     _single("sources", "sources.md.j2", "Sources",
-            "Every source article, its republication chain and what it supports."),
+            "Every source article, its republication chain and what it supports.",
+            searchable=False),
     _single("glossary", "glossary.md.j2", "Glossary", "Abbreviations used in the briefing."),
     _single("methodology", "methodology.md.j2", "Methodology",
             "Vocabularies, statuses, and how conflicts and inferred dates are handled."),
@@ -198,7 +206,8 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
     helpers = Helpers(ix, path)
     context = {**shared, **helpers.context(), "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
-               "search_boost": kind.search_boost, "hide": kind.hide,
+               "search_boost": kind.search_boost, "searchable": kind.searchable,
+               "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "json_ld": data.json_ld(kind.name, ix, item)}
     return Page(path, render(env, kind.template, context))
