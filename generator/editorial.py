@@ -464,7 +464,17 @@ def check_unused_entries(index: Index, problems: Problems) -> None:
                 f"event '{entry.event.id}' has no account: no article reports it{extra}; add an "
                 f"account to the article that reports it, or remove it from content/events.yml")
     texts = list(_content_texts(index))
+    terms = sorted({g.term for g in index.glossary}, key=lambda t: (-len(t), t))
+    seen: set[str] = set()
+    if terms:
+        # One pass over the texts for every term at once; a term it misses (one overlapped by
+        # another's match) still gets its own full search below, so the result is exact.
+        anyterm = re.compile(_ABBR_EDGE.format("(" + "|".join(map(re.escape, terms)) + ")"))
+        for text in texts:
+            seen.update(mt[1] for mt in anyterm.finditer(text))
     for g in index.glossary:
+        if g.term in seen:
+            continue
         pattern = re.compile(_ABBR_EDGE.format(re.escape(g.term)))
         if not any(pattern.search(text) for text in texts):
             _report(index, problems, g, ("term",),
