@@ -61,9 +61,9 @@ def child_main(stage: str, project: Path, pages: int) -> None:
         outcome = cli.check(proj)
         out["seconds"] = time.perf_counter() - start
         out["errors"] = len(outcome.problems.errors)
-    elif stage == "generate":
+    elif stage in ("generate", "generate1"):
         start = time.perf_counter()
-        outcome = cli.generate_docs(proj)
+        outcome = cli.generate_docs(proj, jobs=1 if stage == "generate1" else None)
         out["seconds"] = time.perf_counter() - start
         if outcome.failed or outcome.report is None:
             print("\n".join(p.format() for p in outcome.problems.errors[:20]), file=sys.stderr)
@@ -74,6 +74,8 @@ def child_main(stage: str, project: Path, pages: int) -> None:
     elif stage == "floor":
         out["seconds"] = floor(project, pages)
     out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The largest render worker (forked by generator/parallel.py), 0 if none ran.
+    out["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(out))
 
 
@@ -159,6 +161,12 @@ def edit_one_article(project: Path, n: int, run: int) -> str:
     return path.stem
 
 
+def _jobs() -> int:
+    from generator.parallel import default_jobs
+
+    return default_jobs()
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -174,6 +182,10 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
         clean_docs(project)
         gens.append(_child("generate", project))
     pages = gens[-1]["pages"]
+    ones = []
+    for _ in range(runs):
+        clean_docs(project)
+        ones.append(_child("generate1", project))
     floors = [_child("floor", project, pages) for _ in range(runs)]
     incs = []
     edited = ""
@@ -185,15 +197,19 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
         "check": median([c["seconds"] for c in checks]),
         "generator": median([g["seconds"] for g in gens]),
         "generator_wall": median([g["wall"] for g in gens]),
+        "generator_one_job": median([g["seconds"] for g in ones]),
+        "jobs": _jobs(),
         "floor": median([f["seconds"] for f in floors]),
         "incremental": median([i["seconds"] for i in incs]),
         "incremental_wall": median([i["wall"] for i in incs]),
         "incremental_written": max(i["written"] for i in incs),
         "edited": edited,
-        "generator_rss_mb": max(g["max_rss_mb"] for g in [*gens, *incs, *checks]),
+        "generator_rss_mb": max(g["max_rss_mb"] for g in [*gens, *incs, *checks, *ones]),
+        "worker_rss_mb": max(g["worker_rss_mb"] for g in [*gens, *incs]),
     }
     r["generate"] = r["generator"] - r["check"]
     r["ratio_to_floor"] = r["generator"] / r["floor"]
+    r["ratio_one_job"] = r["generator_one_job"] / r["floor"]
     if site_runs:
         sites = [site_build(project) for _ in range(site_runs)]
         site = project / "site"
@@ -222,10 +238,13 @@ def show(r: dict[str, Any]) -> None:
         ("floor (C parse + trivial render + write)", f"{r['floor']:.2f} s "
                                                      f"({r['floor'] * ms:.2f} ms/article)"),
         ("generator / floor", f"{r['ratio_to_floor']:.2f}×"),
+        ("generator in one process (--jobs 1)", f"{r['generator_one_job']:.2f} s, "
+                                                f"{r['ratio_one_job']:.2f}× the floor"),
         ("incremental (one article edited)", f"{r['incremental']:.2f} s in-process, "
                                              f"{r['incremental_wall']:.2f} s wall, "
                                              f"{r['incremental_written']} page(s) rewritten"),
-        ("generator peak RSS", f"{r['generator_rss_mb']:.0f} MB"),
+        ("generator peak RSS", f"{r['generator_rss_mb']:.0f} MB (largest render worker "
+                               f"{r['worker_rss_mb']:.0f} MB)"),
     ]
     if "site" in r:
         rows += [
@@ -252,7 +271,7 @@ def summary(results: list[dict[str, Any]]) -> str:
     head = ("| N | check s | generate s | generator ms/article | floor ms/article | ratio "
             "| incremental s (pages rewritten) | site s | total s | total ms/article "
             "| generator share | site KB/article | article HTML KB | search index MB "
-            "| generator RSS MB |")
+            "| generator RSS MB (worker) | 1-process ratio |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         n = r["n"]
@@ -266,7 +285,8 @@ def summary(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {n:,} | {r['check']:.2f} | {r['generate']:.2f} "
                      f"| {r['generator'] * 1000 / n:.2f} | {r['floor'] * 1000 / n:.2f} "
                      f"| {r['ratio_to_floor']:.2f}× | {r['incremental']:.2f} "
-                     f"({r['incremental_written']}) {site}| {r['generator_rss_mb']:.0f} |")
+                     f"({r['incremental_written']}) {site}| {r['generator_rss_mb']:.0f} "
+                     f"({r['worker_rss_mb']:.0f}) | {r['ratio_one_job']:.2f}× |")
     return "\n".join(lines)
 
 
@@ -281,7 +301,8 @@ def main() -> None:
     p.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--json", type=Path, help="also write the raw figures to this file")
-    p.add_argument("--child", choices=["check", "generate", "floor"], help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=["check", "generate", "generate1", "floor"],
+                   help=argparse.SUPPRESS)
     p.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--pages", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -290,7 +311,7 @@ def main() -> None:
         return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     print(f"benchmark: {platform.python_implementation()} {platform.python_version()}, "
-          f"{os.cpu_count()} CPU(s), work folder {workdir}")
+          f"{os.cpu_count()} CPU(s), generator jobs {_jobs()}, work folder {workdir}")
     results = []
     try:
         for n in args.sizes:

@@ -12,8 +12,8 @@ changed look changed to the site engine's watcher. Stale pages vanish with the o
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import posixpath
 import shutil
@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import urls
 from generator.problems import FatalError
@@ -52,13 +53,20 @@ class WriteReport:
                 f"{len(self.removed)} removed")
 
 
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Any:
+    """libc's renameat2, or None. `CDLL(None)` is the running program with the C library it
+    links, found without `ctypes.util.find_library` (which runs `ldconfig` in a subprocess)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - every Linux and macOS Python can open itself
+        return None
+    return getattr(libc, "renameat2", None)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths; False where the platform or file system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    fn = getattr(libc, "renameat2", None)
+    fn = _renameat2()
     if fn is None:
         return False
     result = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
