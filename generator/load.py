@@ -130,96 +130,97 @@ def load_file(path: Path, display: str) -> Document:
 
 
 def parse(text: str, display: str) -> Document:
-    """Parse YAML text from libyaml's event stream into plain data with positions."""
+    """Parse YAML text from libyaml's event stream into plain data with positions.
+
+    The loop pulls events straight from the C parser and dispatches on the event's class; it is
+    the hottest code in a cold build, so the per-event work is kept inline.
+    """
     doc = Document(display, None)
-    # Stack frames: [container, loc, pending_key, key_mark] for mappings; [list, loc] for sequences.
+    positions = doc.positions
+    key_positions = doc.key_positions
+    # Stack frames: [container, loc, pending_key, key_pos, is_list].
     stack: list[list[Any]] = []
+    frame: list[Any] | None = None
     nodes = 0
     documents = 0
     root: Any = None
-
-    def attach(value: Any, mark: Any) -> Loc | None:
-        nonlocal root
-        pos = (mark.line + 1, mark.column + 1)
-        if not stack:
-            root = value
-            doc.positions[()] = pos
-            return ()
-        frame = stack[-1]
-        container, loc = frame[0], frame[1]
-        if isinstance(container, list):
-            child: Loc = (*loc, len(container))
-            container.append(value)
-            doc.positions[child] = pos
-            return child
-        if frame[2] is _NO_KEY:
-            if not isinstance(value, str):
-                got = "nothing" if value is None else "a list or mapping"
-                raise LoadError(*pos, f"mapping keys must be plain text, got {got}")
-            if value in container:
-                first = doc.key_positions[(*loc, value)]
-                raise LoadError(*pos, f"duplicate key '{value}' (first defined at line {first[0]})")
-            frame[2] = value
-            frame[3] = pos
-            return None
-        key = frame[2]
-        child = (*loc, key)
-        container[key] = value
-        doc.positions[child] = pos
-        doc.key_positions[child] = frame[3]
-        frame[2] = _NO_KEY
-        return child
-
+    loader: Any = None
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        loader = _Loader(text)
+        get_event = loader.get_event
+        while True:
+            event: Any = get_event()  # libyaml sets start_mark on every event
+            cls = event.__class__
             mark = event.start_mark
-            if mark is None:  # libyaml always sets one; keeps the type checker honest
-                raise LoadError(1, 1, "YAML error: an event without a position")
-            if isinstance(event, yaml.DocumentStartEvent):
+            if cls is _Scalar or cls is _MappingStart or cls is _SequenceStart:
+                pos = (mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    raise LoadError(*pos, f"YAML anchor '&{event.anchor}' is not allowed in "
+                                          "content files")
+                tag = event.tag
+                if tag is not None and tag != "!" and not (
+                        cls is _Scalar and tag == "tag:yaml.org,2002:str"):
+                    raise LoadError(*pos, f"YAML tag '{tag}' is not allowed in content files")
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise LoadError(*pos, f"file has more than {MAX_NODES:,} values")
+                if cls is _Scalar:
+                    value: Any = event.value
+                    if event.implicit[0] and not event.style and value in _NULLS:
+                        value = None
+                    is_container = False
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise LoadError(*pos, f"nesting is deeper than {MAX_DEPTH} levels")
+                    value = {} if cls is _MappingStart else []
+                    is_container = True
+                # Attach the value to its parent (or make it the root).
+                if frame is None:
+                    root = value
+                    loc: Loc = ()
+                    positions[loc] = pos
+                elif frame[4]:
+                    container = frame[0]
+                    loc = (*frame[1], len(container))
+                    container.append(value)
+                    positions[loc] = pos
+                elif frame[2] is _NO_KEY:
+                    if is_container:
+                        raise LoadError(*pos, "mapping keys must be plain text, got a list or "
+                                              "mapping")
+                    if value is None:
+                        raise LoadError(*pos, "mapping keys must be plain text, got nothing")
+                    if value in frame[0]:
+                        first = key_positions[(*frame[1], value)]
+                        raise LoadError(*pos, f"duplicate key '{value}' (first defined at line "
+                                              f"{first[0]})")
+                    frame[2] = value
+                    frame[3] = pos
+                    continue
+                else:
+                    key = frame[2]
+                    loc = (*frame[1], key)
+                    frame[0][key] = value
+                    positions[loc] = pos
+                    key_positions[loc] = frame[3]
+                    frame[2] = _NO_KEY
+                if is_container:
+                    frame = [value, loc, _NO_KEY, None, cls is _SequenceStart]
+                    stack.append(frame)
+            elif cls is _MappingEnd or cls is _SequenceEnd:
+                stack.pop()
+                frame = stack[-1] if stack else None
+            elif cls is _DocumentStart:
                 documents += 1
                 if documents > 1:
                     raise LoadError(mark.line + 1, mark.column + 1,
                                     "a content file holds one YAML document; found a second '---'")
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent,
-                                  yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, yaml.AliasEvent):
+            elif cls is _Alias:
                 raise LoadError(mark.line + 1, mark.column + 1,
                                 f"YAML alias '*{event.anchor}' is not allowed in content files; "
                                 "write the value out")
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
-                                  yaml.SequenceStartEvent)):
-                if event.anchor is not None:
-                    raise LoadError(mark.line + 1, mark.column + 1, f"YAML anchor "
-                                    f"'&{event.anchor}' is not allowed in content files")
-                tag = event.tag
-                if tag is not None and tag != "!" and not (
-                        isinstance(event, yaml.ScalarEvent) and tag == "tag:yaml.org,2002:str"):
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    f"YAML tag '{tag}' is not allowed in content files")
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    f"file has more than {MAX_NODES:,} values")
-            if isinstance(event, yaml.ScalarEvent):
-                value: Any = event.value
-                if event.implicit[0] and not event.style and value in ("", "~", "null",
-                                                                           "Null", "NULL"):
-                    value = None
-                attach(value, mark)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    f"nesting is deeper than {MAX_DEPTH} levels")
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                loc = attach(container, mark)
-                if loc is None:
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    "mapping keys must be plain text, not a list or mapping")
-                stack.append([container, loc, _NO_KEY, None])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
+            elif cls is _StreamEnd:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -235,8 +236,20 @@ def parse(text: str, display: str) -> Document:
         raise LoadError(line, col, f"character U+{exc.character:04X} is not allowed") from None
     except yaml.YAMLError as exc:
         raise LoadError(1, 1, "YAML error: " + " ".join(str(exc).split())) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     doc.data = root
     return doc
 
 
 _NO_KEY = object()
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_Scalar = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceEnd = yaml.SequenceEndEvent
+_DocumentStart = yaml.DocumentStartEvent
+_Alias = yaml.AliasEvent
+_StreamEnd = yaml.StreamEndEvent
