@@ -22,6 +22,7 @@ import jinja2
 import jinja2.runtime
 
 from generator import model as m
+from generator.vocab import Status
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -109,6 +110,11 @@ def day_heading(date: m.FuzzyDate) -> str:
     return date_label(bare)
 
 
+def status(value: Status) -> str:
+    """A verification status as it appears beside an account or statement: "*disputed*"."""
+    return f"*{value.label.lower()}*"
+
+
 def iso(date: m.FuzzyDate) -> str:
     return date.value
 
@@ -180,7 +186,7 @@ def environment() -> jinja2.Environment:
     )
     env.context_class = _Context
     env.filters.update(t=inline, cell=cell, yaml_str=yaml_str, abbr_title=abbr_title,
-                       date=date_label, day=day_heading, iso=iso)
+                       date=date_label, day=day_heading, iso=iso, status=status)
     return env
 
 
