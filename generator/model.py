@@ -191,7 +191,8 @@ class Actor(Record):
     role: ShortText | None = None
     """Role or title at the time of the events, e.g. "Foreign Minister of Azerbaijan"."""
     affiliation: list[Id] = []
-    """Actors this one belongs to or speaks for (a minister -> the ministry -> the state)."""
+    """Actors this one belongs to or speaks for (a minister -> the ministry -> the state); no
+    chain may lead back to the actor itself."""
     country: ShortText | None = None
     """Country the actor belongs to, as a name."""
     aliases: list[ShortText] = []
@@ -212,7 +213,7 @@ class Place(Record):
     aliases: list[ShortText] = []
     """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
     part_of: Id | None = None
-    """Id of the place this one lies in."""
+    """Id of the place this one lies in; no chain of `part_of` may lead back to the place."""
     country: ShortText | None = None
     """Country, as a name."""
     description: Text | None = None

@@ -495,6 +495,20 @@ def _check_self_references(content: Content, problems: Problems) -> None:
         if place.part_of == place.id:
             path, line, col = content.locate(place, "part_of")
             problems.add(path, line, col, f"part_of: place '{place.id}' cannot be part of itself")
+    actors = {a.id: a for a in content.actors}
+    for cycle in _cycles({a.id: [o for o in a.affiliation if o in actors and o != a.id]
+                          for a in actors.values()}):
+        actor = actors[cycle[0]]
+        path, line, col = content.locate(actor, "affiliation", actor.affiliation.index(cycle[1]))
+        problems.add(path, line, col, f"affiliation[{actor.affiliation.index(cycle[1])}]: "
+                                      f"{_arrow(cycle)} is a cycle; an actor cannot belong, "
+                                      f"through others, to itself")
+    places = {p.id: p for p in content.places}
+    for cycle in _cycles({p.id: [p.part_of] for p in places.values()
+                          if p.part_of in places and p.part_of != p.id}):
+        path, line, col = content.locate(places[cycle[0]], "part_of")
+        problems.add(path, line, col, f"part_of: {_arrow(cycle)} is a cycle; a place cannot "
+                                      f"be part of itself through others")
     for article in content.articles:
         for i, st in enumerate(article.statements):
             for j, sid in enumerate(st.responds_to):
@@ -502,6 +516,79 @@ def _check_self_references(content: Content, problems: Problems) -> None:
                     path, line, col = content.locate(article, "statements", i, "responds_to", j)
                     problems.add(path, line, col, f"statements[{i}].responds_to[{j}]: statement "
                                                   f"'{sid}' cannot respond to itself")
+
+
+def _arrow(cycle: list[str]) -> str:
+    return " -> ".join(f"'{node}'" for node in cycle)
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component with more than one node, as a path from the
+    component's smallest id back to itself (shortest such path; ties broken by id order).
+
+    Tarjan's algorithm, iterative (no recursion limit), then one breadth-first search inside each
+    component: linear in the graph, however contributors wire it."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, []))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, [])))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    components.append(sorted(component))
+    cycles = []
+    for component in sorted(components):
+        members = set(component)
+        start = component[0]
+        came_from: dict[str, str] = {}
+        queue = [start]
+        found = None
+        for node in queue:
+            for child in sorted(graph.get(node, [])):
+                if child == start:
+                    found = node
+                    break
+                if child in members and child not in came_from:
+                    came_from[child] = node
+                    queue.append(child)
+            if found is not None:
+                break
+        assert found is not None  # a component of two or more nodes has a cycle through each
+        path = [found]
+        while path[-1] != start:
+            path.append(came_from[path[-1]])
+        cycles.append([*reversed(path), start])
+    return cycles
 
 
 def _check_periods(content: Content, b: m.Briefing, problems: Problems) -> None:
