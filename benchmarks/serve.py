@@ -1,0 +1,115 @@
+"""Measure how soon `briefing serve` shows an edited article, on synthetic briefings of N articles.
+
+    .venv/bin/python benchmarks/serve.py --sizes 100 1000
+
+For each N: synthesize content (benchmarks/synth.py), start `briefing serve` on a free port, wait
+until the first build is served (reported as *first build*), then change the summary of one
+article and poll that article's served page until the new text appears (*change served*). The
+serve log's own figure for the regeneration (`docs: ... in X s`) is reported beside it, so the
+generator's share of the wait is visible; the rest is MkDocs's dirty rebuild and live reload.
+Each edit is timed `--runs` times (median). This is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import edit_one_article, prepare  # noqa: E402
+
+REGENERATED = re.compile(r"^docs: .* in (\d+\.\d+) s$")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(url: str, text: str, timeout: float) -> float:
+    started = time.monotonic()
+    while text not in _get(url):
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"timed out after {timeout:.0f} s waiting for {text!r} at {url}")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def measure(workdir: Path, n: int, runs: int, seed: int, timeout: float) -> dict[str, float]:
+    project = prepare(workdir, n, seed)
+    port = _free_port()
+    log_path = project / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    root = Path(__file__).resolve().parent.parent
+    env["PYTHONPATH"] = str(root)
+    with open(log_path, "w", encoding="utf-8") as log:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project),
+                                   "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        first = _wait_for(f"http://127.0.0.1:{port}/", "</html>", timeout)
+        served, regenerated = [], []
+        for run in range(runs):
+            edited = edit_one_article(project, n, run)
+            page = f"http://127.0.0.1:{port}/briefing/articles/{edited}/"
+            served.append(_wait_for(page, f"Revised {run + 1}.", timeout))
+            figures = [float(mt[1]) for line in log_path.read_text("utf-8").splitlines()
+                       if (mt := REGENERATED.match(line))]
+            regenerated.append(figures[-1])
+            time.sleep(1.0)  # let MkDocs settle before the next edit
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return {"n": n, "first": first, "served": statistics.median(served),
+            "served_max": max(served), "regenerated": statistics.median(regenerated)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    p.add_argument("--runs", type=int, default=3, help="edits per N (median)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--timeout", type=float, default=900, help="seconds to wait for any page")
+    p.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    args = p.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="briefing-serve-bench-"))
+    print("| N | first build served s | edit served s (median, max) | generator regenerate s |")
+    print("|---|---|---|---|")
+    try:
+        for n in args.sizes:
+            r = measure(workdir, n, args.runs, args.seed, args.timeout)
+            print(f"| {n:,} | {r['first']:.1f} | {r['served']:.2f}, {r['served_max']:.2f} "
+                  f"| {r['regenerated']:.2f} |", flush=True)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
