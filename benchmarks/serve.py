@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import edit_one_article, prepare  # noqa: E402
+from bench import edit_one_article, prepare
 
 REGENERATED = re.compile(r"^docs: .* in (\d+\.\d+) s$")
 
