@@ -191,8 +191,7 @@ class Actor(Record):
     role: ShortText | None = None
     """Role or title at the time of the events, e.g. "Foreign Minister of Azerbaijan"."""
     affiliation: list[Id] = []
-    """Actors this one belongs to or speaks for (a minister -> the ministry -> the state); no
-    chain may lead back to the actor itself."""
+    """Actors this one belongs to or speaks for (a minister -> the ministry -> the state); no loops."""
     country: ShortText | None = None
     """Country the actor belongs to, as a name."""
     aliases: list[ShortText] = []
@@ -213,7 +212,7 @@ class Place(Record):
     aliases: list[ShortText] = []
     """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
     part_of: Id | None = None
-    """Id of the place this one lies in; no chain of `part_of` may lead back to the place."""
+    """Id of the place this one lies in; no loops (a place cannot contain itself)."""
     country: ShortText | None = None
     """Country, as a name."""
     description: Text | None = None

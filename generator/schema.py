@@ -143,15 +143,17 @@ def render_all() -> dict[str, str]:
 
 
 def refresh(root: Path, *, write: bool = True) -> list[Path]:
-    """Bring `schema/` and the CONTRIBUTING.md field reference up to date; return stale files.
+    """Bring `schema/` (content files and the published `dataset.schema.json`) and the
+    CONTRIBUTING.md field reference up to date; return stale files.
 
     With `write=False` nothing changes: the files that would be rewritten are returned.
     """
-    from generator import fieldref
+    from generator import data, fieldref
 
     folder = root / SCHEMA_DIR
     stale: list[Path] = []
     targets = [(folder / name, text) for name, text in render_all().items()]
+    targets.append((folder / data.SCHEMA_FILE.name, data.schema_json().decode("utf-8")))
     contributing = root / fieldref.DOCUMENT
     if contributing.exists():
         current = contributing.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ The site is built once per module from a copy of the minimal fixture in which on
 hostile text (a formula-like role, a description that tries to close the JSON-LD script). The
 content is read for comparison with plain `yaml.safe_load`, not with the generator's loader.
 
-The published schema is a golden file; regenerate it with `.venv/bin/python -m generator.data`.
+The published schema is a golden file; regenerate it with `.venv/bin/briefing schema`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,13 @@ def test_references_stand_alone_so_draft_7_editors_keep_descriptions() -> None:
     assert status == {"allOf": [{"$ref": "#/definitions/Status"}], "default": "reported",
                       "description": "reported, claimed, confirmed, denied, disputed or "
                                      "unverified."}
+
+
+def test_schema_command_also_keeps_the_published_dataset_schema(tmp_path: Path) -> None:
+    assert schema.refresh(ROOT, write=False) == []
+    shutil.copytree(SCHEMA_DIR, tmp_path / "schema")
+    (tmp_path / "schema" / "dataset.schema.json").write_text("{}\n", encoding="utf-8")
+    assert schema.refresh(tmp_path, write=False) == [tmp_path / "schema" / "dataset.schema.json"]
+    assert schema.refresh(tmp_path) == [tmp_path / "schema" / "dataset.schema.json"]
+    assert (tmp_path / "schema" / "dataset.schema.json").read_bytes() == \
+        (SCHEMA_DIR / "dataset.schema.json").read_bytes()
