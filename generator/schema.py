@@ -148,12 +148,13 @@ def refresh(root: Path, *, write: bool = True) -> list[Path]:
 
     With `write=False` nothing changes: the files that would be rewritten are returned.
     """
-    from generator import data, fieldref
+    from generator import fieldref
+    from generator.data import SCHEMA_FILE, schema_json
 
     folder = root / SCHEMA_DIR
     stale: list[Path] = []
     targets = [(folder / name, text) for name, text in render_all().items()]
-    targets.append((folder / data.SCHEMA_FILE.name, data.schema_json().decode("utf-8")))
+    targets.append((folder / SCHEMA_FILE.name, schema_json().decode("utf-8")))
     contributing = root / fieldref.DOCUMENT
     if contributing.exists():
         current = contributing.read_text(encoding="utf-8")
