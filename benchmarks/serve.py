@@ -17,56 +17,41 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 
-from bench import edit_one_article, prepare
+from bench import edit_one_article, prepare  # noqa: E402
+
+from tests.support import fetch_text, free_port, wait_until  # noqa: E402
 
 REGENERATED = re.compile(r"^docs: .* in (\d+\.\d+) s$")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
-
-
 def _wait_for(url: str, text: str, timeout: float) -> float:
-    started = time.monotonic()
-    while text not in _get(url):
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"timed out after {timeout:.0f} s waiting for {text!r} at {url}")
-        time.sleep(0.1)
-    return time.monotonic() - started
+    try:
+        return wait_until(lambda: text in fetch_text(url, timeout=10), timeout,
+                          f"{text!r} at {url}", step=0.1)
+    except AssertionError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def measure(workdir: Path, n: int, runs: int, seed: int, timeout: float) -> dict[str, float]:
     project = prepare(workdir, n, seed)
-    port = _free_port()
+    port = free_port()
     log_path = project / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
-    root = Path(__file__).resolve().parent.parent
-    env["PYTHONPATH"] = str(root)
+    env["PYTHONPATH"] = str(ROOT)
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project),
-                                   "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
+                                   "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT,
                                   env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         first = _wait_for(f"http://127.0.0.1:{port}/", "</html>", timeout)

@@ -76,23 +76,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Project, *, editorial_checks: bool = True) -> Outcome:
-    """Load, validate, index and (unless told not to) run editorial checks; write nothing."""
+def check(project: Project) -> Outcome:
+    """Load, validate, index and run editorial checks; write nothing."""
     with collector_paused():
-        return _check(project, editorial_checks)
+        outcome = _load_and_index(project)
+        if outcome.index is not None:
+            from generator import editorial  # editorial checks need the index
+
+            editorial.check(outcome.index, outcome.problems)
+        return outcome
 
 
-def _check(project: Project, editorial_checks: bool) -> Outcome:
+def _load_and_index(project: Project) -> Outcome:
+    """Load and validate content; build the index unless there are errors."""
     problems = Problems()
     content = load_content(project.content, problems, display_root=project.root)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
-    index = Index(content)
-    if editorial_checks:
-        from generator import editorial  # editorial checks need the index
-
-        editorial.check(index, problems)
-    return Outcome(problems, index)
+    return Outcome(problems, Index(content))
 
 
 def generate_docs(project: Project, strict: bool = False, jobs: int | None = None) -> Outcome:
@@ -106,8 +107,8 @@ def generate_docs(project: Project, strict: bool = False, jobs: int | None = Non
 
 
 def _generate_docs(project: Project, strict: bool, jobs: int | None) -> Outcome:
-    outcome = _check(project, editorial_checks=False)
-    if outcome.failed or outcome.index is None:
+    outcome = _load_and_index(project)
+    if outcome.index is None:
         return outcome
     out = outputs(outcome.index, jobs)
     outcome.problems.extend(out.problems)

@@ -213,9 +213,11 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
     return Page(path, render(env, kind.template, context))
 
 
-def generate(ix: Index, env: jinja2.Environment | None = None) -> Iterator[Page]:
-    """Render every page kind for every item, in table order, in this process."""
+def generate(ix: Index, env: jinja2.Environment | None = None,
+             specs: list[Spec] | None = None) -> Iterator[Page]:
+    """Render `specs` (by default every page kind for every item, in table order) in this
+    process."""
     env = env or environment()
     shared = shared_context(ix)
-    for spec in page_specs(ix):
+    for spec in page_specs(ix) if specs is None else specs:
         yield render_page(ix, env, shared, spec)

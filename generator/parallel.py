@@ -26,7 +26,7 @@ from typing import Any
 
 from generator import data, editorial
 from generator.index import Index
-from generator.pages import Page, Spec, page_specs, render_page, shared_context
+from generator.pages import Page, Spec, generate, page_specs, render_page, shared_context
 from generator.problems import FatalError, Problems
 from generator.progress import track
 from generator.render import environment
@@ -99,9 +99,7 @@ def _in_process(ix: Index, env: Any, specs: list[Spec], checks: bool) -> Outputs
     out = Outputs()
     if checks:
         editorial.check(ix, out.problems)
-    shared = shared_context(ix)
-    out.pages = [render_page(ix, env, shared, spec)
-                 for spec in track(specs, "render", unit="pages")]
+    out.pages = list(track(generate(ix, env, specs), "render", total=len(specs), unit="pages"))
     out.data = data.files(ix)
     return out
 

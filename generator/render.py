@@ -212,9 +212,6 @@ def latin1_body(page: str) -> str:
     and the JSON-LD script is ASCII already (`data.embed_json`), since a script would not decode
     references. Content never produces a reference of its own: `inline` escapes every `&`.
     """
-    if page.startswith("---\n"):
-        end = page.find("\n---\n", 4)
-        if end >= 0:
-            end += 5
-            return page[:end] + page[end:].encode("latin-1", "xmlcharrefreplace").decode("latin-1")
-    return page.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
+    end = page.find("\n---\n", 4) if page.startswith("---\n") else -1
+    start = end + 5 if end >= 0 else 0
+    return page[:start] + page[start:].encode("latin-1", "xmlcharrefreplace").decode("latin-1")

@@ -8,13 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.support import fetch_text, free_port, wait_until
 
 ARTICLE = "content/articles/outlet-one-2026-03-05-strike.yml"
 PAGE = "briefing/articles/outlet-one-2026-03-05-strike/"
@@ -22,32 +20,9 @@ OLD = "Outlet One reports a drone strike on Town A"
 NEW = "Outlet One now reports three drones over Town A"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
-
-
-def _wait(condition: Callable[[], bool], timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
-    return time.monotonic() - started
-
-
 @pytest.mark.engine
 def test_serve_shows_an_edited_article_and_stops_cleanly(project: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/{PAGE}"
     log = project / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
@@ -56,18 +31,18 @@ def test_serve_shows_an_edited_article_and_stops_cleanly(project: Path) -> None:
                                    f"127.0.0.1:{port}"], cwd=project, env=env, stdout=out,
                                   stderr=subprocess.STDOUT)
     try:
-        _wait(lambda: OLD in _get(url), 90, "the first build to be served")
+        wait_until(lambda: OLD in fetch_text(url), 90, "the first build to be served")
         article = project / ARTICLE
         article.write_text(article.read_text(encoding="utf-8").replace(OLD, NEW),
                            encoding="utf-8")
 
-        took = _wait(lambda: NEW in _get(url), 30, "the edited summary to be served")
+        took = wait_until(lambda: NEW in fetch_text(url), 30, "the edited summary to be served")
         print(f"edited summary served after {took:.2f} s")
 
         article.write_text("id: [unclosed\n", encoding="utf-8")
-        _wait(lambda: "keeping the last good pages" in log.read_text(encoding="utf-8"), 30,
+        wait_until(lambda: "keeping the last good pages" in log.read_text(encoding="utf-8"), 30,
               "the failed check to be reported")
-        assert NEW in _get(url)
+        assert NEW in fetch_text(url)
         assert (f"{ARTICLE}:2:1: YAML syntax error: did not find expected ',' or ']'"
                 in log.read_text(encoding="utf-8").splitlines())
 
