@@ -162,7 +162,7 @@ def edit_one_article(project: Path, n: int, run: int) -> str:
 
 
 def _jobs() -> int:
-    from generator.parallel import default_jobs
+    from generator.workers import default_jobs
 
     return default_jobs()
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from generator import __version__
 from generator.index import Index
-from generator.parallel import outputs, parse_jobs
+from generator.parallel import outputs
 from generator.problems import FatalError, Problems
 from generator.report import FORMATS, print_problems
 from generator.validate import load_content
+from generator.workers import default_jobs, parse_jobs
 from generator.write import WriteReport, clean_leftovers, swap_in, write_pages
 
 ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
@@ -76,10 +77,10 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Project) -> Outcome:
+def check(project: Project, jobs: int | None = None) -> Outcome:
     """Load, validate, index and run editorial checks; write nothing."""
     with collector_paused():
-        outcome = _load_and_index(project)
+        outcome = _load_and_index(project, jobs)
         if outcome.index is not None:
             from generator import editorial  # editorial checks need the index
 
@@ -87,10 +88,11 @@ def check(project: Project) -> Outcome:
         return outcome
 
 
-def _load_and_index(project: Project) -> Outcome:
+def _load_and_index(project: Project, jobs: int | None) -> Outcome:
     """Load and validate content; build the index unless there are errors."""
     problems = Problems()
-    content = load_content(project.content, problems, display_root=project.root)
+    content = load_content(project.content, problems, display_root=project.root,
+                           jobs=default_jobs() if jobs is None else jobs)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
     return Outcome(problems, Index(content))
@@ -107,7 +109,7 @@ def generate_docs(project: Project, strict: bool = False, jobs: int | None = Non
 
 
 def _generate_docs(project: Project, strict: bool, jobs: int | None) -> Outcome:
-    outcome = _load_and_index(project)
+    outcome = _load_and_index(project, jobs)
     if outcome.index is None:
         return outcome
     out = outputs(outcome.index, jobs)

@@ -16,11 +16,14 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator import workers
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -45,24 +48,44 @@ _BIDI_CONTROLS = {
 
 @dataclass
 class Document:
-    """One loaded file: its data, and the (line, col) of every key and value by location path."""
+    """One loaded file: its data, and the (line, col) of every key and value by location path.
+
+    A document loaded in a worker process travels back without its position tables (they are
+    most of its pickled size) but with its text; `position()` parses the text again the first
+    time a problem needs a position, which only happens for files that have problems.
+    """
 
     path: str
     data: Any
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[Loc, tuple[int, int]] | None = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] | None = field(default_factory=dict)
+    text: str | None = None
+    """The file's text, kept only while the position tables are left out."""
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best known position for `loc`: the value (or key), else the nearest enclosing node."""
+        positions, key_positions = self._tables()
         loc = tuple(loc)
         while True:
-            if key and loc in self.key_positions:
-                return self.key_positions[loc]
-            if loc in self.positions:
-                return self.positions[loc]
+            if key and loc in key_positions:
+                return key_positions[loc]
+            if loc in positions:
+                return positions[loc]
             if not loc:
                 return (1, 1)
             loc = loc[:-1]
+
+    def without_positions(self, text: str) -> Document:
+        """This document with its position tables left out, to send between processes."""
+        return Document(self.path, self.data, None, None, text)
+
+    def _tables(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+        if self.positions is None or self.key_positions is None:
+            assert self.text is not None, "a document without positions keeps its text"
+            again = parse(self.text, self.path)
+            self.text = None
+            self.positions, self.key_positions = again.positions, again.key_positions
+        return self.positions, self.key_positions  # type: ignore[return-value]
 
 
 class LoadError(Exception):
@@ -73,6 +96,9 @@ class LoadError(Exception):
         self.line = line
         self.col = col
         self.message = message
+
+    def __reduce__(self) -> tuple[type[LoadError], tuple[int, int, str]]:
+        return (LoadError, (self.line, self.col, self.message))  # travels back from workers
 
 
 def read_text(path: Path, display: str) -> str:
@@ -129,15 +155,50 @@ def load_file(path: Path, display: str) -> Document:
     return parse(text, display)
 
 
+MIN_FILES_FOR_WORKERS = 400
+"""Below this many files, forking workers to parse them costs more than it saves."""
+
+Loaded = Document | LoadError | OSError
+"""What loading one file gives: the document, or why it could not be loaded."""
+
+
+def load_files(files: list[tuple[Path, str]], jobs: int) -> Iterable[Loaded]:
+    """Load each `(path, display name)`; in forked workers when there are many files.
+
+    Parsing is the costliest part of a cold build, and each file parses on its own. Results come
+    back in the order of `files` (lazily, one by one, when loading in this process, so a
+    progress display can follow); documents parsed in a worker come without position tables
+    (see `Document`).
+    """
+    if jobs > 1 and len(files) >= MIN_FILES_FOR_WORKERS and workers.can_fork():
+        return workers.ordered_map(_load_for_transfer, files, jobs)
+    return map(_load, files)
+
+
+def _load(item: tuple[Path, str]) -> Loaded:
+    try:
+        return load_file(*item)
+    except (LoadError, OSError) as exc:
+        return exc
+
+
+def _load_for_transfer(item: tuple[Path, str]) -> Loaded:
+    try:
+        text = read_text(*item)
+        return parse(text, item[1]).without_positions(text)
+    except (LoadError, OSError) as exc:
+        return exc
+
+
 def parse(text: str, display: str) -> Document:
     """Parse YAML text from libyaml's event stream into plain data with positions.
 
     The loop pulls events straight from the C parser and dispatches on the event's class; it is
     the hottest code in a cold build, so the per-event work is kept inline.
     """
-    doc = Document(display, None)
-    positions = doc.positions
-    key_positions = doc.key_positions
+    positions: dict[Loc, tuple[int, int]] = {}
+    key_positions: dict[Loc, tuple[int, int]] = {}
+    doc = Document(display, None, positions, key_positions)
     # Stack frames: [container, loc, pending_key, key_pos, is_list].
     stack: list[list[Any]] = []
     frame: list[Any] | None = None

@@ -7,9 +7,10 @@ the model, then check identifiers and cross-references across the whole content 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from generator import model as m
-from generator.load import Document, LoadError, Loc, load_file
+from generator.load import Document, LoadError, Loc, load_files
 from generator.problems import Problems, Severity
 from generator.progress import track
 
@@ -73,14 +74,22 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
             files.append((kind, path))
     articles = root / "articles"
     if articles.is_dir():
-        for path in sorted(articles.iterdir()):
+        for path in sorted(articles.iterdir(), key=_name):
             if path.suffix in (".yml", ".yaml") and not path.name.startswith("."):
                 files.append(("articles", path))
     return files
 
 
-def load_content(root: Path, problems: Problems, display_root: Path | None = None) -> Content:
-    """Load and validate every file under `root`; add each problem to `problems`."""
+def _name(path: Path) -> str:
+    return path.name  # sorting one folder by name is sorting by path, without pathlib's cost
+
+
+def load_content(root: Path, problems: Problems, display_root: Path | None = None,
+                 jobs: int = 1) -> Content:
+    """Load and validate every file under `root`; add each problem to `problems`.
+
+    With `jobs` > 1, a large content folder is parsed in that many forked workers
+    (`load.load_files`); validation and the cross-file checks run here."""
     content = Content(root)
     base = display_root if display_root is not None else Path.cwd()
     if not root.is_dir():
@@ -94,26 +103,31 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
         if path.is_file() and path.suffix == ".yaml" and path.stem in ("briefing", *REGISTRIES):
             problems.add(_display(path, base), 1, 1, f"rename {path.name} to {path.stem}.yml")
     articles = root / "articles"
-    for path in sorted(articles.iterdir()) if articles.is_dir() else []:
+    for path in sorted(articles.iterdir(), key=_name) if articles.is_dir() else []:
         if path.name.startswith(".") and path.suffix in (".yml", ".yaml") \
                 and path.is_file() and not path.is_symlink():
             problems.add(_display(path, base), 1, 1, f"hidden file '{path.name}' would be "
                                                      "skipped; remove the leading dot")
-    for kind, path in track(content_files(root), "load and validate", unit="files"):
-        display = _display(path, base)
+    files = []
+    # Thousands of files share a few folders: resolve each folder once per load.
+    resolve = functools.lru_cache(maxsize=None)(Path.resolve)
+    for kind, path in content_files(root):
+        display = _display(path, base, resolve)
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             problems.add(display, 1, 1, "symbolic link to a file outside the content folder; "
                                         "content files must live in content/")
             content.unreadable.add(kind)
             continue
-        try:
-            doc = load_file(path, display)
-        except LoadError as exc:
-            problems.add(display, exc.line, exc.col, exc.message)
+        files.append((kind, path, display))
+    loaded = load_files([(path, display) for _, path, display in files], jobs)
+    for (kind, path, display), doc in track(zip(files, loaded, strict=True), "load and validate",
+                                            total=len(files), unit="files"):
+        if isinstance(doc, LoadError):
+            problems.add(display, doc.line, doc.col, doc.message)
             content.unreadable.add(kind)
             continue
-        except OSError as exc:
-            problems.add(display, 1, 1, f"cannot read file: {exc.strerror}")
+        if isinstance(doc, OSError):
+            problems.add(display, 1, 1, f"cannot read file: {doc.strerror}")
             content.unreadable.add(kind)
             continue
         content.documents[display] = doc
@@ -163,10 +177,11 @@ def _remember(content: Content, article: m.Article, doc: Document, loc: Loc) -> 
             content.origins[id(item)] = (doc, (*loc, name, i))
 
 
-def _display(path: Path, base: Path) -> str:
+def _display(path: Path, base: Path,
+             resolve: Callable[[Path], Path] = Path.resolve) -> str:
     try:
         # Resolve the folder, not the file: a symlinked file keeps its own name.
-        return (path.parent.resolve() / path.name).relative_to(base.resolve()).as_posix()
+        return (resolve(path.parent) / path.name).relative_to(resolve(base)).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -439,14 +454,17 @@ def check_references(content: Content, problems: Problems) -> None:
             for loc, value in _walk(doc.data, pattern):
                 if not isinstance(value, str) or not id_re.match(value):
                     continue  # the model reports malformed ids
-                line, col = doc.position(loc)
+                # Positions only when reporting: a document parsed in a worker has to be
+                # parsed again to find them (load.Document).
                 where = _where(kind, loc)
                 if value in RESERVED_IDS:
+                    line, col = doc.position(loc)
                     problems.add(display, line, col, f"{where}: '{value}' is a reserved name; "
                                                      f"choose another {ref_kind} id")
                     continue
                 key = fold(value)
                 if key in folded[ref_kind]:
+                    line, col = doc.position(loc)
                     first_doc, first_loc = folded[ref_kind][key]
                     fl, _ = first_doc.position(first_loc)
                     problems.add(display, line, col, f"{where}: duplicate {ref_kind} id "

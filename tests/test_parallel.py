@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
-from generator.cli import Project, generate_docs, main
+from generator import load, parallel, workers
+from generator.cli import Project, check, generate_docs, main
+from tests.hostile_support import HOSTILE, apply_case, cases
+from tests.hostile_support import make_project as make_hostile_project
 from tests.support import ROOT, make_project, run_briefing, snapshot
 from tests.test_editorial import build_case
 
@@ -27,6 +29,12 @@ EDITORIAL = ROOT / "tests" / "editorial"
 @pytest.fixture(autouse=True)
 def workers_for_small_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+
+
+@pytest.fixture
+def parse_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are parsed in workers however few there are."""
+    monkeypatch.setattr(load, "MIN_FILES_FOR_WORKERS", 0)
 
 
 def _generate(project: Path, jobs: int) -> dict[str, bytes]:
@@ -89,3 +97,32 @@ def test_a_bad_jobs_environment_variable_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == "error: BRIEFING_JOBS jobs: -2 is less than 1 (expected 1 or more)\n"
     assert not (project / "docs" / "briefing").exists()
+
+
+@pytest.mark.usefixtures("parse_in_workers")
+def test_files_parsed_in_workers_give_every_problem_at_the_same_position(
+        tmp_path: Path) -> None:
+    """Documents parsed in a worker travel back without position tables (load.Document) and
+    parse again when a problem needs a position: every hostile case reports the same lines."""
+    names = cases("expected")
+    assert len(names) > 100
+    for name in names:
+        project = make_hostile_project(tmp_path / name)
+        apply_case(HOSTILE / name, project / "content")
+        found = [[p.format() for p in check(Project.at(project), jobs=jobs).problems.sorted()]
+                 for jobs in (1, 2)]
+        assert found[0] == found[1], name
+        assert found[0], name
+
+
+def test_an_ordered_map_returns_results_in_order_whatever_the_workers() -> None:
+    items = list(range(101))
+    assert workers.can_fork()
+    assert list(workers.ordered_map(_square, items, 3)) == [i * i for i in items]
+    assert list(workers.ordered_map(_square, items, 1)) == [i * i for i in items]
+    assert list(workers.ordered_map(_square, [], 3)) == []
+    assert workers.can_fork(), "the pool is shut down once the last result is out"
+
+
+def _square(n: int) -> int:
+    return n * n

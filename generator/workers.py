@@ -1,0 +1,106 @@
+"""Forked worker processes: how many, whether forking is safe, and an ordered parallel map.
+
+Two stages use them: loading (`validate.load_content` parses files in workers) and the
+index-to-output stage (`parallel.outputs` renders pages). Workers are forked, so they inherit
+the parent's memory copy-on-write: the work list (and, for rendering, the index) is never
+pickled; only results travel back.
+
+Everything runs in the calling process instead when `jobs` is 1, where `fork` is unavailable
+(macOS and Windows default to spawn, which would have to pickle the inputs), or when this process
+already runs other threads (forking a threaded process can deadlock).
+
+`jobs` defaults to the CPUs this process may use (at most `MAX_JOBS`); `BRIEFING_JOBS` or
+`briefing build --jobs N` override it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from generator.problems import FatalError
+
+MAX_JOBS = 8
+CHUNKS_PER_JOB = 4
+"""Work is dealt round-robin into this many chunks per worker, so slow items spread out."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """`BRIEFING_JOBS` if set, else the CPUs this process may use, at most `MAX_JOBS`."""
+    value = os.environ.get("BRIEFING_JOBS", "").strip()
+    if value:
+        try:
+            return parse_jobs(value)
+        except ValueError as exc:
+            raise FatalError(f"BRIEFING_JOBS {exc}") from None
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_JOBS))
+
+
+def parse_jobs(value: str) -> int:
+    """A jobs count from the command line or the environment; ValueError with a clear message."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise ValueError(f"jobs: '{value}' is not a whole number (expected 1 or more)") from None
+    if jobs < 1:
+        raise ValueError(f"jobs: {jobs} is less than 1 (expected 1 or more)")
+    return jobs
+
+
+def can_fork() -> bool:
+    """Whether workers can inherit this process's memory: fork exists and no other thread runs."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False  # pragma: no cover - Linux always has fork
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # pragma: no cover - no /proc
+        return False
+
+
+def pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` forked workers (call only when `can_fork()`)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+_MAP: dict[str, Any] = {}
+"""The function and items of the running `ordered_map`, set just before the pool forks."""
+
+
+def _map_slice(start: int, stop: int) -> list[Any]:
+    fn, items = _MAP["fn"], _MAP["items"]
+    return [fn(items[i]) for i in range(start, stop)]
+
+
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """`fn(item) for item in items`, in forked workers when `jobs` > 1 and forking is safe.
+
+    `fn` must be a module-level function; its results must pickle. Results are yielded in the
+    order of `items`, each slice as soon as it and the slices before it are done, so the caller
+    can work on early results while the workers go on with later ones.
+    """
+    if jobs <= 1 or len(items) < 2 or not can_fork():
+        yield from map(fn, items)
+        return
+    chunks = min(len(items), jobs * CHUNKS_PER_JOB)
+    bounds = [len(items) * c // chunks for c in range(chunks + 1)]
+    _MAP.update(fn=fn, items=items)
+    try:
+        with pool(jobs) as workers:
+            futures = [workers.submit(_map_slice, bounds[c], bounds[c + 1])
+                       for c in range(chunks)]
+            for future in futures[:-1]:
+                yield from future.result()
+            last = futures[-1].result()
+    finally:
+        _MAP.clear()
+    yield from last  # with the pool shut down, even if the caller never asks for more
