@@ -22,7 +22,7 @@ from generator.index import Index
 from generator.parallel import outputs
 from generator.problems import FatalError, Problems
 from generator.report import FORMATS, print_problems
-from generator.validate import load_content
+from generator.validate import FileCache, load_content
 from generator.workers import default_jobs, parse_jobs
 from generator.write import WriteReport, clean_leftovers, swap_in, write_pages
 
@@ -88,28 +88,33 @@ def check(project: Project, jobs: int | None = None) -> Outcome:
         return outcome
 
 
-def _load_and_index(project: Project, jobs: int | None) -> Outcome:
+def _load_and_index(project: Project, jobs: int | None,
+                    cache: FileCache | None = None) -> Outcome:
     """Load and validate content; build the index unless there are errors."""
     problems = Problems()
     content = load_content(project.content, problems, display_root=project.root,
-                           jobs=default_jobs() if jobs is None else jobs)
+                           jobs=default_jobs() if jobs is None else jobs, cache=cache)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
     return Outcome(problems, Index(content))
 
 
-def generate_docs(project: Project, strict: bool = False, jobs: int | None = None) -> Outcome:
+def generate_docs(project: Project, strict: bool = False, jobs: int | None = None,
+                  cache: FileCache | None = None) -> Outcome:
     """Check, render every page and data file in memory, then write the generated folder.
 
     The editorial checks run alongside rendering (generator/parallel.py); their problems are
     known before anything is written, and any error (or warning, with `strict`) writes nothing.
+    A long-lived caller (`briefing serve`) passes the same `cache` each time, so files unchanged
+    since the last run are not loaded again.
     """
     with collector_paused():
-        return _generate_docs(project, strict, jobs)
+        return _generate_docs(project, strict, jobs, cache)
 
 
-def _generate_docs(project: Project, strict: bool, jobs: int | None) -> Outcome:
-    outcome = _load_and_index(project, jobs)
+def _generate_docs(project: Project, strict: bool, jobs: int | None,
+                   cache: FileCache | None) -> Outcome:
+    outcome = _load_and_index(project, jobs, cache)
     if outcome.index is None:
         return outcome
     out = outputs(outcome.index, jobs)

@@ -1,16 +1,24 @@
 """`briefing serve`: generate, run MkDocs's dev server, regenerate when content or templates change.
 
-Two processes: MkDocs serves `docs/` with live reload (`--dirty`, so it re-renders only pages
-whose Markdown file is newer than its HTML), and this one watches `content/` and the templates.
-On a change it runs check + generate again; the writer rewrites only pages whose text changed
-(unchanged ones are hard links that keep their modification time), so MkDocs rebuilds just
-those. When the check fails the problems are printed and the last good pages stay up.
+Three processes: MkDocs serves `docs/` with live reload (`--dirty`, so it re-renders only pages
+whose Markdown file is newer than its HTML); a watcher (generator/watch.py) reports changed
+content and template files; and this one regenerates. On a change it runs check + generate again;
+the writer rewrites only pages whose text changed (unchanged ones are hard links that keep their
+modification time), so MkDocs rebuilds just those. When the check fails the problems are printed
+and the last good pages stay up.
+
+This process stays single-threaded (the watcher's native thread lives in its own process), so a
+regeneration can render in forked workers like `briefing build` (generator/workers.py). It keeps
+what it loaded between regenerations (`validate.FileCache`): only changed files are parsed and
+validated again.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -22,23 +30,19 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-import watchfiles
-
 from generator import urls
 from generator.render import TEMPLATES
 from generator.report import print_problems
+from generator.validate import FileCache
 
 if TYPE_CHECKING:
     from generator.cli import Outcome, Project
 
-DEBOUNCE_MS = 150
-"""How long a burst of saves is gathered before regenerating (editors write in steps)."""
-
-WATCHED_SUFFIXES = (".yml", ".yaml", ".j2")
-"""Files whose change triggers a regeneration (not editors' or tools' temporary files)."""
-
 STOP_TIMEOUT = 10.0
-"""Seconds MkDocs gets to exit after Ctrl-C before it is killed."""
+"""Seconds MkDocs and the watcher get to exit when serve stops, before they are killed."""
+
+POLL = 0.5
+"""Seconds between checks that MkDocs and the watcher are still running."""
 
 
 def engine_command(project: Project, address: str) -> list[str]:
@@ -49,85 +53,123 @@ def engine_command(project: Project, address: str) -> list[str]:
             "-f", str(project.config)]
 
 
+def watcher_command(folders: list[Path]) -> list[str]:
+    """The file watcher's command line (generator/watch.py)."""
+    return [sys.executable, "-m", "generator.watch", *(str(f) for f in folders)]
+
+
+class Session:
+    """What serve keeps between regenerations: the files it loaded, while they are unchanged."""
+
+    def __init__(self, project: Project, args: argparse.Namespace) -> None:
+        self.project = project
+        self.args = args
+        self.cache: FileCache = {}
+
+    def regenerate(self) -> Outcome | None:
+        """Check and generate; print problems; never raise (a broken template must not stop
+        serve). Returns None when generation itself failed."""
+        from generator.cli import generate_docs
+
+        project, args = self.project, self.args
+        started = time.monotonic()
+        try:
+            outcome = generate_docs(project, args.strict, cache=self.cache)
+        except Exception as exc:  # report it and keep serving the last good pages
+            self.cache.clear()  # start afresh next time
+            print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
+                  "keeping the last good pages", file=sys.stderr, flush=True)
+            return None
+        print_problems(outcome.problems, args.format)
+        if outcome.report is None:
+            kept = "; keeping the last good pages" \
+                if (project.docs / urls.GENERATED_DIR).is_dir() else ""
+            print(f"{len(outcome.problems.errors)} error(s), "
+                  f"{len(outcome.problems.warnings)} warning(s){kept}", file=sys.stderr,
+                  flush=True)
+        else:
+            took = time.monotonic() - started
+            print(f"docs: {outcome.report.summary()} in {took:.2f} s", file=sys.stderr,
+                  flush=True)
+        return outcome
+
+
 def serve(project: Project, args: argparse.Namespace) -> int:
-    """Generate, start MkDocs, and regenerate on every change until Ctrl-C."""
+    """Generate, start MkDocs and the watcher, and regenerate on every change until Ctrl-C."""
     from generator.cli import ENGINE_ENV
 
-    _regenerate(project, args)
+    session = Session(project, args)
+    session.regenerate()
     if not (project.docs / urls.GENERATED_DIR).is_dir():
         print("error: no pages to serve yet; fix the problems above, then run briefing serve "
               "again", file=sys.stderr)
         return 1
     watched = [p for p in (project.content, TEMPLATES) if p.is_dir()]
-    stop = threading.Event()
+    stop = threading.Event()  # set by the signal handler; no thread is started
     env = {**os.environ, **ENGINE_ENV}
     with _stop_on_signals(stop):
         engine = subprocess.Popen(engine_command(project, args.dev_addr), cwd=project.root,
                                   env=env)
+        watcher = subprocess.Popen(watcher_command(watched), cwd=project.root,
+                                   stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         try:
             print(f"serving on http://{args.dev_addr}/ ; watching "
                   f"{', '.join(_show(p, project.root) for p in watched)} (Ctrl-C stops)",
                   file=sys.stderr, flush=True)
-            for changes in watchfiles.watch(*watched, watch_filter=_SourceFilter(),
-                                            debounce=DEBOUNCE_MS, step=50,
-                                            stop_event=stop, rust_timeout=500,
-                                            yield_on_timeout=True, raise_interrupt=False):
+            for changed in _changes(watcher, stop):
                 if engine.poll() is not None:
                     print(f"error: the MkDocs server stopped (exit {engine.returncode})",
                           file=sys.stderr)
                     return 1
-                if changes and not stop.is_set():
-                    names = sorted({_show(Path(p), project.root) for _, p in changes})
-                    print(f"changed: {', '.join(names)}", file=sys.stderr, flush=True)
-                    _regenerate(project, args)
+                if changed is None:
+                    continue
+                names = sorted({_show(Path(p), project.root) for p in changed})
+                print(f"changed: {', '.join(names)}", file=sys.stderr, flush=True)
+                session.regenerate()
+            if watcher.poll() is not None and not stop.is_set():
+                print(f"error: the file watcher stopped (exit {watcher.returncode})",
+                      file=sys.stderr)
+                return 1
         finally:
-            _stop_engine(engine)
+            _stop_process(watcher, signal.SIGTERM)  # it ignores Ctrl-C; serve stops it
+            _stop_process(engine, signal.SIGINT)
     print("stopped", file=sys.stderr)
     return 0
 
 
-class _SourceFilter(watchfiles.DefaultFilter):
-    """Content and template files only."""
-
-    def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        return path.endswith(WATCHED_SUFFIXES) and super().__call__(change, path)
-
-
-def _regenerate(project: Project, args: argparse.Namespace) -> Outcome | None:
-    """Check and generate; print problems; never raise (a broken template must not stop serve).
-
-    Returns None when generation itself failed."""
-    from generator.cli import generate_docs
-
-    started = time.monotonic()
-    try:
-        outcome = generate_docs(project, args.strict)
-    except Exception as exc:  # report it and keep serving the last good pages
-        print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
-              "keeping the last good pages", file=sys.stderr, flush=True)
-        return None
-    print_problems(outcome.problems, args.format)
-    if outcome.report is None:
-        kept = "; keeping the last good pages" if (project.docs / urls.GENERATED_DIR).is_dir() \
-            else ""
-        print(f"{len(outcome.problems.errors)} error(s), {len(outcome.problems.warnings)} "
-              f"warning(s){kept}", file=sys.stderr, flush=True)
-    else:
-        took = time.monotonic() - started
-        print(f"docs: {outcome.report.summary()} in {took:.2f} s", file=sys.stderr, flush=True)
-    return outcome
+def _changes(watcher: subprocess.Popen[bytes], stop: threading.Event
+             ) -> Iterator[list[str] | None]:
+    """Each batch of changed paths the watcher reports (batches that arrive together are
+    merged), and None every `POLL` seconds without one; ends on `stop` or when the watcher
+    exits."""
+    assert watcher.stdout is not None
+    fd = watcher.stdout.fileno()
+    pending = b""
+    while not stop.is_set():
+        ready, _, _ = select.select([fd], [], [], POLL)
+        if not ready:
+            yield None
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return  # the watcher exited
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        changed = sorted({p for line in lines if line.strip() for p in json.loads(line)})
+        if changed and not stop.is_set():
+            yield changed
 
 
-def _stop_engine(engine: subprocess.Popen[bytes]) -> None:
-    """Ask MkDocs to stop as Ctrl-C would, then insist."""
-    if engine.poll() is not None:
+def _stop_process(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Ask a child to stop with `sig` (MkDocs: SIGINT, as Ctrl-C would), then insist."""
+    if process.poll() is not None:
         return
-    engine.send_signal(signal.SIGINT)
+    process.send_signal(sig)
     try:
-        engine.wait(STOP_TIMEOUT)
+        process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        engine.kill()
-        engine.wait()
+        process.kill()
+        process.wait()
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from generator import model as m
-from generator.load import Document, LoadError, Loc, load_files
+from generator.load import Document, Loaded, LoadError, Loc, load_files
 from generator.problems import Problems, Severity
 from generator.progress import track
 
@@ -85,11 +85,12 @@ def _name(path: Path) -> str:
 
 
 def load_content(root: Path, problems: Problems, display_root: Path | None = None,
-                 jobs: int = 1) -> Content:
+                 jobs: int = 1, cache: FileCache | None = None) -> Content:
     """Load and validate every file under `root`; add each problem to `problems`.
 
     With `jobs` > 1, a large content folder is parsed in that many forked workers
-    (`load.load_files`); validation and the cross-file checks run here."""
+    (`load.load_files`); validation and the cross-file checks run here. With a `cache`, files
+    unchanged since the last load with that cache are not read again (see `FileCache`)."""
     content = Content(root)
     base = display_root if display_root is not None else Path.cwd()
     if not root.is_dir():
@@ -119,62 +120,124 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             content.unreadable.add(kind)
             continue
         files.append((kind, path, display))
-    loaded = load_files([(path, display) for _, path, display in files], jobs)
-    for (kind, path, display), doc in track(zip(files, loaded, strict=True), "load and validate",
-                                            total=len(files), unit="files"):
-        if isinstance(doc, LoadError):
-            problems.add(display, doc.line, doc.col, doc.message)
-            content.unreadable.add(kind)
-            continue
-        if isinstance(doc, OSError):
-            problems.add(display, 1, 1, f"cannot read file: {doc.strerror}")
-            content.unreadable.add(kind)
-            continue
-        content.documents[display] = doc
-        content.kinds[display] = kind
-        if kind == "briefing":
-            record = _validate(m.Briefing, doc, (), problems)
-            if record is not None:
-                content.briefing = record
-                content.origins[id(record)] = (doc, ())
-        elif kind == "articles":
-            if not isinstance(doc.data, dict):
-                content.unreadable.add(kind)
-            article = _validate(m.Article, doc, (), problems)
-            if article is not None:
-                stem = path.stem
-                if article.id != stem:
-                    line, col = doc.position(("id",))
-                    problems.add(display, line, col,
-                                 f"id: '{article.id}' must match the file name '{path.name}' "
-                                 f"(expected '{stem}')")
-                content.articles.append(article)
-                _remember(content, article, doc, ())
+    results: list[FileResult | None] = [None] * len(files)
+    signatures = [_signature(path) if cache is not None else None for _, path, _ in files]
+    todo = []
+    for i, ((_, _, display), signature) in enumerate(zip(files, signatures, strict=True)):
+        cached = cache.get(display) if cache is not None else None
+        if cached is not None and signature is not None and cached[0] == signature:
+            results[i] = cached[1]
         else:
-            if doc.data is None:
-                continue
-            if not isinstance(doc.data, list):
-                line, col = doc.position(())
-                problems.add(display, line, col,
-                             f"{path.name} must be a list of {kind} entries (each starting with "
-                             f"'- id:'), got {_kind_of(doc.data)}")
-                content.unreadable.add(kind)
-                continue
-            target = getattr(content, kind)
-            for i, _item in enumerate(doc.data):
-                record = _validate(REGISTRIES[kind], doc, (i,), problems)
-                if record is not None:
-                    target.append(record)
-                    content.origins[id(record)] = (doc, (i,))
+            todo.append(i)
+    loaded = load_files([files[i][1:] for i in todo], jobs)
+    for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
+                        unit="files"):
+        kind, path, display = files[i]
+        results[i] = _file_result(kind, path, display, doc)
+    if cache is not None:
+        cache.clear()
+        cache.update((display, (signature, result)) for (_, _, display), signature, result
+                     in zip(files, signatures, results, strict=True)
+                     if signature is not None and result is not None)
+    for result in results:
+        assert result is not None
+        result.add_to(content, problems)
     check_references(content, problems)
     return content
 
 
-def _remember(content: Content, article: m.Article, doc: Document, loc: Loc) -> None:
-    content.origins[id(article)] = (doc, loc)
-    for name in ("accounts", "statements", "quotes"):
-        for i, item in enumerate(getattr(article, name)):
-            content.origins[id(item)] = (doc, (*loc, name, i))
+FileCache = dict[str, tuple[tuple[int, ...], "FileResult"]]
+"""display path -> (the file's `os.stat` signature, what loading and validating it gave).
+
+A long-lived process (`briefing serve`) passes the same cache to every `load_content`, so only
+files whose signature changed are parsed and validated again."""
+
+
+@dataclass
+class FileResult:
+    """What one content file gives on its own: its document, records and problems.
+
+    A pure function of the file's bytes, so it can be kept between runs while the file is
+    unchanged (`FileCache`). Cross-file checks (`check_references`) run on every load."""
+
+    kind: str
+    display: str
+    doc: Document | None = None
+    records: list[tuple[Any, Loc]] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    unreadable: bool = False
+
+    def add_to(self, content: Content, problems: Problems) -> None:
+        problems.extend(self.problems)
+        if self.unreadable:
+            content.unreadable.add(self.kind)
+        if self.doc is None:
+            return
+        content.documents[self.display] = self.doc
+        content.kinds[self.display] = self.kind
+        for record, loc in self.records:
+            if self.kind == "briefing":
+                content.briefing = record
+            else:
+                getattr(content, self.kind).append(record)
+            content.origins[id(record)] = (self.doc, loc)
+            if self.kind == "articles":
+                for name in ("accounts", "statements", "quotes"):
+                    for i, item in enumerate(getattr(record, name)):
+                        content.origins[id(item)] = (self.doc, (*loc, name, i))
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """What tells a changed file from an unchanged one without reading it (None: unknown)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult:
+    """Validate one loaded file on its own."""
+    result = FileResult(kind, display)
+    problems = result.problems
+    if isinstance(doc, LoadError):
+        problems.add(display, doc.line, doc.col, doc.message)
+        result.unreadable = True
+        return result
+    if isinstance(doc, OSError):
+        problems.add(display, 1, 1, f"cannot read file: {doc.strerror}")
+        result.unreadable = True
+        return result
+    result.doc = doc
+    if kind == "briefing":
+        record = _validate(m.Briefing, doc, (), problems)
+        if record is not None:
+            result.records.append((record, ()))
+    elif kind == "articles":
+        if not isinstance(doc.data, dict):
+            result.unreadable = True
+        article = _validate(m.Article, doc, (), problems)
+        if article is not None:
+            stem = path.stem
+            if article.id != stem:
+                line, col = doc.position(("id",))
+                problems.add(display, line, col,
+                             f"id: '{article.id}' must match the file name '{path.name}' "
+                             f"(expected '{stem}')")
+            result.records.append((article, ()))
+    elif doc.data is not None:
+        if not isinstance(doc.data, list):
+            line, col = doc.position(())
+            problems.add(display, line, col,
+                         f"{path.name} must be a list of {kind} entries (each starting with "
+                         f"'- id:'), got {_kind_of(doc.data)}")
+            result.unreadable = True
+            return result
+        for i, _item in enumerate(doc.data):
+            record = _validate(REGISTRIES[kind], doc, (i,), problems)
+            if record is not None:
+                result.records.append((record, (i,)))
+    return result
 
 
 def _display(path: Path, base: Path,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -24,6 +25,8 @@ from typing import Any, TypeVar
 from generator.problems import FatalError
 
 MAX_JOBS = 8
+THREAD_EXIT_GRACE = 0.1
+"""Seconds `can_fork` waits for threads that have just been joined to leave the process."""
 CHUNKS_PER_JOB = 4
 """Work is dealt round-robin into this many chunks per worker, so slow items spread out."""
 
@@ -61,10 +64,18 @@ def can_fork() -> bool:
     """Whether workers can inherit this process's memory: fork exists and no other thread runs."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return False  # pragma: no cover - Linux always has fork
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # pragma: no cover - no /proc
-        return False
+    # A pool that was just shut down has joined its threads, but the kernel may list an exited
+    # thread for a moment longer: look again briefly before deciding.
+    deadline = time.monotonic() + THREAD_EXIT_GRACE
+    while True:
+        try:
+            if len(os.listdir("/proc/self/task")) == 1:
+                return True
+        except OSError:  # pragma: no cover - no /proc
+            return False
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.002)
 
 
 def pool(jobs: int) -> ProcessPoolExecutor:
