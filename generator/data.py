@@ -595,8 +595,15 @@ def chronology_ics(ix: Index) -> bytes:
 
 # -- Atom -----------------------------------------------------------------------------------------
 
+FEED_ENTRIES = 100
+"""Entries in `feed.xml`: the newest ones. Feed readers poll the file again and again and only
+show what is new; the full record is in `briefing.json`. (A briefing of 5,000 articles would
+otherwise publish a 6.5 MB feed.)"""
+
+
 def atom_feed(ix: Index) -> bytes:
-    """`feed.xml`: an Atom feed of in-scope articles and chronology entries, newest first."""
+    """`feed.xml`: an Atom feed of the newest `FEED_ENTRIES` in-scope articles and chronology
+    entries, newest first."""
     b = ix.briefing
     items: list[tuple[dt.datetime, str, Callable[[Any], None]]] = []
     for a in ix.in_scope:
@@ -618,7 +625,7 @@ def atom_feed(ix: Index) -> bytes:
         fg.link(href=f"{b.site_url.rstrip('/')}/{urls.GENERATED_DIR}/{DATA_DIR}/feed.xml",
                 rel="self")
     fg.updated(max([_midnight(b.as_of.start), *(it[0] for it in items)]))
-    for updated, ident, fill in items:
+    for updated, ident, fill in items[:FEED_ENTRIES]:
         fe = fg.add_entry(order="append")
         fe.id(ident)
         fe.updated(updated)

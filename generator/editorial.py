@@ -560,28 +560,33 @@ def _unquoted(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
             if not any(s <= mt.start() < e for s, e in spans)]
 
 
-_ANY_LOADED = re.compile(r"\badmi|\bterror|\bclaim", re.IGNORECASE)
-"""Fast path: text without any of these stems cannot hold a loaded word."""
+_ADMI = re.compile(r"\badmi", re.IGNORECASE)
+_TERROR_STEM = re.compile(r"\bterror", re.IGNORECASE)
+_CLAIM = re.compile(r"\bclaim", re.IGNORECASE)
+"""Fast paths: text without one of these stems cannot hold the loaded word it starts."""
 
 
 def loaded_words(text: str) -> list[str]:
     """Messages for the words in `text` that take sides (see `check_loaded_words`)."""
     found: list[str] = []
-    if not _ANY_LOADED.search(text):
-        return found
-    for sentence in _SENTENCE.findall(text):
-        for mt in _unquoted(ADMITTED, sentence):
-            found.append(f"'{mt[0]}' presents the statement as true and reluctantly made; "
-                         f"write 'said' or 'acknowledged', attributed to the speaker")
-        if not ATTRIBUTION.search(sentence):
-            for mt in _unquoted(TERROR, sentence):
-                found.append(f"'{mt[0]}' is not attributed in \"{sentence.strip()}\"; say who "
-                             f"used the word (e.g. 'X called it a {mt[0].lower()} act') or put "
-                             f"it in quotation marks")
-    claimed = _unquoted(CLAIMED, text)
-    if claimed and _unquoted(NEUTRAL, text):
-        found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; use the "
-                     f"same neutral verb for every side (e.g. 'said')")
+    admitted, terror = _ADMI.search(text), _TERROR_STEM.search(text)
+    if admitted or terror:
+        for sentence in _SENTENCE.findall(text):
+            if admitted:
+                for mt in _unquoted(ADMITTED, sentence):
+                    found.append(f"'{mt[0]}' presents the statement as true and reluctantly "
+                                 f"made; write 'said' or 'acknowledged', attributed to the "
+                                 f"speaker")
+            if terror and not ATTRIBUTION.search(sentence):
+                for mt in _unquoted(TERROR, sentence):
+                    found.append(f"'{mt[0]}' is not attributed in \"{sentence.strip()}\"; say "
+                                 f"who used the word (e.g. 'X called it a {mt[0].lower()} act') "
+                                 f"or put it in quotation marks")
+    if _CLAIM.search(text):
+        claimed = _unquoted(CLAIMED, text)
+        if claimed and _unquoted(NEUTRAL, text):
+            found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; "
+                         f"use the same neutral verb for every side (e.g. 'said')")
     return found
 
 

@@ -196,7 +196,8 @@ def page_specs(ix: Index) -> list[Spec]:
 def shared_context(ix: Index) -> dict[str, Any]:
     """What every page's template sees besides its own item and helpers."""
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
-            "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary}
+            "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
+            "feed_entries": data.FEED_ENTRIES}
 
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec) -> Page:

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,15 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import data
+from generator import data, pages
 from generator.cli import Project, check
 from generator.index import Index
 from generator.urls import check_data_path
 from tests.support import ROOT, make_project, run_briefing, snapshot
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synth import synthesize
 
 DATA_NAMES = ["actors.csv", "briefing.json", "chronology.ics", "dataset.schema.json",
               "events.csv", "feed.xml", "statements.csv"]
@@ -322,6 +327,22 @@ def test_with_a_site_url_links_and_ids_are_absolute(project: Path):
     assert any(link.rel == "self" for link in feed.feed.links)
     event = json.loads(data.json_ld("event", ix, ix.events[STRIKE]))
     assert event["url"] == f"https://example.org/crisis/briefing/events/{STRIKE}/"
+
+
+def test_the_feed_carries_the_newest_entries_only(tmp_path: Path):
+    synthesize(tmp_path, 150, seed=3)
+    ix = _index(tmp_path)
+    feed = feedparser.parse(data.atom_feed(ix))
+    assert not feed.bozo
+    assert len(feed.entries) == data.FEED_ENTRIES
+    everything = len(ix.in_scope) + len(data.chronology_entries(ix))
+    assert everything > data.FEED_ENTRIES
+    updated = [e.updated for e in feed.entries]
+    assert updated == sorted(updated, reverse=True)
+    newest = max(a.published.start for a in ix.in_scope)
+    assert feed.entries[0].updated.startswith(newest.isoformat())
+    page = next(p for p in pages.generate(ix) if p.path.endswith("data.md"))
+    assert "Atom feed of the newest 100 in-scope source articles" in page.text
 
 
 @pytest.mark.parametrize("path", [

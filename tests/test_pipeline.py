@@ -7,9 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator.problems import Problems
+from generator.validate import load_content
 from tests.support import ROOT, make_project, run_briefing, snapshot
 
 CASES = ROOT / "tests" / "cases"
@@ -198,3 +201,48 @@ def test_generated_docs_also_build_with_zensical(project: Path):
     assert (project / "site/index.html").is_file()
     assert (project / "site/briefing/chronology/index.html").is_file()
     assert not (project / "site/briefing/.home").exists()
+
+
+def _load(project: Path, cache: dict | None = None) -> tuple[Any, list[str]]:
+    problems = Problems()
+    content = load_content(project / "content", problems, display_root=project, cache=cache)
+    return content, [p.format() for p in problems.sorted()]
+
+
+def test_a_file_cache_reloads_only_changed_files_and_reports_the_same_problems(
+        project: Path) -> None:
+    """`briefing serve` keeps what it loaded (validate.FileCache): unchanged files give the very
+    same records, changed ones are read again, and the problems are those of a fresh load."""
+    cache: dict = {}
+    first, problems = _load(project, cache)
+    assert problems == []
+    again, _ = _load(project, cache)
+    assert [a is b for a, b in zip(first.articles, again.articles, strict=True)] == [True, True]
+    assert again.briefing is first.briefing
+    assert [a is b for a, b in zip(first.actors, again.actors, strict=True)] == \
+        [True] * len(first.actors)
+
+    one = project / "content/articles/outlet-one-2026-03-05-strike.yml"
+    one.write_text(one.read_text("utf-8").replace(
+        "Outlet One reports a drone strike on Town A", "Outlet One now reports three drones"),
+        "utf-8")
+    (project / "content/articles/outlet-two-2026-03-06-strike.yml").unlink()
+    (project / "content/events.yml").write_text("- id: [unclosed\n", "utf-8")
+    edited, problems = _load(project, cache)
+    assert problems == _load(project)[1]  # the same as without a cache
+    assert problems == [
+        "content/briefing.yml:15:45: summary[0].sources[1]: article "
+        "'outlet-two-2026-03-06-strike' is not defined in content/articles/ (did you mean "
+        "'outlet-one-2026-03-05-strike'?)",
+        "content/briefing.yml:18:15: takeaways[0].sources[0]: article "
+        "'outlet-two-2026-03-06-strike' is not defined in content/articles/ (did you mean "
+        "'outlet-one-2026-03-05-strike'?)",
+        "content/events.yml:2:1: YAML syntax error: did not find expected ',' or ']'",
+    ]
+    assert [a.summary for a in edited.articles] == [
+        "Outlet One now reports three drones that State A blames on State B."]
+    assert edited.articles[0] is not first.articles[0]
+    assert sorted(cache) == [
+        "content/actors.yml", "content/articles/outlet-one-2026-03-05-strike.yml",
+        "content/briefing.yml", "content/events.yml", "content/glossary.yml",
+        "content/places.yml"]
