@@ -19,7 +19,6 @@ from pathlib import Path
 
 from generator import __version__
 from generator.index import Index
-from generator.parallel import outputs
 from generator.problems import FatalError, Problems
 from generator.report import FORMATS, print_problems
 from generator.validate import FileCache, load_content
@@ -114,6 +113,8 @@ def generate_docs(project: Project, strict: bool = False, jobs: int | None = Non
 
 def _generate_docs(project: Project, strict: bool, jobs: int | None,
                    cache: FileCache | None) -> Outcome:
+    from generator.parallel import outputs  # rendering libraries load only when generating
+
     outcome = _load_and_index(project, jobs, cache)
     if outcome.index is None:
         return outcome
