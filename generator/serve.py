@@ -132,6 +132,8 @@ def serve(project: Project, args: argparse.Namespace) -> int:
                 return 1
         finally:
             _stop_process(watcher, signal.SIGTERM)  # it ignores Ctrl-C; serve stops it
+            if watcher.stdout is not None:
+                watcher.stdout.close()
             _stop_process(engine, signal.SIGINT)
     print("stopped", file=sys.stderr)
     return 0

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,37 @@ def test_serve_shows_an_edited_article_and_stops_cleanly(project: Path) -> None:
     assert log.read_text(encoding="utf-8").rstrip().endswith("stopped")
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_the_watcher_reports_content_and_template_changes_as_json_lines(tmp_path: Path) -> None:
+    """`briefing serve` learns about changes from a child process (generator/watch.py), so it
+    stays single-threaded and can render in forked workers."""
+    import json
+    import select
+
+    from generator.serve import watcher_command
+
+    watcher = subprocess.Popen(watcher_command([tmp_path]), stdout=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL)
+    assert watcher.stdout is not None
+    try:
+        def report_after(write: Callable[[], object], timeout: float) -> list[str] | None:
+            write()
+            ready, _, _ = select.select([watcher.stdout], [], [], timeout)
+            return json.loads(watcher.stdout.readline()) if ready else None
+
+        # The watcher needs a moment to start watching: save until it reports.
+        target = tmp_path / "a.yml"
+        changed = None
+        for n in range(40):
+            changed = report_after(lambda n=n: target.write_text(f"n: {n}\n"), 0.5)
+            if changed:
+                break
+        assert changed == [str(target)]
+        assert report_after(lambda: (tmp_path / "a.yml.swp").write_text("x"), 1.0) is None
+        assert report_after(lambda: (tmp_path / "page.md.j2").write_text("x"), 5.0) == [
+            str(tmp_path / "page.md.j2")]
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)
+        watcher.stdout.close()
