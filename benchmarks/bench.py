@@ -52,8 +52,11 @@ def child_main(stage: str, project: Path, pages: int) -> None:
     """Inside the measured process: time one stage in-process, print JSON."""
     import resource
 
-    from generator import cli
+    from generator import cli, editorial, parallel  # noqa: F401 - imported before the clock
 
+    # The stages import some modules only when first used (`check` never loads the rendering
+    # libraries); import them all before timing, so in-process figures measure work, not
+    # imports (the process wall figure includes both).
     proj = cli.Project.at(project)
     out: dict[str, Any] = {}
     if stage == "check":
