@@ -50,8 +50,8 @@ _BIDI_CONTROLS = {
 class Document:
     """One loaded file: its data, and the (line, col) of every key and value by location path.
 
-    A document loaded in a worker process travels back without its position tables (they are
-    most of its pickled size) but with its text; `position()` parses the text again the first
+    `load_files` keeps a document's text instead of its position tables (they are most of its
+    size, and of what a worker process sends back); `position()` parses the text again the first
     time a problem needs a position, which only happens for files that have problems.
     """
 
@@ -166,23 +166,13 @@ def load_files(files: list[tuple[Path, str]], jobs: int) -> Iterable[Loaded]:
     """Load each `(path, display name)`; in forked workers when there are many files.
 
     Parsing is the costliest part of a cold build, and each file parses on its own. Results come
-    back in the order of `files` (lazily, one by one, when loading in this process, so a
-    progress display can follow); documents parsed in a worker come without position tables
-    (see `Document`).
+    back in the order of `files` (one by one, so a progress display can follow, and validation
+    can start while later files parse). Documents come without position tables (see `Document`).
     """
-    if jobs > 1 and len(files) >= MIN_FILES_FOR_WORKERS and workers.can_fork():
-        return workers.ordered_map(_load_for_transfer, files, jobs)
-    return map(_load, files)
+    return workers.ordered_map(_load, files, jobs, minimum=MIN_FILES_FOR_WORKERS)
 
 
 def _load(item: tuple[Path, str]) -> Loaded:
-    try:
-        return load_file(*item)
-    except (LoadError, OSError) as exc:
-        return exc
-
-
-def _load_for_transfer(item: tuple[Path, str]) -> Loaded:
     try:
         text = read_text(*item)
         return parse(text, item[1]).without_positions(text)

@@ -7,7 +7,7 @@ and problems. Results are put back in table order, so the output is byte-identic
 one-process run (`tests/test_parallel.py` compares the two).
 
 Everything runs in this process instead when `jobs` is 1, when the build is too small to repay
-starting workers (`MIN_PAGES`), or when `workers.can_fork()` says forking is unsafe.
+starting workers (`MIN_PAGES`), or when forking is unsafe (`workers.worth_forking`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from generator.pages import Page, Spec, generate, page_specs, render_page, share
 from generator.problems import Problems
 from generator.progress import track
 from generator.render import environment
-from generator.workers import CHUNKS_PER_JOB, can_fork, default_jobs, pool
+from generator.workers import CHUNKS_PER_JOB, default_jobs, pool, worth_forking
 
 MIN_PAGES = 400
 """Below this many pages, forking workers costs more than it saves."""
@@ -45,7 +45,7 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True) -> Outpu
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
-    if jobs <= 1 or len(specs) < MIN_PAGES or not can_fork():
+    if not worth_forking(jobs, len(specs), MIN_PAGES):
         return _in_process(ix, env, specs, checks)
     return _in_workers(ix, env, specs, checks, jobs)
 

@@ -78,6 +78,13 @@ def can_fork() -> bool:
         time.sleep(0.002)
 
 
+def worth_forking(jobs: int, count: int, minimum: int) -> bool:
+    """Whether `count` items of work go to forked workers: more than one job, at least
+    `minimum` items (below that, starting workers costs more than it saves), and forking is safe.
+    """
+    return jobs > 1 and count >= max(minimum, 2) and can_fork()
+
+
 def pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of `jobs` forked workers (call only when `can_fork()`)."""
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
@@ -92,14 +99,16 @@ def _map_slice(start: int, stop: int) -> list[Any]:
     return [fn(items[i]) for i in range(start, stop)]
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """`fn(item) for item in items`, in forked workers when `jobs` > 1 and forking is safe.
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int,
+                minimum: int = 2) -> Iterator[R]:
+    """`fn(item) for item in items`, in forked workers when `worth_forking(jobs, len(items),
+    minimum)`, else lazily in this process.
 
     `fn` must be a module-level function; its results must pickle. Results are yielded in the
     order of `items`, each slice as soon as it and the slices before it are done, so the caller
     can work on early results while the workers go on with later ones.
     """
-    if jobs <= 1 or len(items) < 2 or not can_fork():
+    if not worth_forking(jobs, len(items), minimum):
         yield from map(fn, items)
         return
     chunks = min(len(items), jobs * CHUNKS_PER_JOB)

@@ -59,7 +59,7 @@ def test_workers_write_the_same_bytes_as_one_process(content: str, tmp_path: Pat
         raise AssertionError("expected the worker path")
 
     monkeypatch.setattr(parallel, "_in_process", not_in_process)
-    assert parallel.can_fork()
+    assert workers.can_fork()
     assert _generate(two, jobs=3) == first
     assert len(first) > 100
 
