@@ -14,8 +14,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.index import Index
@@ -23,7 +24,10 @@ from generator.problems import FatalError, Problems
 from generator.report import FORMATS, print_problems
 from generator.validate import FileCache, load_content
 from generator.workers import default_jobs, parse_jobs
-from generator.write import WriteReport, clean_leftovers, swap_in, write_pages
+from generator.write import WriteMemo, WriteReport, clean_leftovers, swap_in, write_pages
+
+if TYPE_CHECKING:
+    from generator.deps import Previous
 
 ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -51,10 +55,31 @@ class Outcome:
     problems: Problems
     index: Index | None = None
     report: WriteReport | None = None
+    rendered: int | None = None
+    """How many pages were rendered (fewer than all when a `Memory` let pages be kept)."""
 
     @property
     def failed(self) -> bool:
         return bool(self.problems.errors)
+
+
+@dataclass
+class Memory:
+    """What a long-lived caller (`briefing serve`) keeps between regenerations, so that the next
+    one does only the work a change calls for: files unchanged since they were loaded are not
+    loaded again (`validate.FileCache`), pages whose index queries answer as before are not
+    rendered again (`deps.Previous`), and files written from the very same text are not read
+    back to compare (`write.WriteMemo`)."""
+
+    files: FileCache = field(default_factory=dict)
+    previous: Previous | None = None
+    written: WriteMemo = field(default_factory=dict)
+
+    def forget(self) -> None:
+        """Start afresh next time (after a regeneration failed half-way)."""
+        self.files.clear()
+        self.previous = None
+        self.written.clear()
 
 
 @contextmanager
@@ -99,32 +124,40 @@ def _load_and_index(project: Project, jobs: int | None,
 
 
 def generate_docs(project: Project, strict: bool = False, jobs: int | None = None,
-                  cache: FileCache | None = None) -> Outcome:
+                  memory: Memory | None = None) -> Outcome:
     """Check, render every page and data file in memory, then write the generated folder.
 
     The editorial checks run alongside rendering (generator/parallel.py); their problems are
     known before anything is written, and any error (or warning, with `strict`) writes nothing.
-    A long-lived caller (`briefing serve`) passes the same `cache` each time, so files unchanged
-    since the last run are not loaded again.
+    A long-lived caller (`briefing serve`) passes the same `memory` each time, so the work is
+    limited to what changed since the last successful run (see `Memory`).
     """
     with collector_paused():
-        return _generate_docs(project, strict, jobs, cache)
+        return _generate_docs(project, strict, jobs, memory)
 
 
 def _generate_docs(project: Project, strict: bool, jobs: int | None,
-                   cache: FileCache | None) -> Outcome:
-    from generator.parallel import outputs  # rendering libraries load only when generating
+                   memory: Memory | None) -> Outcome:
+    from generator import deps  # rendering libraries load only when generating
+    from generator.parallel import outputs
 
-    outcome = _load_and_index(project, jobs, cache)
+    outcome = _load_and_index(project, jobs, memory.files if memory else None)
     if outcome.index is None:
         return outcome
-    out = outputs(outcome.index, jobs)
+    ix = outcome.index
+    templates = deps.templates_signature()
+    out = outputs(ix, jobs, record=memory is not None,
+                  previous=memory.previous if memory else None, templates=templates)
     outcome.problems.extend(out.problems)
+    outcome.rendered = out.rendered
     if outcome.failed or (strict and outcome.problems.warnings):
         return outcome
     pages: list[tuple[str, str | bytes]] = [(page.path, page.text) for page in out.pages]
     pages += out.data
-    outcome.report = write_pages(project.docs, pages)
+    outcome.report = write_pages(project.docs, pages, memory.written if memory else None)
+    if memory is not None:
+        memory.previous = deps.Previous(
+            ix, {p.path: (p.text, p.reads) for p in out.pages}, deps.global_inputs(ix, templates))
     return outcome
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ QUOTE_MAX_CHARS = 300
 DENIALS = (StatementType.DENY_RESPONSIBILITY, StatementType.REJECT)
 ASSERTIONS = (StatementType.ACCUSE, StatementType.CLAIM)
 SETTLED = (Status.REPORTED, Status.CONFIRMED)
+
+TEXT_CACHE = 1 << 17
+"""Texts whose word and weekday findings are remembered: the two text checks are pure functions
+of a text, and `briefing serve` runs them again on every regeneration, where all but the edited
+texts are the very same strings."""
 
 
 def check(index: Index, problems: Problems) -> None:
@@ -150,9 +156,14 @@ class WeekdayMismatch:
 
 def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
     """Weekday-and-date phrases in `text` whose weekday is wrong (year nearest `reference`)."""
+    return list(_weekday_mismatches(text, reference))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def _weekday_mismatches(text: str, reference: dt.date) -> tuple[WeekdayMismatch, ...]:
     found: dict[tuple[int, int], WeekdayMismatch] = {}
     if not _ANY_WEEKDAY.search(text):
-        return []
+        return ()
     for pattern in WEEKDAY_PATTERNS:
         for match in pattern.finditer(text):
             month, day = _MONTH_NUMBER[match["mon"]], int(match["day"])
@@ -170,7 +181,7 @@ def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
             if DAY_NAMES[date.weekday()] != match["wd"]:
                 written = match[0] + (")" if "(" in match[0] and ")" not in match[0] else "")
                 found.setdefault(match.span(), WeekdayMismatch(written, match["wd"], date))
-    return [found[k] for k in sorted(found)]
+    return tuple(found[k] for k in sorted(found))
 
 
 def _weekday_message(mismatch: WeekdayMismatch, fix: str) -> str:
@@ -568,6 +579,11 @@ _CLAIM = re.compile(r"\bclaim", re.IGNORECASE)
 
 def loaded_words(text: str) -> list[str]:
     """Messages for the words in `text` that take sides (see `check_loaded_words`)."""
+    return list(_loaded_words(text))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def _loaded_words(text: str) -> tuple[str, ...]:
     found: list[str] = []
     admitted, terror = _ADMI.search(text), _TERROR_STEM.search(text)
     if admitted or terror:
@@ -587,7 +603,7 @@ def loaded_words(text: str) -> list[str]:
         if claimed and _unquoted(NEUTRAL, text):
             found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; "
                          f"use the same neutral verb for every side (e.g. 'said')")
-    return found
+    return tuple(found)
 
 
 def _side_taking_texts(index: Index) -> Iterator[tuple[object, tuple[str | int, ...], str]]:

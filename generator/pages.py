@@ -15,6 +15,7 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
+from generator.deps import Read, Recorder, item_read
 from generator.index import Index
 from generator.render import Footnotes, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -116,6 +117,8 @@ class Page:
 
     path: str
     text: str
+    reads: tuple[Read, ...] = ()
+    """The index queries it made, when rendered with `record` (generator/deps.py)."""
 
 
 class Helpers:
@@ -200,25 +203,37 @@ def shared_context(ix: Index) -> dict[str, Any]:
             "feed_entries": data.FEED_ENTRIES}
 
 
-def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec) -> Page:
-    """Render one page; a pure function of the index, so pages can be rendered in any process."""
+def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
+                record: bool = False) -> Page:
+    """Render one page; a pure function of the index, so pages can be rendered in any process.
+
+    With `record`, the page sees the index through a `deps.Recorder` and carries the queries it
+    made, so a later regeneration can tell whether it would come out differently.
+    """
     kind, item = spec
     path = kind.path(item)
+    recorder = Recorder(ix) if record else None
+    if recorder is not None:
+        ix = recorder  # type: ignore[assignment]  # answers every query the index does
+        own = item_read(item)
+        if own is not None:
+            recorder.note(own)
     helpers = Helpers(ix, path)
-    context = {**shared, **helpers.context(), "item": item, "page": path,
+    context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
                "search_boost": kind.search_boost, "searchable": kind.searchable,
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "json_ld": data.json_ld(kind.name, ix, item)}
-    return Page(path, render(env, kind.template, context))
+    text = render(env, kind.template, context)
+    return Page(path, text, recorder.reads if recorder is not None else ())
 
 
 def generate(ix: Index, env: jinja2.Environment | None = None,
-             specs: list[Spec] | None = None) -> Iterator[Page]:
+             specs: list[Spec] | None = None, record: bool = False) -> Iterator[Page]:
     """Render `specs` (by default every page kind for every item, in table order) in this
     process."""
     env = env or environment()
     shared = shared_context(ix)
     for spec in page_specs(ix) if specs is None else specs:
-        yield render_page(ix, env, shared, spec)
+        yield render_page(ix, env, shared, spec, record)

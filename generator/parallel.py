@@ -8,6 +8,9 @@ one-process run (`tests/test_parallel.py` compares the two).
 
 Everything runs in this process instead when `jobs` is 1, when the build is too small to repay
 starting workers (`MIN_PAGES`), or when forking is unsafe (`workers.worth_forking`).
+
+Given the `deps.Previous` regeneration (`briefing serve` keeps it), only pages whose recorded
+index queries answer differently now are rendered again; the others keep their Markdown.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import data, editorial
+from generator.deps import Previous, Read, changed_reads, global_inputs, same
 from generator.index import Index
 from generator.pages import Page, Spec, generate, page_specs, render_page, shared_context
 from generator.problems import Problems
@@ -36,25 +40,60 @@ class Outputs:
     pages: list[Page] = field(default_factory=list)
     data: list[tuple[str, bytes]] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    rendered: int = 0
+    """How many pages were rendered (the others were kept from `previous`)."""
 
 
-def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True) -> Outputs:
-    """Render every page and data file (and run the editorial checks) for `ix`."""
+def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
+            previous: Previous | None = None, record: bool = False,
+            templates: object = None) -> Outputs:
+    """Render every page and data file (and run the editorial checks) for `ix`.
+
+    With `record`, pages carry the index queries they made (`Page.reads`). With `previous`
+    (rendered with `record`, from the same `templates` signature), a page whose queries all
+    answer as they did is not rendered again: its previous Markdown is reused.
+    """
     jobs = default_jobs() if jobs is None else jobs
     env = environment()
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
+    kept: dict[int, Page] = {}
+    if previous is not None and same(previous.globals, global_inputs(ix, templates)):
+        kept = _unchanged(previous, ix, specs)
+    todo = [spec for i, spec in enumerate(specs) if i not in kept]
+    # The data files and editorial checks grow with the whole briefing, not with the pages
+    # left to render, so the size of the briefing decides.
     if not worth_forking(jobs, len(specs), MIN_PAGES):
-        return _in_process(ix, env, specs, checks)
-    return _in_workers(ix, env, specs, checks, jobs)
+        out = _in_process(ix, env, todo, checks, record)
+    else:
+        out = _in_workers(ix, env, todo, checks, jobs, record)
+    out.rendered = len(todo)
+    if kept:
+        fresh = iter(out.pages)
+        out.pages = [kept[i] if i in kept else next(fresh) for i in range(len(specs))]
+    return out
 
 
-def _in_process(ix: Index, env: Any, specs: list[Spec], checks: bool) -> Outputs:
+def _unchanged(previous: Previous, ix: Index, specs: list[Spec]) -> dict[int, Page]:
+    """Pages (by position in `specs`) whose every recorded query answers as it did before."""
+    distinct: set[Read] = set().union(*(reads for _, reads in previous.pages.values()))
+    changed = changed_reads(previous.ix, ix, distinct)
+    kept = {}
+    for i, (kind, item) in enumerate(specs):
+        path = kind.path(item)
+        before = previous.pages.get(path)
+        if before is not None and changed.isdisjoint(before[1]):
+            kept[i] = Page(path, before[0], before[1])
+    return kept
+
+
+def _in_process(ix: Index, env: Any, specs: list[Spec], checks: bool, record: bool) -> Outputs:
     out = Outputs()
     if checks:
         editorial.check(ix, out.problems)
-    out.pages = list(track(generate(ix, env, specs), "render", total=len(specs), unit="pages"))
+    out.pages = list(track(generate(ix, env, specs, record), "render", total=len(specs),
+                           unit="pages"))
     out.data = data.files(ix)
     return out
 
@@ -66,9 +105,10 @@ _STATE: dict[str, Any] = {}
 
 
 def _task_pages(chunk: int, chunks: int) -> list[tuple[int, Page]]:
-    ix, env, specs = _STATE["ix"], _STATE["env"], _STATE["specs"]
+    ix, env, specs, record = _STATE["ix"], _STATE["env"], _STATE["specs"], _STATE["record"]
     shared = shared_context(ix)
-    return [(i, render_page(ix, env, shared, specs[i])) for i in range(chunk, len(specs), chunks)]
+    return [(i, render_page(ix, env, shared, specs[i], record))
+            for i in range(chunk, len(specs), chunks)]
 
 
 def _task_data(number: int) -> tuple[str, bytes]:
@@ -76,31 +116,28 @@ def _task_data(number: int) -> tuple[str, bytes]:
     return spec.path, spec.build(_STATE["ix"])
 
 
-def _task_checks() -> Problems:
-    problems = Problems()
-    editorial.check(_STATE["ix"], problems)
-    return problems
-
-
-def _in_workers(ix: Index, env: Any, specs: list[Spec], checks: bool, jobs: int) -> Outputs:
-    _STATE.update(ix=ix, env=env, specs=specs)
+def _in_workers(ix: Index, env: Any, specs: list[Spec], checks: bool, jobs: int,
+                record: bool) -> Outputs:
+    _STATE.update(ix=ix, env=env, specs=specs, record=record)
     # With the cyclic collector paused (cli.collector_paused), children never walk the inherited
     # heap, so its memory pages stay shared instead of being copied.
     try:
         with pool(jobs) as workers:
             # The slowest single tasks first, so they do not finish last on their own.
-            check_future = workers.submit(_task_checks) if checks else None
             data_futures = [workers.submit(_task_data, n) for n in range(len(data.DATA_FILES))]
             chunks = jobs * CHUNKS_PER_JOB
             page_futures = [workers.submit(_task_pages, c, chunks) for c in range(chunks)]
             pages: list[Page | None] = [None] * len(specs)
+            # The editorial checks run here meanwhile: its text checks remember their findings
+            # (editorial.TEXT_CACHE), which only pays off in a process that lives on (serve).
+            problems = Problems()
+            if checks:
+                editorial.check(ix, problems)
             for i, page in track(_as_they_come(page_futures), "render", total=len(specs),
                                  unit="pages"):
                 pages[i] = page
             out = Outputs(pages=[p for p in pages if p is not None],
-                          data=[f.result() for f in data_futures])
-            if check_future is not None:
-                out.problems = check_future.result()
+                          data=[f.result() for f in data_futures], problems=problems)
     finally:
         _STATE.clear()
     if len(out.pages) != len(specs):  # pragma: no cover - every chunk returns its pages

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 from generator import urls
 from generator.render import TEMPLATES
 from generator.report import print_problems
-from generator.validate import FileCache
 
 if TYPE_CHECKING:
     from generator.cli import Outcome, Project
@@ -59,12 +58,15 @@ def watcher_command(folders: list[Path]) -> list[str]:
 
 
 class Session:
-    """What serve keeps between regenerations: the files it loaded, while they are unchanged."""
+    """What serve keeps between regenerations (`cli.Memory`): the files it loaded while they are
+    unchanged, the pages it rendered with the index queries they made, and what it wrote."""
 
     def __init__(self, project: Project, args: argparse.Namespace) -> None:
+        from generator.cli import Memory
+
         self.project = project
         self.args = args
-        self.cache: FileCache = {}
+        self.memory = Memory()
 
     def regenerate(self) -> Outcome | None:
         """Check and generate; print problems; never raise (a broken template must not stop
@@ -74,9 +76,9 @@ class Session:
         project, args = self.project, self.args
         started = time.monotonic()
         try:
-            outcome = generate_docs(project, args.strict, cache=self.cache)
+            outcome = generate_docs(project, args.strict, memory=self.memory)
         except Exception as exc:  # report it and keep serving the last good pages
-            self.cache.clear()  # start afresh next time
+            self.memory.forget()  # start afresh next time
             print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
                   "keeping the last good pages", file=sys.stderr, flush=True)
             return None
@@ -89,8 +91,8 @@ class Session:
                   flush=True)
         else:
             took = time.monotonic() - started
-            print(f"docs: {outcome.report.summary()} in {took:.2f} s", file=sys.stderr,
-                  flush=True)
+            print(f"docs: {outcome.report.summary()}; {outcome.rendered} rendered in "
+                  f"{took:.2f} s", file=sys.stderr, flush=True)
         return outcome
 
 

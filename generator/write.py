@@ -17,7 +17,8 @@ import functools
 import os
 import posixpath
 import shutil
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,8 +116,23 @@ def file_path(page_path: str) -> str:
     return urls.check_output_path(rel)
 
 
-def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteReport:
-    """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new folder."""
+Signature = tuple[int, int, int]
+"""A written file's inode, size and modification time (ns)."""
+
+WriteMemo = dict[str, tuple[Signature | None, object]]
+"""What a long-lived caller remembers of the last write: file -> (its signature, the very text or
+bytes object it was written from). See `write_pages`."""
+
+
+def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
+                memo: WriteMemo | None = None) -> WriteReport:
+    """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new folder.
+
+    An unchanged file is hard-linked from the current folder, which is normally found out by
+    reading it back. With a `memo` from the previous write (`briefing serve` keeps one), a page
+    given as the very same object as last time, whose file still has the signature it was
+    written with, is linked without reading it; the memo is then updated to this write.
+    """
     docs.mkdir(parents=True, exist_ok=True)
     target = docs / urls.GENERATED_DIR
     home = docs / "index.md"
@@ -126,45 +142,57 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteRe
     clean_leftovers(docs)
     staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
     staging.mkdir()
-    files: list[tuple[str, bytes]] = []
+    files: list[tuple[str, str | bytes]] = []
     new_files: set[str] = set()
+    known: WriteMemo = memo if memo is not None else {}
     try:
         for page_path, text in pages:
             rel = file_path(page_path)
             if rel in new_files:
                 raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
             new_files.add(rel)
-            files.append((rel, text if isinstance(text, bytes) else text.encode("utf-8")))
+            files.append((rel, text))
         for folder in sorted({posixpath.dirname(rel) for rel, _ in files} - {""}):
             (staging / folder).mkdir(parents=True, exist_ok=True)
 
-        def put(item: tuple[str, bytes]) -> bool:
-            """Stage one file: hard-link the old copy if identical, else write it; True if new."""
-            rel, data = item
+        def put(item: tuple[str, str | bytes]) -> tuple[bool, Signature | None]:
+            """Stage one file: hard-link the old copy if identical, else write it. Returns
+            whether it was written and the staged file's signature."""
+            rel, source = item
             dest = staging / rel
             old = target / rel
+            hint = known.get(rel)
+            if hint is not None and hint[1] is source and hint[0] is not None and \
+                    _signature(old) == hint[0]:
+                try:
+                    os.link(old, dest)
+                    return False, hint[0]
+                except OSError:
+                    pass  # compare it the ordinary way
+            data = source if isinstance(source, bytes) else source.encode("utf-8")
             if old.is_file() and not old.is_symlink() and _same(old, data):
                 try:
                     os.link(old, dest)
                 except OSError:
                     shutil.copy2(old, dest)
-                return False
+                return False, _signature(dest)
             with open(dest, "wb") as fh:
                 fh.write(data)
-            return True
+            return True, _signature(dest)
 
         # File system calls release the GIL, so a few threads overlap them; map keeps the order.
         with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            changed = list(track(pool.map(put, files), "write", total=len(files), unit="files"))
-        written = [rel for (rel, _), new in zip(files, changed) if new]
+            staged = list(track(pool.map(put, files), "write", total=len(files), unit="files"))
+        written = [rel for (rel, _), (new, _) in zip(files, staged) if new]
         unchanged = len(files) - len(written)
-        removed = sorted(str(p.relative_to(target).as_posix()) for p in target.rglob("*")
-                         if p.is_file() and p.relative_to(target).as_posix() not in new_files) \
-            if target.is_dir() else []
+        removed = sorted(set(_files_under(target)) - new_files) if target.is_dir() else []
         swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if memo is not None:
+        memo.clear()
+        memo.update((rel, (sig, source)) for (rel, source), (_, sig) in zip(files, staged))
     link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
     if not (home.is_symlink() and os.readlink(home) == link_target):
         tmp = docs / f".index.md.{os.getpid()}"
@@ -172,6 +200,26 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]]) -> WriteRe
         os.symlink(link_target, tmp)
         os.replace(tmp, home)
     return WriteReport(sorted(written), unchanged, removed)
+
+
+def _signature(path: Path) -> Signature | None:
+    """A regular file's inode, size and modification time; None for anything else."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    """Every file below `folder`, as a POSIX path relative to it."""
+    for parent, _, names in os.walk(folder):
+        rel = os.path.relpath(parent, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            yield prefix + name
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -1,0 +1,247 @@
+"""Which index queries each page read, so a regeneration renders again only pages whose answers
+changed.
+
+A page is a pure function of its template and of what it reads from the `Index`. While a page
+renders, its templates and helpers see a `Recorder` in place of the index: it passes every query
+through and notes it as a `Read`, a small picklable key such as `("actors", "item", ("iran",))`
+or `("timeline", "call", ("iran",))`. Records passed as arguments are noted by reference
+(`("\\0ref", "articles", "004a")`), never pickled, so reads travel back from render workers cheaply.
+
+On the next regeneration (`briefing serve` keeps the previous index, see `Previous`), each
+distinct read is answered on the old and on the new index and the answers compared with `same`.
+A page is rendered again only if one of its reads answers differently, if it is new, or if
+something every page sees (the briefing, the glossary, the templates) changed. Records of
+unchanged files are the very same objects in both indexes (`validate.FileCache`), so most
+comparisons stop at an identity check.
+
+The comparison is deliberately coarse: an answer that holds an edited record differs even if the
+page shows none of the edited fields, so a page may be rendered again needlessly (the writer then
+finds its text unchanged), never left stale.
+
+A query whose arguments cannot be noted by reference (`UNREPLAYABLE`) makes its page render every
+time: conservative, never stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from types import MethodType
+from typing import Any
+
+from generator import model as m
+from generator.index import EventEntry, Index
+
+Read = tuple[str, str, tuple[Any, ...]]
+"""(index attribute, how it was read, portable arguments)."""
+
+ATTR, CALL, ITEM, HAS, ALL = "attr", "call", "item", "has", "all"
+REF = "\0ref"
+UNREPLAYABLE: Read = ("", "unreplayable", ())
+"""Noted when a query's arguments cannot be noted by reference: the page always renders."""
+
+_MISSING = object()
+
+_TABLES: tuple[tuple[type, str], ...] = (
+    (m.Article, "articles"), (m.Actor, "actors"), (m.Place, "places"),
+)
+
+
+class Unportable(Exception):
+    """An argument that cannot be noted by reference."""
+
+
+def encode(value: Any) -> Any:
+    """A picklable, hashable stand-in for a query argument, resolvable in any index."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value  # includes vocabulary enums (str subclasses) and booleans
+    for cls, table in _TABLES:
+        if isinstance(value, cls):
+            return (REF, table, getattr(value, "id"))  # noqa: B009  # every table's records
+    if isinstance(value, EventEntry):
+        return (REF, "events", value.event.id)
+    if isinstance(value, m.Period):
+        return (REF, "period", value.title)
+    if isinstance(value, (list, tuple)):
+        return tuple(encode(v) for v in value)
+    raise Unportable(type(value).__name__)
+
+
+def decode(ix: Index, value: Any) -> Any:
+    """The object `value` (from `encode`) stands for in `ix`; `_MISSING` if it has none."""
+    if type(value) is not tuple:
+        return value
+    if value and value[0] == REF:
+        _, table, key = value
+        if table == "period":
+            b = ix.briefing
+            return next((p for p in (b.crisis, *b.background) if p.title == key), _MISSING)
+        return getattr(ix, table).get(key, _MISSING)
+    return tuple(decode(ix, v) for v in value)
+
+
+def item_read(item: Any) -> Read | None:
+    """The read that stands for a page's own item (an article, actor, place or event), if any."""
+    try:
+        ref = encode(item)
+    except Unportable:
+        return None
+    if type(ref) is tuple and ref and ref[0] == REF and ref[1] != "period":
+        return (ref[1], ITEM, (ref[2],))
+    return None
+
+
+class Recorder:
+    """Stands in for an `Index` while a page renders, noting every query (see module doc)."""
+
+    __slots__ = ("_ix", "_reads")
+
+    def __init__(self, ix: Index) -> None:
+        self._ix = ix
+        self._reads: dict[Read, None] = {}
+
+    @property
+    def reads(self) -> tuple[Read, ...]:
+        """Every distinct query noted so far, in first-use order."""
+        return tuple(self._reads)
+
+    def note(self, read: Read) -> None:
+        self._reads[read] = None
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._ix, name)
+        if isinstance(value, dict):
+            return _RecordedMapping(self, name, value)
+        if type(value) is MethodType:
+            # A bound method keeps templates on render._Context's fast call path.
+            return MethodType(_recorded_call, (self, name, value))
+        self._reads[(name, ATTR, ())] = None
+        return value
+
+
+def _recorded_call(bound: tuple[Recorder, str, Any], *args: Any) -> Any:
+    recorder, name, method = bound
+    try:
+        recorder.note((name, CALL, encode(args)))
+    except Unportable:
+        recorder.note(UNREPLAYABLE)
+    return method(*args)
+
+
+class _RecordedMapping:
+    """A read-only view of one of the index's mappings that notes how it was read."""
+
+    __slots__ = ("_map", "_name", "_recorder")
+
+    def __init__(self, recorder: Recorder, name: str, mapping: dict[Any, Any]) -> None:
+        self._recorder, self._name, self._map = recorder, name, mapping
+
+    def _all(self) -> dict[Any, Any]:
+        self._recorder.note((self._name, ALL, ()))
+        return self._map
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note((self._name, ITEM, (key,)))
+        return self._map[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._recorder.note((self._name, ITEM, (key,)))
+        return self._map.get(key, default)
+
+    def __contains__(self, key: Any) -> bool:
+        self._recorder.note((self._name, HAS, (key,)))
+        return key in self._map
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+    def keys(self) -> Iterable[Any]:
+        return self._all().keys()
+
+    def values(self) -> Iterable[Any]:
+        return self._all().values()
+
+    def items(self) -> Iterable[tuple[Any, Any]]:
+        return self._all().items()
+
+
+def answer(ix: Index, read: Read) -> Any:
+    """What `read` answers on `ix` (`_MISSING` where the index has no such thing)."""
+    name, how, args = read
+    if how == UNREPLAYABLE[1]:
+        return _MISSING
+    value: Any = getattr(ix, name, _MISSING)
+    if value is _MISSING or how == ATTR:
+        return value
+    if how == CALL:
+        decoded = decode(ix, args)
+        if any(a is _MISSING for a in decoded):
+            return _MISSING
+        return value(*decoded)
+    if how == ALL:
+        return list(value.items())
+    key = args[0]
+    if how == HAS:
+        return key in value
+    if key in value:
+        return value[key]
+    factory = getattr(value, "default_factory", None)  # a defaultdict answers an empty value
+    return factory() if factory is not None else _MISSING
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two answers render alike.
+
+    Plain equality is enough because no page depends on the order of a mapping: pages and data
+    files put every mapping in key order (an account's `details` included), and answers built
+    by the index are ordered lists. Equality compares identical objects by identity first, so
+    records of unchanged files cost nothing.
+    """
+    if a is b:
+        return True
+    if a is _MISSING or b is _MISSING or type(a) is not type(b):
+        return False
+    return bool(a == b)
+
+
+@dataclass
+class Previous:
+    """What the last regeneration rendered, and from which index: input to the next one."""
+
+    ix: Index
+    pages: dict[str, tuple[str, tuple[Read, ...]]] = field(default_factory=dict)
+    """Page path -> (Markdown, the reads that produced it)."""
+    globals: tuple[Any, ...] = ()
+    """What every page sees besides its reads (`global_inputs`)."""
+
+
+def templates_signature() -> tuple[tuple[str, int, int], ...]:
+    """Each template file's name, size and modification time: a template edit re-renders all."""
+    from generator.render import TEMPLATES
+
+    out = []
+    for path in sorted(TEMPLATES.iterdir()):
+        st = path.stat()
+        out.append((path.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def global_inputs(ix: Index, templates: Any) -> tuple[Any, ...]:
+    """What every page depends on outside its reads: the briefing, the glossary and the
+    templates (`templates` is a signature of their files)."""
+    return (ix.briefing, ix.glossary, templates)
+
+
+def changed_reads(old: Index, new: Index, reads: Iterable[Read]) -> set[Read]:
+    """The reads among `reads` that answer differently on `new` than on `old`."""
+    changed = set()
+    for read in reads:
+        if read == UNREPLAYABLE or not same(answer(old, read), answer(new, read)):
+            changed.add(read)
+    return changed

@@ -1,0 +1,146 @@
+"""`briefing serve` regenerates incrementally (cli.Memory, generator/deps.py): after any edit, the
+docs it writes are byte for byte those a fresh build writes, while it renders only the pages
+whose index queries answer differently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.cli import Memory, Outcome, Project, generate_docs
+from tests.support import ROOT, make_project, snapshot
+
+ARTICLES = "content/articles"
+EDM = f"{ARTICLES}/edm-2026-03-12-drone-attacks-strain-tensions.yml"
+MIRROR = f"{ARTICLES}/mirror-spectator-2026-03-03-troops-deployed-border.yml"
+
+
+@pytest.fixture
+def briefing(tmp_path: Path) -> Path:
+    """A copy of the published briefing's content."""
+    return make_project(tmp_path / "project", ROOT / "content")
+
+
+def edit(project: Path, rel: str, old: str, new: str) -> None:
+    path = project / rel
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def regenerate(project: Path, memory: Memory, jobs: int = 1) -> Outcome:
+    """Regenerate with `memory`, and check the result against a fresh build of the same
+    content into another folder."""
+    outcome = generate_docs(Project.at(project), memory=memory, jobs=jobs)
+    assert not outcome.failed, [p.format() for p in outcome.problems.sorted()]
+    fresh = generate_docs(Project.at(project, docs="fresh-docs"), jobs=1)
+    assert not fresh.failed
+    assert snapshot(project / "docs") == snapshot(project / "fresh-docs")
+    return outcome
+
+
+def test_an_edited_summary_renders_only_the_pages_that_read_that_article(briefing: Path):
+    memory = Memory()
+    first = regenerate(briefing, memory)
+    total = first.rendered
+    assert first.report is not None
+    assert total is not None
+    assert total > 100
+
+    edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited for the test.\n")
+    again = regenerate(briefing, memory)
+
+    assert again.report is not None
+    assert again.rendered is not None
+    assert 0 < again.rendered < total / 2
+    assert "articles/mirror-spectator-2026-03-03-troops-deployed-border.md" in \
+        again.report.written
+    assert again.report.removed == []
+
+
+def test_nothing_changed_renders_nothing(briefing: Path):
+    memory = Memory()
+    regenerate(briefing, memory)
+    again = regenerate(briefing, memory)
+    assert again.rendered == 0
+    assert again.report is not None
+    assert again.report.written == []
+
+
+def test_a_renamed_actor_reaches_every_page_that_names_it(briefing: Path):
+    memory = Memory()
+    regenerate(briefing, memory)
+    edit(briefing, "content/actors.yml", "  name: Iran\n", "  name: Islamic Republic of Iran\n")
+    again = regenerate(briefing, memory)
+    assert again.report is not None
+    assert len(again.report.written) > 10  # the home page, listings, articles, events ...
+
+
+def test_a_deleted_article_and_its_pages_go(briefing: Path):
+    memory = Memory()
+    regenerate(briefing, memory)
+    out_of_scope = briefing / ARTICLES / "asharq-al-awsat-2025-kremlin-ukraine-nato.yml"
+    out_of_scope.unlink()
+    again = regenerate(briefing, memory)
+    assert again.report is not None
+    assert "articles/asharq-al-awsat-2025-kremlin-ukraine-nato.md" in again.report.removed
+
+
+def test_reordered_details_change_no_page(briefing: Path):
+    """Pages show an account's details in key order, so their order in the file is not a
+    change (deps.same relies on this)."""
+    memory = Memory()
+    regenerate(briefing, memory)
+    edit(briefing, EDM, '      drones: "four (Defence Ministry)"\n'
+                        '      intercepted: "one (Defence Ministry)"\n',
+         '      intercepted: "one (Defence Ministry)"\n'
+         '      drones: "four (Defence Ministry)"\n')
+    again = regenerate(briefing, memory)
+    assert again.report is not None
+    assert again.report.written == []
+
+
+def test_a_glossary_edit_renders_every_page(briefing: Path):
+    """Every page carries the glossary's abbreviations."""
+    memory = Memory()
+    first = regenerate(briefing, memory)
+    edit(briefing, "content/glossary.yml", "- term: BBC\n", "- term: BBC\n  # edited\n")
+    same_glossary = regenerate(briefing, memory)
+    assert same_glossary.rendered == 0  # a comment is not a change
+    edit(briefing, "content/glossary.yml", "British Broadcasting Corporation",
+         "British Broadcasting Corporation (edited)")
+    again = regenerate(briefing, memory)
+    assert again.rendered == first.rendered
+
+
+def test_a_failed_regeneration_keeps_the_last_good_pages_as_the_baseline(briefing: Path):
+    memory = Memory()
+    regenerate(briefing, memory)
+    before = snapshot(briefing / "docs")
+    edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited: [unclosed\n  ")
+    edit(briefing, "content/actors.yml", "  name: Armenia\n", "  name: Republic of Armenia\n")
+    edit(briefing, EDM, "event: ", "event: no-such-event-")
+    broken = generate_docs(Project.at(briefing), memory=memory, jobs=1)
+    assert broken.failed
+    assert broken.report is None
+    assert snapshot(briefing / "docs") == before
+    edit(briefing, EDM, "event: no-such-event-", "event: ")
+    regenerate(briefing, memory)
+
+
+def test_pages_rendered_in_workers_record_their_queries_too(briefing: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    """Reads travel back from forked render workers (they are small picklable keys)."""
+    monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    memory = Memory()
+    first = regenerate(briefing, memory, jobs=2)
+    assert memory.previous is not None
+    assert all(reads for path, (_, reads) in memory.previous.pages.items()
+               if "/articles/" in path)
+    edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited in a worker.\n")
+    again = regenerate(briefing, memory, jobs=2)
+    assert again.rendered is not None
+    assert first.rendered is not None
+    assert 0 < again.rendered < first.rendered / 2
