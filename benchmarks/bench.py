@@ -5,7 +5,8 @@
 For each N: synthesize content (benchmarks/synth.py), then time, as medians of `--runs` runs,
 each in a fresh process: `check`; a clean generate (check + render + write, also as the whole
 process's wall time); an incremental generate after editing one article (and how many pages the
-writer rewrote); the floor (C-loader parse of every content file + a trivial Jinja render + write of
+writer rewrote); warm regenerations as `briefing serve` runs them, keeping a `cli.Memory` (how many
+pages they rendered); the floor (C-loader parse of every content file + a trivial Jinja render + write of
 as many files as the generator writes); and `--site-runs` MkDocs strict builds. Prints one table
 per N and a summary table in Markdown; `--json FILE` keeps the raw figures.
 """
@@ -74,12 +75,36 @@ def child_main(stage: str, project: Path, pages: int) -> None:
         report = outcome.report
         out.update(written=len(report.written), unchanged=report.unchanged,
                    removed=len(report.removed), pages=len(report.written) + report.unchanged)
+    elif stage == "warm":
+        out.update(warm_regenerations(proj, project, runs=pages))
     elif stage == "floor":
         out["seconds"] = floor(project, pages)
     out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The largest render worker (forked by generator/parallel.py), 0 if none ran.
     out["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(out))
+
+
+def warm_regenerations(proj: Any, project: Path, runs: int) -> dict[str, Any]:
+    """As `briefing serve` does: generate once with a `cli.Memory`, then time `runs`
+    regenerations, each after editing one article; medians and maxima of what they did."""
+    from generator import cli
+
+    memory = cli.Memory()
+    cli.generate_docs(proj, memory=memory)
+    times, rendered, written = [], [], []
+    n = len(list((project / "content" / "articles").glob("*.yml")))
+    for run in range(runs):
+        edit_one_article(project, n, 100 + run)
+        start = time.perf_counter()
+        outcome = cli.generate_docs(proj, memory=memory)
+        times.append(time.perf_counter() - start)
+        assert outcome.report is not None
+        assert outcome.rendered is not None
+        rendered.append(outcome.rendered)
+        written.append(len(outcome.report.written))
+    return {"seconds": median(times), "max_seconds": max(times), "rendered": max(rendered),
+            "written": max(written)}
 
 
 def floor(project: Path, pages: int) -> float:
@@ -195,6 +220,7 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
     for run in range(runs):
         edited = edit_one_article(project, n, run)
         incs.append(_child("generate", project))
+    warm = _child("warm", project, runs)
     r: dict[str, Any] = {
         "n": n, "pages": pages,
         "check": median([c["seconds"] for c in checks]),
@@ -206,9 +232,12 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
         "incremental": median([i["seconds"] for i in incs]),
         "incremental_wall": median([i["wall"] for i in incs]),
         "incremental_written": max(i["written"] for i in incs),
+        "warm": warm["seconds"], "warm_max": warm["max_seconds"],
+        "warm_rendered": warm["rendered"], "warm_written": warm["written"],
         "edited": edited,
         "generator_rss_mb": max(g["max_rss_mb"] for g in [*gens, *incs, *checks, *ones]),
-        "worker_rss_mb": max(g["worker_rss_mb"] for g in [*gens, *incs]),
+        "warm_rss_mb": warm["max_rss_mb"],
+        "worker_rss_mb": max(g["worker_rss_mb"] for g in [*gens, *incs, warm]),
     }
     r["generate"] = r["generator"] - r["check"]
     r["ratio_to_floor"] = r["generator"] / r["floor"]
@@ -246,6 +275,10 @@ def show(r: dict[str, Any]) -> None:
         ("incremental (one article edited)", f"{r['incremental']:.2f} s in-process, "
                                              f"{r['incremental_wall']:.2f} s wall, "
                                              f"{r['incremental_written']} page(s) rewritten"),
+        ("warm incremental (as in serve)", f"{r['warm']:.2f} s median, {r['warm_max']:.2f} s "
+                                           f"max; {r['warm_rendered']} page(s) rendered, "
+                                           f"{r['warm_written']} file(s) rewritten; peak RSS "
+                                           f"{r['warm_rss_mb']:.0f} MB"),
         ("generator peak RSS", f"{r['generator_rss_mb']:.0f} MB (largest render worker "
                                f"{r['worker_rss_mb']:.0f} MB)"),
     ]
@@ -272,7 +305,8 @@ def show(r: dict[str, Any]) -> None:
 def summary(results: list[dict[str, Any]]) -> str:
     """A Markdown table of the key figures, one row per N."""
     head = ("| N | check s | generate s | generator ms/article | floor ms/article | ratio "
-            "| incremental s (pages rewritten) | site s | total s | total ms/article "
+            "| incremental s (pages rewritten) | warm incremental s (pages rendered) "
+            "| site s | total s | total ms/article "
             "| generator share | site KB/article | article HTML KB | search index MB "
             "| generator RSS MB (worker) | 1-process ratio |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -288,7 +322,8 @@ def summary(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {n:,} | {r['check']:.2f} | {r['generate']:.2f} "
                      f"| {r['generator'] * 1000 / n:.2f} | {r['floor'] * 1000 / n:.2f} "
                      f"| {r['ratio_to_floor']:.2f}× | {r['incremental']:.2f} "
-                     f"({r['incremental_written']}) {site}| {r['generator_rss_mb']:.0f} "
+                     f"({r['incremental_written']}) | {r['warm']:.2f} ({r['warm_rendered']}) "
+                     f"{site}| {r['generator_rss_mb']:.0f} "
                      f"({r['worker_rss_mb']:.0f}) | {r['ratio_one_job']:.2f}× |")
     return "\n".join(lines)
 
@@ -304,7 +339,7 @@ def main() -> None:
     p.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--json", type=Path, help="also write the raw figures to this file")
-    p.add_argument("--child", choices=["check", "generate", "generate1", "floor"],
+    p.add_argument("--child", choices=["check", "generate", "generate1", "warm", "floor"],
                    help=argparse.SUPPRESS)
     p.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--pages", type=int, default=0, help=argparse.SUPPRESS)
