@@ -9,8 +9,9 @@ and the last good pages stay up.
 
 This process stays single-threaded (the watcher's native thread lives in its own process), so a
 regeneration can render in forked workers like `briefing build` (generator/workers.py). It keeps
-what it loaded between regenerations (`validate.FileCache`): only changed files are parsed and
-validated again.
+what it did between regenerations (`cli.Memory`): only changed files are parsed and validated
+again (`validate.FileCache`), only pages whose index queries answer differently are rendered
+again (generator/deps.py), and files written from the same text are linked without being read.
 """
 
 from __future__ import annotations
