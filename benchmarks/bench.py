@@ -5,10 +5,10 @@
 For each N: synthesize content (benchmarks/synth.py), then time, as medians of `--runs` runs,
 each in a fresh process: `check`; a clean generate (check + render + write, also as the whole
 process's wall time); an incremental generate after editing one article (and how many pages the
-writer rewrote); warm regenerations as `briefing serve` runs them, keeping a `cli.Memory` (how many
-pages they rendered); the floor (C-loader parse of every content file + a trivial Jinja render + write of
-as many files as the generator writes); and `--site-runs` MkDocs strict builds. Prints one table
-per N and a summary table in Markdown; `--json FILE` keeps the raw figures.
+writer rewrote); warm regenerations as `briefing serve` runs them, keeping a `cli.Memory` (how
+many pages they rendered); the floor (C-loader parse of every content file + a trivial Jinja
+render + write of as many files as the generator writes); and `--site-runs` MkDocs strict builds.
+Prints one table per N and a summary table in Markdown; `--json FILE` keeps the raw figures.
 """
 
 from __future__ import annotations
