@@ -93,9 +93,8 @@ def warm_regenerations(proj: Any, project: Path, runs: int) -> dict[str, Any]:
     memory = cli.Memory()
     cli.generate_docs(proj, memory=memory)
     times, rendered, written = [], [], []
-    n = len(list((project / "content" / "articles").glob("*.yml")))
     for run in range(runs):
-        edit_one_article(project, n, 100 + run)
+        edit_one_article(project, 100 + run)
         start = time.perf_counter()
         outcome = cli.generate_docs(proj, memory=memory)
         times.append(time.perf_counter() - start)
@@ -177,7 +176,7 @@ def clean_docs(project: Path) -> None:
     (project / "docs" / "index.md").unlink(missing_ok=True)
 
 
-def edit_one_article(project: Path, n: int, run: int) -> str:
+def edit_one_article(project: Path, run: int) -> str:
     """Change the summary of the middle article (a text edit a contributor would make)."""
     articles = sorted((project / "content" / "articles").glob("*.yml"))
     path = articles[len(articles) // 2]
@@ -218,7 +217,7 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
     incs = []
     edited = ""
     for run in range(runs):
-        edited = edit_one_article(project, n, run)
+        edited = edit_one_article(project, run)
         incs.append(_child("generate", project))
     warm = _child("warm", project, runs)
     r: dict[str, Any] = {

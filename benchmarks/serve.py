@@ -57,7 +57,7 @@ def measure(workdir: Path, n: int, runs: int, seed: int, timeout: float) -> dict
         first = _wait_for(f"http://127.0.0.1:{port}/", "</html>", timeout)
         served, regenerated = [], []
         for run in range(runs):
-            edited = edit_one_article(project, n, run)
+            edited = edit_one_article(project, run)
             page = f"http://127.0.0.1:{port}/briefing/articles/{edited}/"
             served.append(_wait_for(page, f"Revised {run + 1}.", timeout))
             figures = [float(mt[1]) for line in log_path.read_text("utf-8").splitlines()

@@ -145,9 +145,11 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     if outcome.index is None:
         return outcome
     ix = outcome.index
-    templates = deps.templates_signature()
-    out = outputs(ix, jobs, record=memory is not None,
-                  previous=memory.previous if memory else None, templates=templates)
+    templates = deps.templates_signature() if memory else None
+    previous = memory.previous if memory else None
+    if previous is not None and not previous.comparable(ix, templates):
+        previous = None  # the briefing, glossary or a template changed: every page renders
+    out = outputs(ix, jobs, record=memory is not None, previous=previous)
     outcome.problems.extend(out.problems)
     outcome.rendered = out.rendered
     if outcome.failed or (strict and outcome.problems.warnings):
@@ -157,7 +159,7 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     outcome.report = write_pages(project.docs, pages, memory.written if memory else None)
     if memory is not None:
         memory.previous = deps.Previous(
-            ix, {p.path: (p.text, p.reads) for p in out.pages}, deps.global_inputs(ix, templates))
+            ix, {p.path: p for p in out.pages}, deps.global_inputs(ix, templates))
     return outcome
 
 

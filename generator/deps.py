@@ -27,10 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import MethodType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import model as m
 from generator.index import EventEntry, Index
+
+if TYPE_CHECKING:
+    from generator.pages import Page
 
 Read = tuple[str, str, tuple[Any, ...]]
 """(index attribute, how it was read, portable arguments)."""
@@ -115,7 +118,7 @@ class Recorder:
         if type(value) is MethodType:
             # A bound method keeps templates on render._Context's fast call path.
             return MethodType(_recorded_call, (self, name, value))
-        self._reads[(name, ATTR, ())] = None
+        self.note((name, ATTR, ()))
         return value
 
 
@@ -172,10 +175,9 @@ class _RecordedMapping:
 
 
 def answer(ix: Index, read: Read) -> Any:
-    """What `read` answers on `ix` (`_MISSING` where the index has no such thing)."""
+    """What `read` answers on `ix` (`_MISSING` where the index has no such thing). Not for
+    `UNREPLAYABLE`, which has no answer (`changed_reads` treats it as always changed)."""
     name, how, args = read
-    if how == UNREPLAYABLE[1]:
-        return _MISSING
     value: Any = getattr(ix, name, _MISSING)
     if value is _MISSING or how == ATTR:
         return value
@@ -215,10 +217,15 @@ class Previous:
     """What the last regeneration rendered, and from which index: input to the next one."""
 
     ix: Index
-    pages: dict[str, tuple[str, tuple[Read, ...]]] = field(default_factory=dict)
-    """Page path -> (Markdown, the reads that produced it)."""
+    pages: dict[str, Page] = field(default_factory=dict)
+    """Page path -> the page, rendered with its reads recorded."""
     globals: tuple[Any, ...] = ()
     """What every page sees besides its reads (`global_inputs`)."""
+
+    def comparable(self, ix: Index, templates: Any) -> bool:
+        """Whether pages for `ix` may be kept from this one: everything every page sees (the
+        briefing, the glossary, the templates) is unchanged."""
+        return same(self.globals, global_inputs(ix, templates))
 
 
 def templates_signature() -> tuple[tuple[str, int, int], ...]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import data, editorial
-from generator.deps import Previous, Read, changed_reads, global_inputs, same
+from generator.deps import Previous, Read, changed_reads
 from generator.index import Index
 from generator.pages import Page, Spec, generate, page_specs, render_page, shared_context
 from generator.problems import Problems
@@ -45,22 +45,19 @@ class Outputs:
 
 
 def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
-            previous: Previous | None = None, record: bool = False,
-            templates: object = None) -> Outputs:
+            previous: Previous | None = None, record: bool = False) -> Outputs:
     """Render every page and data file (and run the editorial checks) for `ix`.
 
     With `record`, pages carry the index queries they made (`Page.reads`). With `previous`
-    (rendered with `record`, from the same `templates` signature), a page whose queries all
-    answer as they did is not rendered again: its previous Markdown is reused.
+    (rendered with `record`, and `Previous.comparable` to `ix`), a page whose queries all answer
+    as they did is not rendered again: its previous page is reused.
     """
     jobs = default_jobs() if jobs is None else jobs
     env = environment()
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
-    kept: dict[int, Page] = {}
-    if previous is not None and same(previous.globals, global_inputs(ix, templates)):
-        kept = _unchanged(previous, ix, specs)
+    kept = _unchanged(previous, ix, specs) if previous is not None else {}
     todo = [spec for i, spec in enumerate(specs) if i not in kept]
     # The data files and editorial checks grow with the whole briefing, not with the pages
     # left to render, so the size of the briefing decides.
@@ -77,14 +74,13 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
 
 def _unchanged(previous: Previous, ix: Index, specs: list[Spec]) -> dict[int, Page]:
     """Pages (by position in `specs`) whose every recorded query answers as it did before."""
-    distinct: set[Read] = set().union(*(reads for _, reads in previous.pages.values()))
+    distinct: set[Read] = set().union(*(page.reads for page in previous.pages.values()))
     changed = changed_reads(previous.ix, ix, distinct)
     kept = {}
     for i, (kind, item) in enumerate(specs):
-        path = kind.path(item)
-        before = previous.pages.get(path)
-        if before is not None and changed.isdisjoint(before[1]):
-            kept[i] = Page(path, before[0], before[1])
+        before = previous.pages.get(kind.path(item))
+        if before is not None and changed.isdisjoint(before.reads):
+            kept[i] = before
     return kept
 
 

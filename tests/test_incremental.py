@@ -137,7 +137,7 @@ def test_pages_rendered_in_workers_record_their_queries_too(briefing: Path,
     memory = Memory()
     first = regenerate(briefing, memory, jobs=2)
     assert memory.previous is not None
-    assert all(reads for path, (_, reads) in memory.previous.pages.items()
+    assert all(page.reads for path, page in memory.previous.pages.items()
                if "/articles/" in path)
     edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited in a worker.\n")
     again = regenerate(briefing, memory, jobs=2)
