@@ -154,12 +154,13 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     outcome.rendered = out.rendered
     if outcome.failed or (strict and outcome.problems.warnings):
         return outcome
-    pages: list[tuple[str, str | bytes]] = [(page.path, page.text) for page in out.pages]
-    pages += out.data
+    pages: list[tuple[str, str | bytes]] = [(page.path, page.text)
+                                             for page in (*out.pages, *out.data)]
     outcome.report = write_pages(project.docs, pages, memory.written if memory else None)
     if memory is not None:
         memory.previous = deps.Previous(
-            ix, {p.path: p for p in out.pages}, deps.global_inputs(ix, templates))
+            ix, {p.path: p for p in out.pages}, {p.path: p for p in out.data},
+            deps.global_inputs(ix, templates))
     return outcome
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import model as m
 from generator import urls
+from generator.deps import Fragments
 from generator.index import EventEntry, Index
 from generator.render import date_label
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
@@ -328,12 +329,25 @@ def quote_id(article: m.Article, position: int) -> str:
 
 def dataset(ix: Index) -> Dataset:
     """The export model of the whole briefing."""
+    return Dataset(format_version=FORMAT_VERSION, briefing=_briefing(ix),
+                   articles=[_article(a) for a in ix.articles.values()],
+                   actors=list(ix.actors.values()), places=list(ix.places.values()),
+                   events=[_event(ix, entry) for entry in ix.events.values()],
+                   statements=[s for a in ix.articles.values() for s in _statements(ix, a)],
+                   quotes=[q for a in ix.articles.values() for q in _quotes(a)],
+                   glossary=ix.glossary)
+
+
+def _briefing(ix: Index) -> BriefingOut:
     b = ix.briefing
-    briefing = BriefingOut(
+    return BriefingOut(
         title=b.title, description=b.description, as_of=_date(b.as_of), crisis=_period(b.crisis),
         background=[_period(p) for p in b.background], summary=b.summary,
         takeaways=b.takeaways, site_url=b.site_url)
-    articles = [ArticleOut(
+
+
+def _article(a: m.Article) -> ArticleOut:
+    return ArticleOut(
         id=a.id, title=a.title, outlet=a.outlet, authors=a.authors, published=_date(a.published),
         first_published=FirstPublicationOut(
             outlet=a.first_published.outlet, date=_date(a.first_published.date),
@@ -344,20 +358,21 @@ def dataset(ix: Index) -> Dataset:
         accounts=[account_id(a, i) for i in range(len(a.accounts))],
         statements=[s.id for s in a.statements],
         quotes=[quote_id(a, i) for i in range(len(a.quotes))],
-        page=page_url(_doc("article", a.id))) for a in ix.articles.values()]
-    events = [_event(ix, entry) for entry in ix.events.values()]
-    statements = [StatementOut(
+        page=page_url(_doc("article", a.id)))
+
+
+def _statements(ix: Index, a: m.Article) -> list[StatementOut]:
+    return [StatementOut(
         id=st.id, article=a.id, type=st.type, speaker=st.speaker, addressee=st.addressee,
         date=_date(st.date), summary=st.summary, status=st.status, event=st.event,
         responds_to=st.responds_to, responses=[r.id for _, r in ix.responses.get(st.id, [])],
-        channel=st.channel) for a in ix.articles.values() for st in a.statements]
-    quotes = [QuoteOut(
+        channel=st.channel) for st in a.statements]
+
+
+def _quotes(a: m.Article) -> list[QuoteOut]:
+    return [QuoteOut(
         id=quote_id(a, i), article=a.id, text=q.text, speaker=q.speaker, date=_date(q.date),
-        statement=q.statement, context=q.context)
-        for a in ix.articles.values() for i, q in enumerate(a.quotes)]
-    return Dataset(format_version=FORMAT_VERSION, briefing=briefing, articles=articles,
-                   actors=list(ix.actors.values()), places=list(ix.places.values()),
-                   events=events, statements=statements, quotes=quotes, glossary=ix.glossary)
+        statement=q.statement, context=q.context) for i, q in enumerate(a.quotes)]
 
 
 def _event(ix: Index, entry: EventEntry) -> EventOut:
@@ -389,9 +404,59 @@ def _json(value: Any) -> bytes:
     return orjson.dumps(value, option=_JSON_OPTIONS)
 
 
-def dataset_json(ix: Index) -> bytes:
-    """`briefing.json`: the whole dataset."""
-    return _json(dataset(ix).model_dump(mode="json"))
+def dataset_json(ix: Index, memo: Fragments | None = None) -> bytes:
+    """`briefing.json`: the whole dataset.
+
+    With a recording `memo` (`briefing serve`), the lists are joined from one fragment per
+    record, laid out as `_json` lays out the whole `dataset` (tests/test_data.py compares the
+    two), so a regeneration serializes again only the records that changed.
+    """
+    if memo is None or memo.recorder is None:
+        return _json(dataset(ix).model_dump(mode="json"))
+
+    def dump(model: BaseModel) -> bytes:
+        return _element(model.model_dump(mode="json"))
+
+    def dumps(models: list[Any]) -> bytes:
+        return b",\n".join(dump(model) for model in models)
+
+    articles = ix.articles.values()
+    members: dict[str, bytes] = {
+        "format_version": _json_value(FORMAT_VERSION),
+        "briefing": _json_value(_briefing(ix).model_dump(mode="json")),
+        "articles": _json_list(memo.make("article", lambda a: dump(_article(a)), (a,))
+                               for a in articles),
+        "actors": _json_list(memo.make("actor", dump, (a,)) for a in ix.actors.values()),
+        "places": _json_list(memo.make("place", dump, (p,)) for p in ix.places.values()),
+        "events": _json_list(memo.make("event", lambda e: dump(_event(ix, e)), (e,))
+                             for e in ix.events.values()),
+        "statements": _json_list(memo.make("statements", lambda a: dumps(_statements(ix, a)),
+                                           (a,)) for a in articles),
+        "quotes": _json_list(memo.make("quotes", lambda a: dumps(_quotes(a)), (a,))
+                             for a in articles),
+        "glossary": _json_list(dump(g) for g in ix.glossary),
+    }
+    return (b"{\n" + b",\n".join(b'  "' + key.encode() + b'": ' + members[key]
+                                  for key in sorted(members)) + b"\n}\n")
+
+
+def _json_value(value: Any) -> bytes:
+    """`value` as `_json` writes it one level down (as a member of the top-level object)."""
+    return orjson.dumps(value, option=_JSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE).replace(
+        b"\n", b"\n  ")
+
+
+def _element(value: Any) -> bytes:
+    """`value` as `_json` writes it two levels down (an element of a top-level list)."""
+    text = orjson.dumps(value, option=_JSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE)
+    return b"    " + text.replace(b"\n", b"\n    ")
+
+
+def _json_list(parts: Iterable[bytes]) -> bytes:
+    """A top-level member list from its elements' text (`_element`; a part may hold several
+    elements, or none)."""
+    joined = b",\n".join(part for part in parts if part)
+    return b"[\n" + joined + b"\n  ]" if joined else b"[]"
 
 
 def schema_json(ix: Index | None = None) -> bytes:
@@ -418,10 +483,14 @@ def _cell(value: object) -> str:
 
 
 def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
+    return _csv_rows([header], cells=False) + _csv_rows(rows)
+
+
+def _csv_rows(rows: Iterable[Sequence[object]], cells: bool = True) -> bytes:
+    """CSV lines for `rows` (each value made safe by `_cell` unless `cells` is False)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([_cell(v) for v in row] if cells else row for row in rows)
     return buf.getvalue().encode()
 
 
@@ -434,50 +503,63 @@ DATE_COLUMNS = ["date", "date_precision", "date_start", "date_end", "date_approx
                 "date_inferred"]
 
 
-def events_csv(ix: Index) -> bytes:
-    """`events.csv`: one row per event."""
+def events_csv(ix: Index, memo: Fragments | None = None) -> bytes:
+    """`events.csv`: one row per event (one fragment per event, see `Fragments`)."""
     header = ["id", "title", *DATE_COLUMNS, "period", "places", "actors", "statuses",
               "accounts", "independent_origins", "conflicting_details", "statements", "sources",
               "page"]
-    rows = []
-    for entry in ix.events.values():
+
+    def row(entry: EventEntry) -> bytes:
         e = entry.event
         statuses = sorted({acc.status.value for _, acc in entry.accounts})
-        rows.append([e.id, e.title, *_date_cells(e.date),
-                     entry.period.id if entry.period else None, e.places, e.actors, statuses,
-                     len(entry.accounts), entry.origins, entry.conflicting,
-                     [st.id for _, st in entry.statements], [a.id for a in entry.articles],
-                     page_url(_doc("event", e.id))])
-    return _csv(header, rows)
+        return _csv_rows([[e.id, e.title, *_date_cells(e.date),
+                           entry.period.id if entry.period else None, e.places, e.actors,
+                           statuses, len(entry.accounts), entry.origins, entry.conflicting,
+                           [st.id for _, st in entry.statements],
+                           [a.id for a in entry.articles], page_url(_doc("event", e.id))]])
+
+    memo = memo or Fragments()
+    return _csv(header, []) + b"".join(memo.make("event", row, (entry,))
+                                       for entry in ix.events.values())
 
 
-def statements_csv(ix: Index) -> bytes:
-    """`statements.csv`: one row per statement."""
+def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
+    """`statements.csv`: one row per statement (one fragment per article)."""
     header = ["id", *DATE_COLUMNS, "type", "speaker", "speaker_name", "addressee",
               "addressee_name", "status", "event", "responds_to", "channel", "summary",
               "sources", "page"]
-    rows = []
-    for a in ix.articles.values():
+
+    def rows(a: m.Article) -> bytes:
+        out = []
         for st in a.statements:
             addressee = ix.actors[st.addressee].name if st.addressee else None
-            rows.append([st.id, *_date_cells(st.date), st.type.value, st.speaker,
-                         ix.actors[st.speaker].name, st.addressee, addressee, st.status.value,
-                         st.event, st.responds_to, st.channel, st.summary, [a.id],
-                         page_url(_doc("article", a.id)) + "#" + urls.statement_anchor(st.id)])
-    return _csv(header, rows)
+            out.append([st.id, *_date_cells(st.date), st.type.value, st.speaker,
+                        ix.actors[st.speaker].name, st.addressee, addressee, st.status.value,
+                        st.event, st.responds_to, st.channel, st.summary, [a.id],
+                        page_url(_doc("article", a.id)) + "#" + urls.statement_anchor(st.id)])
+        return _csv_rows(out)
+
+    memo = memo or Fragments()
+    return _csv(header, []) + b"".join(memo.make("statements", rows, (a,))
+                                       for a in ix.articles.values())
 
 
-def actors_csv(ix: Index) -> bytes:
-    """`actors.csv`: one row per actor."""
+def actors_csv(ix: Index, memo: Fragments | None = None) -> bytes:
+    """`actors.csv`: one row per actor (one fragment per actor)."""
     header = ["id", "name", "kind", "role", "country", "affiliation", "aliases", "description",
               "statements_made", "statements_received", "events", "sources", "page"]
-    rows = [[a.id, a.name, a.kind.value, a.role, a.country, a.affiliation, a.aliases,
-             a.description, len(ix.actor_made.get(a.id, [])),
-             len(ix.actor_received.get(a.id, [])),
-             [e.event.id for e in ix.actor_events.get(a.id, [])],
-             [art.id for art in ix.actor_articles.get(a.id, [])],
-             page_url(_doc("actor", a.id))] for a in ix.actors.values()]
-    return _csv(header, rows)
+
+    def row(a: m.Actor) -> bytes:
+        return _csv_rows([[a.id, a.name, a.kind.value, a.role, a.country, a.affiliation,
+                           a.aliases, a.description, len(ix.actor_made.get(a.id, [])),
+                           len(ix.actor_received.get(a.id, [])),
+                           [e.event.id for e in ix.actor_events.get(a.id, [])],
+                           [art.id for art in ix.actor_articles.get(a.id, [])],
+                           page_url(_doc("actor", a.id))]])
+
+    memo = memo or Fragments()
+    return _csv(header, []) + b"".join(memo.make("actor", row, (a,))
+                                       for a in ix.actors.values())
 
 
 # -- links, ids and content timestamps ------------------------------------------------------------
@@ -552,8 +634,8 @@ def _span(d: m.FuzzyDate) -> tuple[dt.date, dt.date, str, str]:
     return d.start, end, prefix, f"Date: {date_label(d)}.{note}"
 
 
-def chronology_ics(ix: Index) -> bytes:
-    """`chronology.ics`: the chronology as all-day calendar entries."""
+def chronology_ics(ix: Index, memo: Fragments | None = None) -> bytes:
+    """`chronology.ics`: the chronology as all-day calendar entries (one fragment per event)."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//briefing-generator//chronology//EN")
     cal.add("version", "2.0")
@@ -564,33 +646,42 @@ def chronology_ics(ix: Index) -> bytes:
     cal.add("description", ICS_NOTE)
     cal.add("x-wr-caldesc", ICS_NOTE)
     host = _host(ix) or "briefing"
-    for entry in chronology_entries(ix):
-        e = entry.event
-        start, end, prefix, note = _span(e.date)
-        lines = [note]
-        for article, acc in entry.accounts:
-            outlet = ix.actors[article.outlet].name if article.outlet else "Outlet not named"
-            lines.append(f"- {acc.summary} ({acc.status.label.lower()}; {outlet}, "
-                         f"“{article.title}”, {date_label(article.published)})")
-        url = absolute_url(ix, _doc("event", e.id))
-        if url:
-            lines.append(f"More: {url}")
-        ev = icalendar.Event()
-        ev.add("uid", f"{e.id}@{host}")
-        stamp = event_updated(entry)
-        ev.add("dtstamp", stamp)
-        ev.add("last-modified", stamp)
-        ev.add("dtstart", start)
-        ev.add("dtend", end)
-        ev.add("summary", prefix + e.title)
-        ev.add("description", "\n".join(lines))
-        if e.places:
-            ev.add("location", ", ".join(ix.places[p].name for p in e.places))
-        if url:
-            ev.add("url", url)
-        ev.add("transp", "TRANSPARENT")
-        cal.add_component(ev)
-    return cal.to_ical()
+    memo = memo or Fragments()
+    events = b"".join(memo.make("event", lambda entry: _ics_event(ix, host, entry), (entry,))
+                      for entry in chronology_entries(ix))
+    # A calendar's text is its own lines, then each component's, then its END line.
+    shell = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert shell.endswith(end)
+    return shell[:-len(end)] + events + end
+
+
+def _ics_event(ix: Index, host: str, entry: EventEntry) -> bytes:
+    e = entry.event
+    start, end, prefix, note = _span(e.date)
+    lines = [note]
+    for article, acc in entry.accounts:
+        outlet = ix.actors[article.outlet].name if article.outlet else "Outlet not named"
+        lines.append(f"- {acc.summary} ({acc.status.label.lower()}; {outlet}, "
+                     f"“{article.title}”, {date_label(article.published)})")
+    url = absolute_url(ix, _doc("event", e.id))
+    if url:
+        lines.append(f"More: {url}")
+    ev = icalendar.Event()
+    ev.add("uid", f"{e.id}@{host}")
+    stamp = event_updated(entry)
+    ev.add("dtstamp", stamp)
+    ev.add("last-modified", stamp)
+    ev.add("dtstart", start)
+    ev.add("dtend", end)
+    ev.add("summary", prefix + e.title)
+    ev.add("description", "\n".join(lines))
+    if e.places:
+        ev.add("location", ", ".join(ix.places[p].name for p in e.places))
+    if url:
+        ev.add("url", url)
+    ev.add("transp", "TRANSPARENT")
+    return ev.to_ical()  # type: ignore[no-any-return]
 
 
 # -- Atom -----------------------------------------------------------------------------------------
@@ -773,12 +864,28 @@ def embed_json(value: Any) -> str:
     return text.translate(_SCRIPT_SAFE)
 
 
-def json_ld(kind: str, ix: Index, item: Any) -> str:
-    """Embeddable JSON-LD for a page of `kind`, or "" when the kind carries none."""
+def json_ld(kind: str, ix: Index, item: Any, memo: Fragments | None = None) -> str:
+    """Embeddable JSON-LD for a page of `kind`, or "" when the kind carries none.
+
+    The chronology's list is joined from one fragment per event (`deps.Fragments`), so a
+    regeneration serializes again only the events that changed; the text is the same as
+    serializing the whole list at once, since `embed_json` sorts keys and writes no spaces.
+    """
     build = STRUCTURED.get(kind)
     if build is None:
         return ""
-    return embed_json({"@context": "https://schema.org", **build(ix, item)})
+    if kind != "chronology" or memo is None or memo.recorder is None:
+        return embed_json({"@context": "https://schema.org", **build(ix, item)})
+
+    def list_item(position: int, entry: EventEntry) -> str:
+        return embed_json({"@type": "ListItem", "position": position,
+                           "item": _event_node(ix, entry)})
+
+    items = [memo.make("json-ld", list_item, (position, entry))
+             for position, entry in enumerate(chronology_entries(ix), start=1)]
+    shell = embed_json({"@context": "https://schema.org", "@type": "ItemList",
+                        "name": "Chronology", "itemListElement": []})
+    return shell.replace('"itemListElement":[]', '"itemListElement":[' + ",".join(items) + "]", 1)
 
 
 # -- the table of data files ----------------------------------------------------------------------
@@ -790,7 +897,9 @@ class DataFile:
     name: str
     format: str
     description: str
-    build: Callable[[Index], bytes]
+    build: Callable[..., bytes]
+    """`build(ix)`, or `build(ix, memo)` where `fragmented` (see `deps.Fragments`)."""
+    fragmented: bool = False
 
     @property
     def path(self) -> str:
@@ -801,17 +910,22 @@ class DataFile:
 DATA_FILES: tuple[DataFile, ...] = (
     DataFile("briefing.json", "JSON",
              "The whole dataset: briefing, articles, actors, places, events with every "
-             "account, statements, quotes and glossary.", dataset_json),
+             "account, statements, quotes and glossary.",
+             dataset_json, fragmented=True),
     DataFile("dataset.schema.json", "JSON Schema (2020-12)",
              "The shape of briefing.json, with a description of every field.", schema_json),
     DataFile("events.csv", "CSV", "One row per event: date and precision, places, actors, "
-             "account statuses, independent origins and source article ids.", events_csv),
+             "account statuses, independent origins and source article ids.",
+             events_csv, fragmented=True),
     DataFile("statements.csv", "CSV", "One row per statement: date, type, speaker, addressee, "
-             "status, what it answers, and its source article id.", statements_csv),
+             "status, what it answers, and its source article id.",
+             statements_csv, fragmented=True),
     DataFile("actors.csv", "CSV", "One row per actor: kind, role, affiliation, aliases, "
-             "statement counts, events and source article ids.", actors_csv),
+             "statement counts, events and source article ids.",
+             actors_csv, fragmented=True),
     DataFile("chronology.ics", "iCalendar", "The chronology as all-day calendar entries, to "
-             "subscribe to or import.", chronology_ics),
+             "subscribe to or import.",
+             chronology_ics, fragmented=True),
     DataFile("feed.xml", "Atom", "New source articles and chronology entries, newest first, "
              "for feed readers.", atom_feed),
 )

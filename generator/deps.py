@@ -86,30 +86,53 @@ def decode(ix: Index, value: Any) -> Any:
 def item_read(item: Any) -> Read | None:
     """The read that stands for a page's own item (an article, actor, place or event), if any."""
     try:
-        ref = encode(item)
+        return _ref_read(encode(item))
     except Unportable:
         return None
-    if type(ref) is tuple and ref and ref[0] == REF and ref[1] != "period":
-        return (ref[1], ITEM, (ref[2],))
-    return None
 
 
 class Recorder:
-    """Stands in for an `Index` while a page renders, noting every query (see module doc)."""
+    """Stands in for an `Index` while a page renders, noting every query (see module doc).
 
-    __slots__ = ("_ix", "_reads")
+    Reads are noted into the innermost open frame: `push` opens one for a fragment, `pop`
+    closes it, hands back what it noted and adds that to the frame around it, so a page's reads
+    always include its fragments' reads.
+    """
+
+    __slots__ = ("_ix", "_outer", "_reads")
 
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._reads: dict[Read, None] = {}
+        self._outer: list[dict[Read, None]] = []
+
+    @property
+    def index(self) -> Index:
+        """The index this recorder reads (for code that must not be recorded)."""
+        return self._ix
 
     @property
     def reads(self) -> tuple[Read, ...]:
-        """Every distinct query noted so far, in first-use order."""
+        """Every distinct query noted so far in the current frame, in first-use order."""
         return tuple(self._reads)
 
     def note(self, read: Read) -> None:
         self._reads[read] = None
+
+    def note_all(self, reads: Iterable[Read]) -> None:
+        self._reads.update(dict.fromkeys(reads))
+
+    def push(self) -> None:
+        """Open a frame: reads from now on are noted for a fragment (and, on `pop`, its page)."""
+        self._outer.append(self._reads)
+        self._reads = {}
+
+    def pop(self) -> tuple[Read, ...]:
+        """Close the innermost frame and return its reads, which the enclosing frame keeps."""
+        reads = self._reads
+        self._reads = self._outer.pop()
+        self._reads.update(reads)
+        return tuple(reads)
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._ix, name)
@@ -212,6 +235,89 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """A memoized piece of a page or data file: its text, the reads that made it, and (on
+    pages) the article ids it cited, in order, so reusing it numbers footnotes as rendering
+    it would have (`render.Footnotes`)."""
+
+    text: Any
+    reads: tuple[Read, ...]
+    cites: tuple[str, ...] = ()
+
+
+FragmentKey = tuple[str, Any]
+"""(fragment name, its arguments as `encode` notes them)."""
+
+
+class Fragments:
+    """Memoized fragments for one page or data file being rendered with a `Recorder`.
+
+    Long listings (the chronology, the sources, an actor's timeline, the calendar, the CSV and
+    JSON exports) are built from one fragment per record. When the page must be rendered again
+    because one record changed, `make` hands back every other fragment's previous text instead
+    of rendering it: one fragment's reads answer as before exactly when it would come out the
+    same. Without a recorder (a plain build), `make` just calls the function.
+    """
+
+    __slots__ = ("before", "changed", "made", "now", "recorder")
+
+    def __init__(self, recorder: Recorder | None = None,
+                 before: dict[FragmentKey, Fragment] | None = None,
+                 changed: set[Read] | frozenset[Read] | None = None) -> None:
+        self.recorder = recorder
+        self.before = before or {}
+        self.changed = changed
+        self.now: dict[FragmentKey, Fragment] = {}
+        """Every fragment of this rendering, for the next one."""
+        self.made = 0
+        """How many fragments were rendered rather than reused."""
+
+    def make(self, name: str, fn: Any, args: tuple[Any, ...],
+             cited: Any = None) -> Any:
+        """`fn(*args)`, or the text it gave last time if none of its reads changed since.
+
+        `cited`, given on pages, is the page's `render.Footnotes`: its `log` tells which
+        articles the fragment cited, and a reused fragment cites them again in the same order.
+        """
+        recorder = self.recorder
+        if recorder is None:
+            return fn(*args)
+        try:
+            key = (name, encode(args))
+        except Unportable:
+            recorder.note(UNREPLAYABLE)
+            return fn(*args)
+        before = self.before.get(key)
+        if before is not None and self.changed is not None \
+                and self.changed.isdisjoint(before.reads):
+            recorder.note_all(before.reads)
+            if cited is not None:
+                articles = recorder.index.articles
+                for article_id in before.cites:
+                    cited.number(articles[article_id])
+            self.now[key] = before
+            return before.text
+        recorder.push()
+        for arg in key[1]:
+            own = _ref_read(arg)
+            if own is not None:
+                recorder.note(own)
+        start = len(cited.log) if cited is not None else 0
+        text = fn(*args)
+        reads = recorder.pop()
+        cites = tuple(cited.log[start:]) if cited is not None else ()
+        self.now[key] = Fragment(text, reads, cites)
+        self.made += 1
+        return text
+
+
+def _ref_read(ref: Any) -> Read | None:
+    if type(ref) is tuple and len(ref) == 3 and ref[0] == REF and ref[1] != "period":
+        return (ref[1], ITEM, (ref[2],))
+    return None
+
+
 @dataclass
 class Previous:
     """What the last regeneration rendered, and from which index: input to the next one."""
@@ -219,6 +325,8 @@ class Previous:
     ix: Index
     pages: dict[str, Page] = field(default_factory=dict)
     """Page path -> the page, rendered with its reads recorded."""
+    data: dict[str, Page] = field(default_factory=dict)
+    """Data file path -> the file (its bytes as `Page.text`), built with its reads recorded."""
     globals: tuple[Any, ...] = ()
     """What every page sees besides its reads (`global_inputs`)."""
 

@@ -145,6 +145,11 @@ class ReactionRow:
     actor: m.Actor
     cells: dict[StatementType, list[Cited]]
 
+    def statement_ids(self, columns: list[tuple[StatementType, str]]
+                      ) -> tuple[tuple[str, ...], ...]:
+        """The ids of the row's statements, column by column (a fragment's key)."""
+        return tuple(tuple(st.id for _, st in self.cells.get(c, [])) for c, _ in columns)
+
 
 class Index:
     """Cross-references over validated content. Build once with `Index(content)`."""

@@ -15,7 +15,7 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
-from generator.deps import Read, Recorder, item_read
+from generator.deps import Fragment, FragmentKey, Fragments, Read, Recorder, item_read
 from generator.index import Index
 from generator.render import Footnotes, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -113,21 +113,36 @@ PAGE_KINDS: tuple[PageKind, ...] = (
 
 @dataclass(frozen=True)
 class Page:
-    """A rendered page: its path relative to `docs/` and its Markdown."""
+    """A rendered page: its path relative to `docs/` and its Markdown (or a data file and its
+    bytes, generator/parallel.py)."""
 
     path: str
-    text: str
+    text: str | bytes
     reads: tuple[Read, ...] = ()
     """The index queries it made, when rendered with `record` (generator/deps.py)."""
+    fragments: dict[FragmentKey, Fragment] | None = None
+    """Its memoized pieces, when rendered with `record` (`deps.Fragments`)."""
+    made: int = 0
+    """How many of its fragments were rendered rather than reused."""
 
 
 class Helpers:
     """Link and citation helpers bound to one page; exposed to templates by name."""
 
-    def __init__(self, ix: Index, page: str) -> None:
+    def __init__(self, ix: Index, page: str, memo: Fragments | None = None) -> None:
         self.ix = ix
         self.page = page
         self.footnotes = Footnotes()
+        self.memo = memo or Fragments()
+
+    def fragment(self, macro: Any, *args: Any) -> str:
+        """`macro(*args)`, kept from the previous rendering when its reads answer as before.
+
+        Templates wrap each entry of a long listing in a macro called through this, so that a
+        regeneration after one record changed renders that record's entries only. Arguments
+        must be records, ids or other values `deps.encode` can note.
+        """
+        return self.memo.make(macro.name, lambda *a: str(macro(*a)), args, self.footnotes)
 
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
@@ -184,7 +199,8 @@ class Helpers:
     def context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
-            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes")}
+            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
+            "fragment")}
 
 
 Spec = tuple["PageKind", Any]
@@ -204,36 +220,47 @@ def shared_context(ix: Index) -> dict[str, Any]:
 
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
-                record: bool = False) -> Page:
+                record: bool = False, before: Page | None = None,
+                changed: set[Read] | None = None) -> Page:
     """Render one page; a pure function of the index, so pages can be rendered in any process.
 
     With `record`, the page sees the index through a `deps.Recorder` and carries the queries it
-    made, so a later regeneration can tell whether it would come out differently.
+    made, so a later regeneration can tell whether it would come out differently; and given the
+    page as it was `before` and the reads that have `changed` since, its fragments whose reads
+    did not change are reused (`Helpers.fragment`).
     """
     kind, item = spec
     path = kind.path(item)
     recorder = Recorder(ix) if record else None
+    memo = None
     if recorder is not None:
         ix = recorder  # type: ignore[assignment]  # answers every query the index does
         own = item_read(item)
         if own is not None:
             recorder.note(own)
-    helpers = Helpers(ix, path)
+        memo = Fragments(recorder, before.fragments if before is not None else None, changed)
+    helpers = Helpers(ix, path, memo)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
                "search_boost": kind.search_boost, "searchable": kind.searchable,
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
-               "json_ld": data.json_ld(kind.name, ix, item)}
+               "json_ld": data.json_ld(kind.name, ix, item, memo)}
     text = render(env, kind.template, context)
-    return Page(path, text, recorder.reads if recorder is not None else ())
+    if recorder is None or memo is None:
+        return Page(path, text)
+    return Page(path, text, recorder.reads, memo.now or None, memo.made)
 
 
 def generate(ix: Index, env: jinja2.Environment | None = None,
-             specs: list[Spec] | None = None, record: bool = False) -> Iterator[Page]:
+             specs: list[Spec] | None = None, record: bool = False,
+             before: dict[str, Page] | None = None,
+             changed: set[Read] | None = None) -> Iterator[Page]:
     """Render `specs` (by default every page kind for every item, in table order) in this
-    process."""
+    process; `before` and `changed` as for `render_page` (pages by path)."""
     env = env or environment()
     shared = shared_context(ix)
+    before = before or {}
     for spec in page_specs(ix) if specs is None else specs:
-        yield render_page(ix, env, shared, spec, record)
+        yield render_page(ix, env, shared, spec, record, before.get(spec[0].path(spec[1])),
+                          changed)

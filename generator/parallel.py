@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import data, editorial
-from generator.deps import Previous, Read, changed_reads
+from generator.deps import Fragments, Previous, Read, Recorder, changed_reads
 from generator.index import Index
-from generator.pages import Page, Spec, generate, page_specs, render_page, shared_context
+from generator.pages import Page, Spec, page_specs, render_page, shared_context
 from generator.problems import Problems
 from generator.progress import track
 from generator.render import environment
@@ -38,7 +38,8 @@ class Outputs:
     """What the index-to-output stages produced, in table order."""
 
     pages: list[Page] = field(default_factory=list)
-    data: list[tuple[str, bytes]] = field(default_factory=list)
+    data: list[Page] = field(default_factory=list)
+    """The data files (`Page.text` is their bytes), in `data.DATA_FILES` order."""
     problems: Problems = field(default_factory=Problems)
     rendered: int = 0
     """How many pages were rendered (the others were kept from `previous`)."""
@@ -57,86 +58,137 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
-    kept = _unchanged(previous, ix, specs) if previous is not None else {}
+    changed: set[Read] | None = None
+    kept: dict[int, Page] = {}
+    kept_data: dict[int, Page] = {}
+    before: dict[str, Page] = {}
+    if previous is not None:
+        changed, kept, kept_data = _unchanged(previous, ix, specs)
+        before = {**previous.pages, **previous.data}
     todo = [spec for i, spec in enumerate(specs) if i not in kept]
+    data_todo = [n for n in range(len(data.DATA_FILES)) if n not in kept_data]
+    work = _Work(ix, env, todo, data_todo, record, before, changed)
     # The data files and editorial checks grow with the whole briefing, not with the pages
     # left to render, so the size of the briefing decides.
     if not worth_forking(jobs, len(specs), MIN_PAGES):
-        out = _in_process(ix, env, todo, checks, record)
+        out = _in_process(work, checks)
     else:
-        out = _in_workers(ix, env, todo, checks, jobs, record)
+        out = _in_workers(work, checks, jobs)
     out.rendered = len(todo)
     if kept:
         fresh = iter(out.pages)
         out.pages = [kept[i] if i in kept else next(fresh) for i in range(len(specs))]
+    if kept_data:
+        fresh = iter(out.data)
+        out.data = [kept_data[n] if n in kept_data else next(fresh)
+                    for n in range(len(data.DATA_FILES))]
     return out
 
 
-def _unchanged(previous: Previous, ix: Index, specs: list[Spec]) -> dict[int, Page]:
-    """Pages (by position in `specs`) whose every recorded query answers as it did before."""
-    distinct: set[Read] = set().union(*(page.reads for page in previous.pages.values()))
+@dataclass
+class _Work:
+    """What is left to make: pages and data files, and what to make them from."""
+
+    ix: Index
+    env: Any
+    specs: list[Spec]
+    data: list[int]
+    """Positions in `data.DATA_FILES`."""
+    record: bool
+    before: dict[str, Page]
+    """The previous regeneration's pages and data files, by path."""
+    changed: set[Read] | None
+
+    def page(self, shared: dict[str, Any], i: int) -> Page:
+        kind, item = spec = self.specs[i]
+        return render_page(self.ix, self.env, shared, spec, self.record,
+                           self.before.get(kind.path(item)), self.changed)
+
+    def data_file(self, number: int) -> Page:
+        """Build one data file; with `record`, through a recorder and its fragments."""
+        spec = data.DATA_FILES[number]
+        if not self.record:
+            return Page(spec.path, spec.build(self.ix))
+        recorder = Recorder(self.ix)
+        before = self.before.get(spec.path)
+        memo = Fragments(recorder, before.fragments if before is not None else None,
+                         self.changed)
+        text = spec.build(recorder, memo) if spec.fragmented else spec.build(recorder)
+        return Page(spec.path, text, recorder.reads, memo.now or None, memo.made)
+
+
+def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
+               ) -> tuple[set[Read], dict[int, Page], dict[int, Page]]:
+    """The reads that answer differently now, and the pages (by position in `specs`) and data
+    files (by position in `data.DATA_FILES`) none of whose reads did."""
+    distinct: set[Read] = set().union(
+        *(page.reads for page in (*previous.pages.values(), *previous.data.values())))
     changed = changed_reads(previous.ix, ix, distinct)
     kept = {}
     for i, (kind, item) in enumerate(specs):
         before = previous.pages.get(kind.path(item))
         if before is not None and changed.isdisjoint(before.reads):
             kept[i] = before
-    return kept
+    kept_data = {}
+    for n, spec in enumerate(data.DATA_FILES):
+        before = previous.data.get(spec.path)
+        if before is not None and changed.isdisjoint(before.reads):
+            kept_data[n] = before
+    return changed, kept, kept_data
 
 
-def _in_process(ix: Index, env: Any, specs: list[Spec], checks: bool, record: bool) -> Outputs:
+def _in_process(work: _Work, checks: bool) -> Outputs:
     out = Outputs()
     if checks:
-        editorial.check(ix, out.problems)
-    out.pages = list(track(generate(ix, env, specs, record), "render", total=len(specs),
-                           unit="pages"))
-    out.data = data.files(ix)
+        editorial.check(work.ix, out.problems)
+    shared = shared_context(work.ix)
+    out.pages = list(track((work.page(shared, i) for i in range(len(work.specs))), "render",
+                           total=len(work.specs), unit="pages"))
+    out.data = [work.data_file(n) for n in work.data]
     return out
 
 
 # -- workers ---------------------------------------------------------------------------------------
 
 _STATE: dict[str, Any] = {}
-"""Set just before the pool forks; workers read the index, environment and page list from it."""
+"""Set just before the pool forks; workers read what to make (`_Work`) from it."""
 
 
 def _task_pages(chunk: int, chunks: int) -> list[tuple[int, Page]]:
-    ix, env, specs, record = _STATE["ix"], _STATE["env"], _STATE["specs"], _STATE["record"]
-    shared = shared_context(ix)
-    return [(i, render_page(ix, env, shared, specs[i], record))
-            for i in range(chunk, len(specs), chunks)]
+    work: _Work = _STATE["work"]
+    shared = shared_context(work.ix)
+    return [(i, work.page(shared, i)) for i in range(chunk, len(work.specs), chunks)]
 
 
-def _task_data(number: int) -> tuple[str, bytes]:
-    spec = data.DATA_FILES[number]
-    return spec.path, spec.build(_STATE["ix"])
+def _task_data(number: int) -> Page:
+    work: _Work = _STATE["work"]
+    return work.data_file(number)
 
 
-def _in_workers(ix: Index, env: Any, specs: list[Spec], checks: bool, jobs: int,
-                record: bool) -> Outputs:
-    _STATE.update(ix=ix, env=env, specs=specs, record=record)
+def _in_workers(work: _Work, checks: bool, jobs: int) -> Outputs:
+    _STATE.update(work=work)
     # With the cyclic collector paused (cli.collector_paused), children never walk the inherited
     # heap, so its memory pages stay shared instead of being copied.
     try:
         with pool(jobs) as workers:
             # The slowest single tasks first, so they do not finish last on their own.
-            data_futures = [workers.submit(_task_data, n) for n in range(len(data.DATA_FILES))]
+            data_futures = [workers.submit(_task_data, n) for n in work.data]
             chunks = jobs * CHUNKS_PER_JOB
             page_futures = [workers.submit(_task_pages, c, chunks) for c in range(chunks)]
-            pages: list[Page | None] = [None] * len(specs)
+            pages: list[Page | None] = [None] * len(work.specs)
             # The editorial checks run here meanwhile: its text checks remember their findings
             # (editorial.TEXT_CACHE), which only pays off in a process that lives on (serve).
             problems = Problems()
             if checks:
-                editorial.check(ix, problems)
-            for i, page in track(_as_they_come(page_futures), "render", total=len(specs),
+                editorial.check(work.ix, problems)
+            for i, page in track(_as_they_come(page_futures), "render", total=len(work.specs),
                                  unit="pages"):
                 pages[i] = page
             out = Outputs(pages=[p for p in pages if p is not None],
                           data=[f.result() for f in data_futures], problems=problems)
     finally:
         _STATE.clear()
-    if len(out.pages) != len(specs):  # pragma: no cover - every chunk returns its pages
+    if len(out.pages) != len(work.specs):  # pragma: no cover - every chunk returns its pages
         raise RuntimeError("a render worker returned too few pages")
     return out
 

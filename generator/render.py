@@ -120,26 +120,51 @@ def iso(date: m.FuzzyDate) -> str:
 
 
 class Footnotes:
-    """Numbered source footnotes for one page, in order of first citation."""
+    """Numbered source footnotes for one page, in order of first citation.
+
+    `cite` writes a placeholder naming the cited articles (`\\0id id\\0`, a character content
+    can never hold, see load.py), and `resolve` turns placeholders into numbers once the page
+    is rendered. A citation's text then does not depend on what the page cited before it, so a
+    fragment of a page can be kept from one regeneration to the next (`deps.Fragments`) while
+    the numbers still come out in order of first citation.
+    """
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.articles: list[m.Article] = []
+        self.log: list[str] = []
+        """Every cited article id, in the order cited (read by `deps.Fragments`)."""
 
     def number(self, article: m.Article) -> int:
         """The article's footnote number, assigning the next one on first citation."""
+        self.log.append(article.id)
         if article.id not in self.numbers:
             self.articles.append(article)
             self.numbers[article.id] = len(self.articles)
         return self.numbers[article.id]
 
     def cite(self, *articles: m.Article) -> str:
-        """References in number order; commas keep ¹,² from reading as ¹²."""
-        numbers = sorted({self.number(article) for article in articles})
-        return ",".join(f"[^{n}]" for n in numbers)
+        """A placeholder for the articles' references (see `resolve`); none for none."""
+        if not articles:
+            return ""
+        for article in articles:
+            self.number(article)
+        return "\0" + " ".join(article.id for article in articles) + "\0"
+
+    def resolve(self, text: str) -> str:
+        """Every placeholder as references in number order; commas keep ¹,² from reading
+        as ¹²."""
+        if not self.log:
+            return text
+        numbers = self.numbers
+        return _CITE_RE.sub(lambda mo: ",".join(
+            f"[^{n}]" for n in sorted({numbers[i] for i in mo.group(1).split(" ")})), text)
 
     def items(self) -> list[tuple[int, m.Article]]:
         return list(enumerate(self.articles, start=1))
+
+
+_CITE_RE = re.compile("\0([^\0]+)\0")
 
 
 class _Context(jinja2.runtime.Context):
@@ -193,6 +218,9 @@ def environment() -> jinja2.Environment:
 def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
     """Render one page, normalize blank lines so output is stable, and make its body Latin-1."""
     text = env.get_template(template).render(**context)
+    footnotes = context.get("footnotes")
+    if footnotes is not None:
+        text = footnotes.resolve(text)
     text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
     return latin1_body(text)
 

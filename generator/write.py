@@ -129,9 +129,11 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
     """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new folder.
 
     An unchanged file is hard-linked from the current folder, which is normally found out by
-    reading it back. With a `memo` from the previous write (`briefing serve` keeps one), a page
-    given as the very same object as last time, whose file still has the signature it was
-    written with, is linked without reading it; the memo is then updated to this write.
+    reading it back, and the new folder is swapped in whole. With a `memo` from the previous
+    write (`briefing serve` keeps one), the folder is instead updated file by file
+    (`_update_in_place`): a page given as the very same object as last time, whose file still
+    has the signature it was written with, is not even read. The memo is then updated to this
+    write.
     """
     docs.mkdir(parents=True, exist_ok=True)
     target = docs / urls.GENERATED_DIR
@@ -140,18 +142,84 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
         raise FatalError(f"{home} is a regular file, but the generator owns the home page; "
                          "move hand-written content to another page and delete it")
     clean_leftovers(docs)
-    staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
-    staging.mkdir()
     files: list[tuple[str, str | bytes]] = []
     new_files: set[str] = set()
+    for page_path, text in pages:
+        rel = file_path(page_path)
+        if rel in new_files:
+            raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
+        new_files.add(rel)
+        files.append((rel, text))
+    if memo and target.is_dir():
+        report = _update_in_place(target, files, memo)
+    else:
+        report = _write_aside(docs, target, files, new_files, memo)
+    link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
+    if not (home.is_symlink() and os.readlink(home) == link_target):
+        tmp = docs / f".index.md.{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        os.symlink(link_target, tmp)
+        os.replace(tmp, home)
+    return report
+
+
+def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
+                     memo: WriteMemo) -> WriteReport:
+    """Bring the folder `memo` describes up to date file by file (`briefing serve`).
+
+    A file given as the very same object it was last written from, whose signature is unchanged,
+    is left alone; any other is compared and, if different, written beside its old copy and
+    renamed over it once every new file is written. Each file is replaced atomically, the folder
+    as a whole is not: a preview server would otherwise relink thousands of files (0.8 s at
+    5,000 articles) for every save. If anything fails before the renames, nothing has changed.
+    """
+    tmp_suffix = f".briefing-new-{os.getpid()}"  # hidden: the site engine skips dot files
+    pending: list[tuple[Path, Path]] = []
+    written: list[str] = []
+    signatures: dict[str, Signature | None] = {}
+    try:
+        for rel, source in files:
+            path = target / rel
+            hint = memo.get(rel)
+            if hint is not None and hint[1] is source and hint[0] is not None:
+                signature = _signature(path)
+                if signature == hint[0]:
+                    signatures[rel] = signature
+                    continue
+            data = source if isinstance(source, bytes) else source.encode("utf-8")
+            if path.is_file() and not path.is_symlink() and _same(path, data):
+                signatures[rel] = _signature(path)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}{tmp_suffix}")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            pending.append((tmp, path))
+            written.append(rel)
+    except BaseException:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in pending:
+        os.replace(tmp, path)
+    for rel, (_, path) in zip(written, pending):
+        signatures[rel] = _signature(path)
+    new_files = {rel for rel, _ in files}
+    removed = sorted(rel for rel in memo if rel not in new_files)
+    for rel in removed:
+        (target / rel).unlink(missing_ok=True)
+    memo.clear()
+    memo.update((rel, (signatures[rel], source)) for rel, source in files)
+    return WriteReport(sorted(written), len(files) - len(written), removed)
+
+
+def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
+                 new_files: set[str], memo: WriteMemo | None) -> WriteReport:
+    """Build the new folder in a staging folder beside `target`, then swap it in."""
+    staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
+    staging.mkdir()
     known: WriteMemo = memo if memo is not None else {}
     try:
-        for page_path, text in pages:
-            rel = file_path(page_path)
-            if rel in new_files:
-                raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
-            new_files.add(rel)
-            files.append((rel, text))
         for folder in sorted({posixpath.dirname(rel) for rel, _ in files} - {""}):
             (staging / folder).mkdir(parents=True, exist_ok=True)
 
@@ -193,12 +261,6 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
     if memo is not None:
         memo.clear()
         memo.update((rel, (sig, source)) for (rel, source), (_, sig) in zip(files, staged))
-    link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
-    if not (home.is_symlink() and os.readlink(home) == link_target):
-        tmp = docs / f".index.md.{os.getpid()}"
-        tmp.unlink(missing_ok=True)
-        os.symlink(link_target, tmp)
-        os.replace(tmp, home)
     return WriteReport(sorted(written), unchanged, removed)
 
 

@@ -4,6 +4,8 @@ whose index queries answer differently."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ import pytest
 from generator import parallel
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synth import synthesize
 
 ARTICLES = "content/articles"
 EDM = f"{ARTICLES}/edm-2026-03-12-drone-attacks-strain-tensions.yml"
@@ -144,3 +149,68 @@ def test_pages_rendered_in_workers_record_their_queries_too(briefing: Path,
     assert again.rendered is not None
     assert first.rendered is not None
     assert 0 < again.rendered < first.rendered / 2
+
+
+def made(memory: Memory, path: str) -> tuple[int, int]:
+    """How many of a page's (or data file's) fragments the last regeneration rendered, of all."""
+    assert memory.previous is not None
+    page = memory.previous.pages.get(path) or memory.previous.data[path]
+    return page.made, len(page.fragments or ())
+
+
+def test_an_edited_account_renders_only_its_own_entries_of_the_listings(tmp_path: Path):
+    """Long listings and data files are joined from one fragment per record
+    (deps.Fragments): the chronology and the calendar render again only the entries that
+    read the edited article, not all."""
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    article = sorted((project / ARTICLES).glob("*.yml"))[7]
+    text = article.read_text("utf-8")
+    account = re.search(r"^- event: \S+\n  summary: ", text, re.MULTILINE)
+    assert account is not None
+    article.write_text(text.replace(account.group(0), account.group(0) + "Edited. ", 1), "utf-8")
+    again = regenerate(project, memory)
+    assert again.report is not None
+    assert "chronology.md" in again.report.written
+    assert "data/chronology.ics" in again.report.written
+    for path in ("briefing/chronology.md", "briefing/data/chronology.ics",
+                 "briefing/data/briefing.json", "briefing/data/events.csv",
+                 "briefing/events/index.md", "briefing/sources.md"):
+        rendered, total = made(memory, path)
+        assert 0 < rendered < total / 4, (path, rendered, total)
+
+
+def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(tmp_path: Path):
+    """A footnote is a placeholder until the page is rendered (render.Footnotes), so entries
+    kept from the last regeneration take new numbers when an earlier entry now cites an
+    article first."""
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    assert memory.previous is not None
+    before = str(memory.previous.pages["briefing/chronology.md"].text)
+    first_entry = re.search(r"^#### .* \{#e-(\S+)\}$", before, re.MULTILINE)
+    assert first_entry is not None
+    latest = max((project / ARTICLES).glob("*.yml"),
+                 key=lambda p: re.findall(r"\d{4}-\d\d-\d\d", p.name))
+    text = latest.read_text("utf-8")
+    first_account = re.search(r"^- event: (\S+)$", text, re.MULTILINE)
+    assert first_account is not None
+    assert first_account.group(1) != first_entry.group(1)
+    latest.write_text(text.replace(first_account.group(0), f"- event: {first_entry.group(1)}",
+                                   1), "utf-8")
+    kept = memory.previous.pages["briefing/chronology.md"].fragments or {}
+    regenerate(project, memory)  # byte for byte a fresh build, footnote numbers included
+    now = memory.previous.pages["briefing/chronology.md"].fragments or {}
+    entries = [key for key in now if key[0] == "chronology_entry"]
+    rendered = [key for key in entries if now[key] is not kept.get(key)]
+    assert 0 < len(rendered) < len(entries) / 2  # the entries kept are numbered anew
+    after = str(memory.previous.pages["briefing/chronology.md"].text)
+    assert _footnotes(after)[:3] != _footnotes(before)[:3]
+
+
+def _footnotes(page: str) -> list[str]:
+    return re.findall(r"^\[\^\d+\]: .*$", page, re.MULTILINE)
