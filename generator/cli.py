@@ -160,7 +160,7 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     if memory is not None:
         memory.previous = deps.Previous(
             ix, {p.path: p for p in out.pages}, {p.path: p for p in out.data},
-            deps.global_inputs(ix, templates))
+            deps.global_inputs(ix, templates), out.answers, out.fresh)
     return outcome
 
 

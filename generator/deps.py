@@ -329,6 +329,19 @@ class Previous:
     """Data file path -> the file (its bytes as `Page.text`), built with its reads recorded."""
     globals: tuple[Any, ...] = ()
     """What every page sees besides its reads (`global_inputs`)."""
+    answers: dict[Read, Any] = field(default_factory=dict)
+    """Reads answered on `ix` while deciding what to render (see `changed_reads`)."""
+    rendered: list[Page] | None = None
+    """The pages and data files rendered (not kept) for `ix`, when `answers` holds every read
+    of the others: then `distinct_reads` need not visit every page."""
+
+    def distinct_reads(self) -> set[Read]:
+        """Every read of every page and data file (possibly a few that no page makes any
+        more: answering them costs a little time, never a stale page)."""
+        if self.rendered is not None:
+            return set(self.answers).union(*(page.reads for page in self.rendered))
+        return set().union(*(page.reads for page in (*self.pages.values(),
+                                                      *self.data.values())))
 
     def comparable(self, ix: Index, templates: Any) -> bool:
         """Whether pages for `ix` may be kept from this one: everything every page sees (the
@@ -353,10 +366,25 @@ def global_inputs(ix: Index, templates: Any) -> tuple[Any, ...]:
     return (ix.briefing, ix.glossary, templates)
 
 
-def changed_reads(old: Index, new: Index, reads: Iterable[Read]) -> set[Read]:
-    """The reads among `reads` that answer differently on `new` than on `old`."""
+def changed_reads(old: Index, new: Index, reads: Iterable[Read],
+                  known: dict[Read, Any] | None = None) -> tuple[set[Read], dict[Read, Any]]:
+    """The reads among `reads` that answer differently on `new` than on `old`, and every read's
+    answer on `new`. `known` holds answers on `old` found last time (`Previous.answers`), so
+    that each regeneration answers each read once rather than twice."""
     changed = set()
+    answers: dict[Read, Any] = {}
+    known = known or {}
     for read in reads:
-        if read == UNREPLAYABLE or not same(answer(old, read), answer(new, read)):
+        if read == UNREPLAYABLE:
             changed.add(read)
-    return changed
+            continue
+        now = answers[read] = answer(new, read)
+        before = known.get(read, _UNKNOWN)
+        if before is _UNKNOWN:
+            before = answer(old, read)
+        if not same(before, now):
+            changed.add(read)
+    return changed, answers
+
+
+_UNKNOWN = object()

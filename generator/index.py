@@ -248,11 +248,11 @@ class Index:
             responses.sort(key=_cited_key)
         for entries in (*self.actor_events.values(), *self.place_events.values()):
             entries.sort(key=lambda e: (e.event.date.sort_key, e.event.id))
-        order = list(self.articles)
+        in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
         for aid, ids in actor_articles.items():
-            self.actor_articles[aid] = [self.articles[i] for i in order if i in ids]
+            self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
         for pid, ids in place_articles.items():
-            self.place_articles[pid] = [self.articles[i] for i in order if i in ids]
+            self.place_articles[pid] = [self.articles[i] for i in sorted(ids, key=in_order)]
 
     @staticmethod
     def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
@@ -260,9 +260,9 @@ class Index:
         for article, acc in entry.accounts:
             for key, value in acc.details.items():
                 versions = table.setdefault(key, {})
-                versions.setdefault(value, [])
-                if article not in versions[value]:
-                    versions[value].append(article)
+                seen = versions.setdefault(value, [])
+                if not any(a is article for a in seen):  # identity: records compare slowly
+                    seen.append(article)
         return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
                 for k, vs in sorted(table.items())}
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -110,8 +111,7 @@ class FuzzyDate(Record):
     @property
     def start(self) -> dt.date:
         """First day the date can mean; used for sorting and period membership."""
-        parts = [int(p) for p in self.value.split("-")] + [1, 1]
-        return dt.date(parts[0], parts[1], parts[2])
+        return _start(self.value)
 
     @property
     def end(self) -> dt.date:
@@ -126,8 +126,21 @@ class FuzzyDate(Record):
     @property
     def sort_key(self) -> tuple[dt.date, int, int]:
         """Chronological order: start day, then coarser precision first, then part of day."""
-        order = list(DayPart).index(self.part) + 1 if self.part else 0
-        return (self.start, {"year": 0, "month": 1, "day": 2}[self.precision], order)
+        return _sort_key(self.value, self.part)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _start(value: str) -> dt.date:
+    # Dates are sorted and compared millions of times in a large briefing; a few thousand
+    # distinct values are parsed once each.
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _sort_key(value: str, part: DayPart | None) -> tuple[dt.date, int, int]:
+    order = list(DayPart).index(part) + 1 if part else 0
+    return (_start(value), value.count("-"), order)
 
 
 def _month_name(month: str | None) -> str:

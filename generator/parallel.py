@@ -43,6 +43,10 @@ class Outputs:
     problems: Problems = field(default_factory=Problems)
     rendered: int = 0
     """How many pages were rendered (the others were kept from `previous`)."""
+    answers: dict[Read, Any] = field(default_factory=dict)
+    """The previous pages' reads, answered on this index (for `Previous.answers`)."""
+    fresh: list[Page] | None = None
+    """With `answers`: the pages and data files rendered rather than kept."""
 
 
 def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
@@ -62,8 +66,9 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     kept: dict[int, Page] = {}
     kept_data: dict[int, Page] = {}
     before: dict[str, Page] = {}
+    answers: dict[Read, Any] = {}
     if previous is not None:
-        changed, kept, kept_data = _unchanged(previous, ix, specs)
+        changed, answers, kept, kept_data = _unchanged(previous, ix, specs)
         before = {**previous.pages, **previous.data}
     todo = [spec for i, spec in enumerate(specs) if i not in kept]
     data_todo = [n for n in range(len(data.DATA_FILES)) if n not in kept_data]
@@ -75,6 +80,8 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     else:
         out = _in_workers(work, checks, jobs)
     out.rendered = len(todo)
+    if previous is not None:
+        out.answers, out.fresh = answers, [*out.pages, *out.data]
     if kept:
         fresh = iter(out.pages)
         out.pages = [kept[i] if i in kept else next(fresh) for i in range(len(specs))]
@@ -118,12 +125,12 @@ class _Work:
 
 
 def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
-               ) -> tuple[set[Read], dict[int, Page], dict[int, Page]]:
-    """The reads that answer differently now, and the pages (by position in `specs`) and data
-    files (by position in `data.DATA_FILES`) none of whose reads did."""
-    distinct: set[Read] = set().union(
-        *(page.reads for page in (*previous.pages.values(), *previous.data.values())))
-    changed = changed_reads(previous.ix, ix, distinct)
+               ) -> tuple[set[Read], dict[Read, Any], dict[int, Page], dict[int, Page]]:
+    """The reads that answer differently now, every read's answer now, and the pages (by
+    position in `specs`) and data files (by position in `data.DATA_FILES`) none of whose reads
+    did."""
+    distinct = previous.distinct_reads()
+    changed, answers = changed_reads(previous.ix, ix, distinct, previous.answers)
     kept = {}
     for i, (kind, item) in enumerate(specs):
         before = previous.pages.get(kind.path(item))
@@ -134,7 +141,7 @@ def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
         before = previous.data.get(spec.path)
         if before is not None and changed.isdisjoint(before.reads):
             kept_data[n] = before
-    return changed, kept, kept_data
+    return changed, answers, kept, kept_data
 
 
 def _in_process(work: _Work, checks: bool) -> Outputs:

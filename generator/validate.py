@@ -498,6 +498,15 @@ def _walk(data: Any, pattern: Pattern, loc: Loc = ()) -> Iterator[tuple[Loc, Any
         yield from _walk(data[head], rest, (*loc, head))
 
 
+def _walked(doc: Document, pattern: Pattern) -> list[tuple[Loc, Any]]:
+    """`_walk` over a document's data, remembered on the document: `briefing serve` keeps
+    unchanged documents (`FileCache`) and checks references again on every save."""
+    found = doc.walked.get(pattern)
+    if found is None:
+        found = doc.walked[pattern] = list(_walk(doc.data, pattern))
+    return found
+
+
 def _where(kind: str, loc: Loc) -> str:
     # Registry entries are found by line; their list index would only add noise.
     return _field_path(loc[1:] if kind in REGISTRIES else loc)
@@ -514,7 +523,7 @@ def check_references(content: Content, problems: Problems) -> None:
     for display, doc in docs:
         kind = content.kinds[display]
         for pattern, ref_kind in DEFINITIONS.get(kind, []):
-            for loc, value in _walk(doc.data, pattern):
+            for loc, value in _walked(doc, pattern):
                 if not isinstance(value, str) or not id_re.match(value):
                     continue  # the model reports malformed ids
                 # Positions only when reporting: a document parsed in a worker has to be
@@ -539,7 +548,7 @@ def check_references(content: Content, problems: Problems) -> None:
     for display, doc in docs:
         kind = content.kinds[display]
         for pattern, ref_kind in REFERENCES.get(kind, []):
-            for loc, value in _walk(doc.data, pattern):
+            for loc, value in _walked(doc, pattern):
                 if not isinstance(value, str) or value in known[ref_kind] \
                         or ref_kind in unchecked:
                     continue
