@@ -56,6 +56,16 @@ class Unportable(Exception):
 
 def encode(value: Any) -> Any:
     """A picklable, hashable stand-in for a query argument, resolvable in any index."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    table = _TABLE_OF.get(kind)
+    if table is not None:
+        return (REF, table, value.id)
+    if kind is EventEntry:
+        return (REF, "events", value.event.id)
+    if kind is tuple or kind is list:
+        return tuple(encode(v) for v in value)
     if value is None or isinstance(value, (str, int, float)):
         return value  # includes vocabulary enums (str subclasses) and booleans
     for cls, table in _TABLES:
@@ -68,6 +78,11 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(encode(v) for v in value)
     raise Unportable(type(value).__name__)
+
+
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_TABLE_OF: dict[type, str] = dict(_TABLES)
+"""The common cases of `encode`, by exact type (the isinstance checks after them are slower)."""
 
 
 def decode(ix: Index, value: Any) -> Any:

@@ -31,6 +31,8 @@ from generator.workers import CHUNKS_PER_JOB, default_jobs, pool, worth_forking
 
 MIN_PAGES = 400
 """Below this many pages, forking workers costs more than it saves."""
+FEW_PAGES = 0.1
+"""A regeneration left with under this share of the pages to render renders them here."""
 
 
 @dataclass
@@ -74,8 +76,12 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     data_todo = [n for n in range(len(data.DATA_FILES)) if n not in kept_data]
     work = _Work(ix, env, todo, data_todo, record, before, changed)
     # The data files and editorial checks grow with the whole briefing, not with the pages
-    # left to render, so the size of the briefing decides.
-    if not worth_forking(jobs, len(specs), MIN_PAGES):
+    # left to render, so the size of the briefing decides; except when a regeneration keeps
+    # most pages (and the data files' fragments): then forking a process that holds two
+    # indexes and every page costs more than rendering the rest here (measured at 5,000
+    # articles: 2.2 s in workers against 1.9 s here).
+    few = previous is not None and len(todo) < FEW_PAGES * len(specs)
+    if few or not worth_forking(jobs, len(specs), MIN_PAGES):
         out = _in_process(work, checks)
     else:
         out = _in_workers(work, checks, jobs)

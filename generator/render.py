@@ -157,14 +157,19 @@ class Footnotes:
         if not self.log:
             return text
         numbers = self.numbers
-        return _CITE_RE.sub(lambda mo: ",".join(
-            f"[^{n}]" for n in sorted({numbers[i] for i in mo.group(1).split(" ")})), text)
+        parts = text.split("\0")  # text, ids, text, ids, ..., text
+        done: dict[str, str] = {}
+        for i in range(1, len(parts), 2):
+            ids = parts[i]
+            refs = done.get(ids)
+            if refs is None:
+                refs = done[ids] = ",".join(
+                    f"[^{n}]" for n in sorted({numbers[a] for a in ids.split(" ")}))
+            parts[i] = refs
+        return "".join(parts)
 
     def items(self) -> list[tuple[int, m.Article]]:
         return list(enumerate(self.articles, start=1))
-
-
-_CITE_RE = re.compile("\0([^\0]+)\0")
 
 
 class _Context(jinja2.runtime.Context):

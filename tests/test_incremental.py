@@ -139,6 +139,7 @@ def test_pages_rendered_in_workers_record_their_queries_too(briefing: Path,
                                                             monkeypatch: pytest.MonkeyPatch):
     """Reads travel back from forked render workers (they are small picklable keys)."""
     monkeypatch.setattr(parallel, "MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "FEW_PAGES", 0)
     memory = Memory()
     first = regenerate(briefing, memory, jobs=2)
     assert memory.previous is not None
