@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import data, editorial
-from generator.deps import Fragments, Previous, Read, Recorder, changed_reads
+from generator.deps import (
+    Fragment,
+    Fragments,
+    Previous,
+    Read,
+    Recorder,
+    changed_reads,
+    intern_reads,
+)
 from generator.index import Index
 from generator.pages import Page, Spec, page_specs, render_page, shared_context
 from generator.problems import Problems
@@ -196,14 +204,27 @@ def _in_workers(work: _Work, checks: bool, jobs: int) -> Outputs:
                 editorial.check(work.ix, problems)
             for i, page in track(_as_they_come(page_futures), "render", total=len(work.specs),
                                  unit="pages"):
-                pages[i] = page
-            out = Outputs(pages=[p for p in pages if p is not None],
-                          data=[f.result() for f in data_futures], problems=problems)
+                pages[i] = _interned(page) if work.record else page
+            data_files = [f.result() for f in data_futures]
+            if work.record:
+                data_files = [_interned(page) for page in data_files]
+            out = Outputs(pages=[p for p in pages if p is not None], data=data_files,
+                          problems=problems)
     finally:
         _STATE.clear()
     if len(out.pages) != len(work.specs):  # pragma: no cover - every chunk returns its pages
         raise RuntimeError("a render worker returned too few pages")
     return out
+
+
+def _interned(page: Page) -> Page:
+    """A page from a worker with its reads (and its fragments' reads) as this process's one
+    object per read (`deps.intern_reads`): unpickled, each is a copy of its own."""
+    fragments = page.fragments
+    if fragments:
+        fragments = {key: Fragment(f.text, intern_reads(f.reads), f.cites)
+                     for key, f in fragments.items()}
+    return Page(page.path, page.text, intern_reads(page.reads), fragments, page.made)
 
 
 def _as_they_come(futures: list[Future[list[tuple[int, Page]]]]

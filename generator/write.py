@@ -7,6 +7,11 @@ staging folder, so their inode and modification time stay the same: only pages w
 changed look changed to the site engine's watcher. Stale pages vanish with the old folder.
 
 `docs/index.md`, the site home, is a symlink into the generated folder, so it swaps with it.
+
+`briefing serve` instead updates the folder it wrote last file by file (`_update_in_place`): each
+changed file is replaced atomically, after every new file has been written, and files it did
+not change are not touched. A preview server trades the folder-wide swap for not relinking
+thousands of files on every save.
 """
 
 from __future__ import annotations
