@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import parallel, write
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
 
@@ -215,3 +215,40 @@ def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(tmp_p
 
 def _footnotes(page: str) -> list[str]:
     return re.findall(r"^\[\^\d+\]: .*$", page, re.MULTILINE)
+
+
+def test_serve_updates_docs_in_place_and_a_failed_write_changes_nothing(
+        briefing: Path, monkeypatch: pytest.MonkeyPatch):
+    """Serve replaces only changed files (write._update_in_place); every new file is written
+    beside its old copy first, so a write that fails half-way leaves the last good docs and no
+    stray files."""
+    memory = Memory()
+    regenerate(briefing, memory)
+    docs = briefing / "docs"
+    untouched = docs / "briefing" / "places" / "index.md"
+    inode = untouched.stat().st_ino
+    before = snapshot(docs)
+    edit(briefing, "content/actors.yml", "  name: Iran\n", "  name: Islamic Republic of Iran\n")
+    opened: list[str] = []
+    real_open = open
+
+    def full_disk(path: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode:
+            opened.append(str(path))
+            if len(opened) == 3:
+                raise OSError(28, "No space left on device", str(path))
+        return real_open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(write, "open", full_disk, raising=False)
+    with pytest.raises(OSError, match="No space left"):
+        generate_docs(Project.at(briefing), memory=memory, jobs=1)
+    assert snapshot(docs) == before
+    assert not [p for p in docs.rglob(".*") if "briefing-new" in p.name]
+    monkeypatch.undo()
+
+    memory.forget()  # as serve does after a failed regeneration
+    regenerate(briefing, memory)
+    again = regenerate(briefing, memory)  # nothing changed: in place, nothing written
+    assert again.report is not None
+    assert again.report.written == []
+    assert untouched.stat().st_ino == inode  # never rewritten, never relinked
