@@ -836,8 +836,11 @@ def _place_ld(ix: Index, p: m.Place) -> dict[str, Any]:
                    "containedInPlace": _place_ref(ix, p.part_of) if p.part_of else None})
 
 
+_CHRONOLOGY_LIST = {"@type": "ItemList", "name": "Chronology"}
+
+
 def _chronology_ld(ix: Index, _: object) -> dict[str, Any]:
-    return {"@type": "ItemList", "name": "Chronology", "itemListElement": [
+    return {**_CHRONOLOGY_LIST, "itemListElement": [
         {"@type": "ListItem", "position": i, "item": _event_node(ix, entry)}
         for i, entry in enumerate(chronology_entries(ix), start=1)]}
 
@@ -883,8 +886,8 @@ def json_ld(kind: str, ix: Index, item: Any, memo: Fragments | None = None) -> s
 
     items = [memo.make("json-ld", list_item, (position, entry))
              for position, entry in enumerate(chronology_entries(ix), start=1)]
-    shell = embed_json({"@context": "https://schema.org", "@type": "ItemList",
-                        "name": "Chronology", "itemListElement": []})
+    shell = embed_json({"@context": "https://schema.org", **_CHRONOLOGY_LIST,
+                        "itemListElement": []})
     return shell.replace('"itemListElement":[]', '"itemListElement":[' + ",".join(items) + "]", 1)
 
 

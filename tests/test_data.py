@@ -357,3 +357,31 @@ def test_the_writer_refuses_data_files_outside_the_allow_list(path: str):
 def test_the_writer_accepts_each_published_data_file():
     for name in DATA_NAMES:
         assert check_data_path(f"data/{name}") == f"data/{name}"
+
+
+@pytest.mark.parametrize("content", ["real", "synthetic-40"])
+def test_data_files_joined_from_fragments_are_the_same_bytes(content: str, tmp_path: Path):
+    """`briefing serve` builds the data files from per-record fragments (deps.Fragments); they
+    must be the very bytes a plain build writes, twice over (rendered, then all reused)."""
+    from generator.deps import Fragments, Recorder, changed_reads
+
+    if content == "real":
+        project = make_project(tmp_path / "p", ROOT / "content")
+    else:
+        project = tmp_path / "p"
+        synthesize(project, 40, seed=3)
+    outcome = check(Project.at(project))
+    assert outcome.index is not None
+    ix = outcome.index
+    for spec in data.DATA_FILES:
+        if not spec.fragmented:
+            continue
+        plain = spec.build(ix)
+        first = Fragments(Recorder(ix))
+        assert spec.build(first.recorder, first) == plain, spec.name
+        assert first.made == len(first.now) > 0
+        reads = first.recorder.reads if first.recorder else ()
+        changed, _ = changed_reads(ix, ix, reads)
+        again = Fragments(Recorder(ix), first.now, changed)
+        assert spec.build(again.recorder, again) == plain, spec.name
+        assert again.made == 0
