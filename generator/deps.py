@@ -56,10 +56,6 @@ UNREPLAYABLE: Read = ("", "unreplayable", ())
 
 _MISSING = object()
 
-_TABLES: tuple[tuple[type, str], ...] = (
-    (m.Article, "articles"), (m.Actor, "actors"), (m.Place, "places"),
-)
-
 
 class Unportable(Exception):
     """An argument that cannot be noted by reference."""
@@ -70,30 +66,34 @@ def encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    table = _TABLE_OF.get(kind)
-    if table is not None:
-        return (REF, table, value.id)
-    if kind is EventEntry:
-        return (REF, "events", value.event.id)
-    if kind is tuple or kind is list:
-        return tuple(encode(v) for v in value)
-    if value is None or isinstance(value, (str, int, float)):
-        return value  # includes vocabulary enums (str subclasses) and booleans
-    for cls, table in _TABLES:
-        if isinstance(value, cls):
-            return (REF, table, getattr(value, "id"))  # noqa: B009  # every table's records
-    if isinstance(value, EventEntry):
-        return (REF, "events", value.event.id)
-    if isinstance(value, m.Period):
-        return (REF, "period", value.title)
-    if isinstance(value, (list, tuple)):
-        return tuple(encode(v) for v in value)
-    raise Unportable(type(value).__name__)
+    for cls in kind.__mro__:  # the exact class first, then what it derives from
+        how = _ENCODE.get(cls)
+        if how is not None:
+            return how(value)
+    raise Unportable(kind.__name__)
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
+def _each(value: Any) -> tuple[Any, ...]:
+    return tuple(encode(v) for v in value)
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
-_TABLE_OF: dict[type, str] = dict(_TABLES)
-"""The common cases of `encode`, by exact type (the isinstance checks after them are slower)."""
+"""Arguments that stand for themselves, by exact type (the common case, checked first)."""
+
+_ENCODE: dict[type, Any] = {
+    str: _itself, int: _itself, float: _itself,  # vocabulary enums (str), booleans (int)
+    m.Article: lambda a: (REF, "articles", a.id),
+    m.Actor: lambda a: (REF, "actors", a.id),
+    m.Place: lambda p: (REF, "places", p.id),
+    EventEntry: lambda e: (REF, "events", e.event.id),
+    m.Period: lambda p: (REF, "period", p.title),
+    tuple: _each, list: _each,
+}
+"""How `encode` notes an argument, by its class or the nearest class it derives from."""
 
 
 def decode(ix: Index, value: Any) -> Any:
@@ -311,6 +311,12 @@ class Fragments:
         self.made = 0
         """How many fragments were rendered rather than reused."""
 
+    @classmethod
+    def recording(cls, ix: Index, before: Page | None, changed: set[Read] | None) -> Fragments:
+        """A memo with a fresh `Recorder` of `ix`, reusing the fragments of `before` (the same
+        page or data file as last rendered) whose reads are not among `changed`."""
+        return cls(Recorder(ix), before.fragments if before is not None else None, changed)
+
     def make(self, name: str, fn: Any, args: tuple[Any, ...],
              cited: Any = None) -> Any:
         """`fn(*args)`, or the text it gave last time if none of its reads changed since.
@@ -369,15 +375,15 @@ class Previous:
     """What every page sees besides its reads (`global_inputs`)."""
     answers: dict[Read, Any] = field(default_factory=dict)
     """Reads answered on `ix` while deciding what to render (see `changed_reads`)."""
-    rendered: list[Page] | None = None
+    fresh: list[Page] | None = None
     """The pages and data files rendered (not kept) for `ix`, when `answers` holds every read
     of the others: then `distinct_reads` need not visit every page."""
 
     def distinct_reads(self) -> set[Read]:
         """Every read of every page and data file (possibly a few that no page makes any
         more: answering them costs a little time, never a stale page)."""
-        if self.rendered is not None:
-            return set(self.answers).union(*(page.reads for page in self.rendered))
+        if self.fresh is not None:
+            return set(self.answers).union(*(page.reads for page in self.fresh))
         return set().union(*(page.reads for page in (*self.pages.values(),
                                                       *self.data.values())))
 

@@ -15,7 +15,7 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
-from generator.deps import Fragment, FragmentKey, Fragments, Read, Recorder, item_read
+from generator.deps import Fragment, FragmentKey, Fragments, Read, item_read
 from generator.index import Index
 from generator.render import Footnotes, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -231,14 +231,13 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
     """
     kind, item = spec
     path = kind.path(item)
-    recorder = Recorder(ix) if record else None
-    memo = None
+    memo = Fragments.recording(ix, before, changed) if record else None
+    recorder = memo.recorder if memo is not None else None
     if recorder is not None:
         ix = recorder  # type: ignore[assignment]  # answers every query the index does
         own = item_read(item)
         if own is not None:
             recorder.note(own)
-        memo = Fragments(recorder, before.fragments if before is not None else None, changed)
     helpers = Helpers(ix, path, memo)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
@@ -253,14 +252,10 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
 
 
 def generate(ix: Index, env: jinja2.Environment | None = None,
-             specs: list[Spec] | None = None, record: bool = False,
-             before: dict[str, Page] | None = None,
-             changed: set[Read] | None = None) -> Iterator[Page]:
+             specs: list[Spec] | None = None) -> Iterator[Page]:
     """Render `specs` (by default every page kind for every item, in table order) in this
-    process; `before` and `changed` as for `render_page` (pages by path)."""
+    process."""
     env = env or environment()
     shared = shared_context(ix)
-    before = before or {}
     for spec in page_specs(ix) if specs is None else specs:
-        yield render_page(ix, env, shared, spec, record, before.get(spec[0].path(spec[1])),
-                          changed)
+        yield render_page(ix, env, shared, spec)

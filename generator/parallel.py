@@ -26,7 +26,6 @@ from generator.deps import (
     Fragments,
     Previous,
     Read,
-    Recorder,
     changed_reads,
     intern_reads,
 )
@@ -130,10 +129,9 @@ class _Work:
         spec = data.DATA_FILES[number]
         if not self.record:
             return Page(spec.path, spec.build(self.ix))
-        recorder = Recorder(self.ix)
-        before = self.before.get(spec.path)
-        memo = Fragments(recorder, before.fragments if before is not None else None,
-                         self.changed)
+        memo = Fragments.recording(self.ix, self.before.get(spec.path), self.changed)
+        recorder = memo.recorder
+        assert recorder is not None  # `recording` always records
         text = spec.build(recorder, memo) if spec.fragmented else spec.build(recorder)
         return Page(spec.path, text, recorder.reads, memo.now or None, memo.made)
 

@@ -232,7 +232,6 @@ def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> s
     return latin1_body(text)
 
 
-
 def latin1_body(page: str) -> str:
     """Write every character above U+00FF in the page body as a numeric character reference.
 

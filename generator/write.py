@@ -156,7 +156,7 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
         new_files.add(rel)
         files.append((rel, text))
     if memo and target.is_dir():
-        report = _update_in_place(target, files, memo)
+        report = _update_in_place(target, files, new_files, memo)
     else:
         report = _write_aside(docs, target, files, new_files, memo)
     link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
@@ -169,7 +169,7 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
 
 
 def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
-                     memo: WriteMemo) -> WriteReport:
+                     new_files: set[str], memo: WriteMemo) -> WriteReport:
     """Bring the folder `memo` describes up to date file by file (`briefing serve`).
 
     A file given as the very same object it was last written from, whose signature is unchanged,
@@ -209,7 +209,6 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
         os.replace(tmp, path)
     for rel, (_, path) in zip(written, pending):
         signatures[rel] = _signature(path)
-    new_files = {rel for rel, _ in files}
     removed = sorted(rel for rel in memo if rel not in new_files)
     for rel in removed:
         (target / rel).unlink(missing_ok=True)
@@ -220,10 +219,10 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
 
 def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
                  new_files: set[str], memo: WriteMemo | None) -> WriteReport:
-    """Build the new folder in a staging folder beside `target`, then swap it in."""
+    """Build the new folder in a staging folder beside `target`, then swap it in (and, given
+    a `memo`, start it: serve's later writes go in place)."""
     staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
     staging.mkdir()
-    known: WriteMemo = memo if memo is not None else {}
     try:
         for folder in sorted({posixpath.dirname(rel) for rel, _ in files} - {""}):
             (staging / folder).mkdir(parents=True, exist_ok=True)
@@ -234,14 +233,6 @@ def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
             rel, source = item
             dest = staging / rel
             old = target / rel
-            hint = known.get(rel)
-            if hint is not None and hint[1] is source and hint[0] is not None and \
-                    _signature(old) == hint[0]:
-                try:
-                    os.link(old, dest)
-                    return False, hint[0]
-                except OSError:
-                    pass  # compare it the ordinary way
             data = source if isinstance(source, bytes) else source.encode("utf-8")
             if old.is_file() and not old.is_symlink() and _same(old, data):
                 try:
