@@ -87,10 +87,12 @@ def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one batch run of the stages.
 
     The stages build a large heap of long-lived objects without reference cycles (measured: no
-    cyclic garbage from loading, indexing or checking; a few hundred objects from rendering a
-    thousand pages). The collector would walk that heap again and again as it grows and find
-    nothing: 1-2 s of a 5,000-article load. Reference counting still frees everything else; the
-    collector's next ordinary run, once re-enabled, picks up the few cycles.
+    cyclic garbage from loading, indexing or checking; one cycle per rendered page, Jinja's
+    context and macros referring to each other, with what hangs off them). The collector would
+    walk that heap again and again as it grows and find nothing: 1-2 s of a 5,000-article load.
+    Reference counting still frees everything else; the collector's next ordinary run, once
+    re-enabled, picks up the cycles. Nested uses re-enable it only when the outermost ends
+    (`briefing serve` ends its own after the new pages are written and reported).
     """
     was_enabled = gc.isenabled()
     gc.disable()

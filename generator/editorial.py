@@ -38,9 +38,9 @@ ASSERTIONS = (StatementType.ACCUSE, StatementType.CLAIM)
 SETTLED = (Status.REPORTED, Status.CONFIRMED)
 
 TEXT_CACHE = 1 << 17
-"""Texts whose word and weekday findings are remembered: the two text checks are pure functions
-of a text, and `briefing serve` runs them again on every regeneration, where all but the edited
-texts are the very same strings."""
+"""Texts whose word, weekday and republication findings are remembered: the text checks are
+pure functions of a text, and `briefing serve` runs them again on every regeneration, where all
+but the edited texts are the very same strings."""
 
 
 def check(index: Index, problems: Problems) -> None:
@@ -232,13 +232,14 @@ def check_weekdays(index: Index, problems: Problems) -> None:
     """Warning: a weekday written next to a date it does not fall on, or a `weekday` detail that
     disagrees with the account's date, unless the event records a `weekday` conflict."""
     for record, fields, text, ref, event_id in _texts_with_dates(index):
-        if _records_weekday_conflict(index, event_id):
+        mismatches = _weekday_mismatches(text, ref)
+        if not mismatches or _records_weekday_conflict(index, event_id):
             continue
         fix = ("correct the weekday; if the source has it wrong, say so in the article's "
                "`notes`")
         if event_id is not None:
             fix += f" and record a `weekday` conflict on event '{event_id}'"
-        for mismatch in weekday_mismatches(text, ref):
+        for mismatch in mismatches:
             _report(index, problems, record, fields, _weekday_message(mismatch, fix))
     for article in _articles(index):
         for acc in article.accounts:
@@ -302,11 +303,17 @@ def _countered(index: Index, event_id: str | None, statement: m.Statement | None
     return False
 
 
-def _side(index: Index, actor_id: str) -> set[str]:
-    """An actor, what it belongs to (transitively) and what belongs to it (transitively)."""
+def _affiliation_tables(index: Index) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """What each actor belongs to, and what belongs to it (for `_side`)."""
+    return ({a.id: a.affiliation for a in index.actors.values()},
+            {k: [a.id for a in v] for k, v in index.members.items()})
+
+
+def _side(tables: tuple[dict[str, list[str]], dict[str, list[str]]], actor_id: str) -> set[str]:
+    """An actor, what it belongs to (transitively) and what belongs to it (transitively);
+    `tables` from `_affiliation_tables`."""
     side = {actor_id}
-    for table in ({a.id: a.affiliation for a in index.actors.values()},
-                  {k: [a.id for a in v] for k, v in index.members.items()}):
+    for table in tables:
         todo = [actor_id]
         while todo:
             for other in table.get(todo.pop(), []):
@@ -334,10 +341,11 @@ def check_status_denials(index: Index, problems: Problems) -> None:
                 _report(index, problems, st, ("status",), _uncountered(st.status, st.event, st))
     flagged: set[int] = set()
     order = {sid: i for i, sid in enumerate(index.statements)}
+    tables = _affiliation_tables(index)
     for denial_article, denial in index.statements.values():
         if denial.type is not StatementType.DENY_RESPONSIBILITY:
             continue
-        side = _side(index, denial.speaker)
+        side = _side(tables, denial.speaker)
         where = f"statement '{denial.id}' in {denial_article.id}"
         if denial.event is not None:
             for _, acc in index.events[denial.event].accounts:
@@ -474,20 +482,11 @@ def check_unused_entries(index: Index, problems: Problems) -> None:
         _report(index, problems, entry.event, ("id",),
                 f"event '{entry.event.id}' has no account: no article reports it{extra}; add an "
                 f"account to the article that reports it, or remove it from content/events.yml")
-    texts = list(_content_texts(index))
-    terms = sorted({g.term for g in index.glossary}, key=lambda t: (-len(t), t))
-    seen: set[str] = set()
-    if terms:
-        # One pass over the texts for every term at once; a term it misses (one overlapped by
-        # another's match) still gets its own full search below, so the result is exact.
-        anyterm = re.compile(_ABBR_EDGE.format("(" + "|".join(map(re.escape, terms)) + ")"))
-        for text in texts:
-            seen.update(mt[1] for mt in anyterm.finditer(text))
+    # Every text at once, joined by NUL (which content cannot hold, and which a term's edges
+    # treat like the end of a text): one search per term, stopping at its first use.
+    texts = "\0".join(_content_texts(index))
     for g in index.glossary:
-        if g.term in seen:
-            continue
-        pattern = re.compile(_ABBR_EDGE.format(re.escape(g.term)))
-        if not any(pattern.search(text) for text in texts):
+        if re.search(_ABBR_EDGE.format(re.escape(g.term)), texts) is None:
             _report(index, problems, g, ("term",),
                     f"'{g.term}' appears in no content text, so readers never meet it; remove "
                     f"it from content/glossary.yml, or use the abbreviation where the content "
@@ -499,6 +498,13 @@ REPUBLISHED = re.compile(r"\b(?:originally (?:appeared|published|ran)|first (?:a
                          re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def _republished(text: str) -> str | None:
+    """The words of `text` that call it a republication, if any."""
+    match = REPUBLISHED.search(text)
+    return match[0] if match is not None else None
+
+
 def check_republications(index: Index, problems: Problems) -> None:
     """Warning: summary or notes say the article is a republication but `first_published` is
     missing. Error: `first_published.date` after the article's `published` date."""
@@ -508,9 +514,9 @@ def check_republications(index: Index, problems: Problems) -> None:
             fields: list[tuple[tuple[str | int, ...], str]] = [(("summary",), article.summary)]
             fields += [(("notes", i), note) for i, note in enumerate(article.notes)]
             for field, text in fields:
-                if (match := REPUBLISHED.search(text)) is not None:
+                if (said := _republished(text)) is not None:
                     _report(index, problems, article, field,
-                            f"says the article is a republication ('{match[0]}') but "
+                            f"says the article is a republication ('{said}') but "
                             f"`first_published` is not set; add first_published with the "
                             f"original outlet and date")
                     break

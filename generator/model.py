@@ -116,17 +116,22 @@ class FuzzyDate(Record):
     @property
     def end(self) -> dt.date:
         """Last day the date can mean."""
-        parts = [int(p) for p in self.value.split("-")]
-        if len(parts) == 3:
-            return dt.date(*parts)
-        if len(parts) == 2:
-            return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-        return dt.date(parts[0], 12, 31)
+        return _end(self.value)
 
     @property
     def sort_key(self) -> tuple[dt.date, int, int]:
         """Chronological order: start day, then coarser precision first, then part of day."""
         return _sort_key(self.value, self.part)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _end(value: str) -> dt.date:
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return dt.date(parts[0], 12, 31)
 
 
 @functools.lru_cache(maxsize=1 << 14)

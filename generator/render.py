@@ -204,8 +204,11 @@ _PLAIN_METHODS: dict[Any, bool] = {}
 """Functions known to take no Jinja-injected first argument (see `_Context.call`)."""
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The Jinja environment used for every page."""
+    """The Jinja environment used for every page: one per process, so a long-lived process
+    (`briefing serve`) compiles each template once. Jinja's loader checks a template file's
+    modification time whenever it is fetched, so an edited template is compiled again."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,

@@ -72,6 +72,15 @@ class Session:
     def regenerate(self) -> Outcome | None:
         """Check and generate; print problems; never raise (a broken template must not stop
         serve). Returns None when generation itself failed."""
+        from generator.cli import collector_paused
+
+        # The collector stays paused until the new pages are written and reported: the
+        # collection that follows (of everything the regeneration allocated, 0.2 s at 5,000
+        # articles) then runs while MkDocs rebuilds, not before the pages reach it.
+        with collector_paused():
+            return self._regenerate()
+
+    def _regenerate(self) -> Outcome | None:
         from generator.cli import generate_docs
 
         project, args = self.project, self.args
