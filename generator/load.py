@@ -61,8 +61,9 @@ class Document:
     key_positions: dict[Loc, tuple[int, int]] | None = field(default_factory=dict)
     text: str | None = None
     """The file's text, kept only while the position tables are left out."""
-    walked: dict[Any, list[Any]] = field(default_factory=dict, compare=False, repr=False)
-    """Where each id field pattern leads in `data` (validate.check_references fills it)."""
+    walked: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Where each id field pattern leads in `data`, and the ids it defines and refers to
+    (validate.check_references fills it)."""
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best known position for `loc`: the value (or key), else the nearest enclosing node."""

@@ -512,8 +512,51 @@ def _where(kind: str, loc: Loc) -> str:
     return _field_path(loc[1:] if kind in REGISTRIES else loc)
 
 
+@dataclass(frozen=True)
+class _Ids:
+    """What one document defines and refers to, as `check_references` needs it; kept on the
+    document (`Document.walked`), so an unchanged file costs a few set operations per load."""
+
+    defined: dict[str, dict[str, tuple[str, Loc]]]
+    """ref kind -> folded id -> (id, where), for well-formed ids, when the document defines
+    no id twice and no reserved one (else empty: the document takes the slow path)."""
+    clean: bool
+    """Whether `defined` holds every id the document defines."""
+    referred: dict[str, frozenset[str]]
+    """ref kind -> every id the document refers to."""
+
+
+def _ids(doc: Document, kind: str, id_re: re.Pattern[str]) -> _Ids:
+    found = doc.walked.get(_Ids)
+    if found is not None:
+        return found
+    defined: dict[str, dict[str, tuple[str, Loc]]] = {}
+    clean = True
+    for pattern, ref_kind in DEFINITIONS.get(kind, []):
+        table = defined.setdefault(ref_kind, {})
+        for loc, value in _walked(doc, pattern):
+            if not isinstance(value, str) or not id_re.match(value):
+                continue
+            key = fold(value)
+            if value in RESERVED_IDS or key in table:
+                clean = False
+            table[key] = (value, loc)
+    referred: dict[str, set[str]] = {}
+    for pattern, ref_kind in REFERENCES.get(kind, []):
+        referred.setdefault(ref_kind, set()).update(
+            value for _, value in _walked(doc, pattern) if isinstance(value, str))
+    ids = _Ids(defined if clean else {}, clean,
+               {k: frozenset(v) for k, v in referred.items()})
+    doc.walked[_Ids] = ids
+    return ids
+
+
 def check_references(content: Content, problems: Problems) -> None:
-    """Check ids (grammar, reserved names, duplicates) and every cross-reference."""
+    """Check ids (grammar, reserved names, duplicates) and every cross-reference.
+
+    A document that defines no id twice, no reserved id and none defined before it, or whose
+    references are all defined, is settled with set operations (`_Ids`); the others are walked
+    field by field to report each problem where it is."""
     id_re = re.compile(m.ID_PATTERN)
     known: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
     folded: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
@@ -522,6 +565,12 @@ def check_references(content: Content, problems: Problems) -> None:
                  for _, ref_kind in DEFINITIONS.get(kind, [])}
     for display, doc in docs:
         kind = content.kinds[display]
+        ids = _ids(doc, kind, id_re)
+        if ids.clean and all(folded[k].keys().isdisjoint(t) for k, t in ids.defined.items()):
+            for ref_kind, table in ids.defined.items():
+                for key, (value, loc) in table.items():
+                    folded[ref_kind][key] = known[ref_kind][value] = (doc, loc)
+            continue
         for pattern, ref_kind in DEFINITIONS.get(kind, []):
             for loc, value in _walked(doc, pattern):
                 if not isinstance(value, str) or not id_re.match(value):
@@ -547,6 +596,9 @@ def check_references(content: Content, problems: Problems) -> None:
                 known[ref_kind][value] = (doc, loc)
     for display, doc in docs:
         kind = content.kinds[display]
+        referred = _ids(doc, kind, id_re).referred
+        if all(k in unchecked or known[k].keys() >= v for k, v in referred.items()):
+            continue
         for pattern, ref_kind in REFERENCES.get(kind, []):
             for loc, value in _walked(doc, pattern):
                 if not isinstance(value, str) or value in known[ref_kind] \
