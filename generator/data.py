@@ -420,20 +420,21 @@ def dataset_json(ix: Index, memo: Fragments | None = None) -> bytes:
     def dumps(models: list[Any]) -> bytes:
         return b",\n".join(dump(model) for model in models)
 
+    def each(name: str, fn: Any, records: Iterable[Any]) -> list[bytes]:
+        assert memo is not None
+        return memo.make_each(name, fn, [(r,) for r in records], b",\n")
+
     articles = ix.articles.values()
     members: dict[str, bytes] = {
         "format_version": _json_value(FORMAT_VERSION),
         "briefing": _json_value(_briefing(ix).model_dump(mode="json")),
-        "articles": _json_list(memo.make("article", lambda a: dump(_article(a)), (a,))
-                               for a in articles),
-        "actors": _json_list(memo.make("actor", dump, (a,)) for a in ix.actors.values()),
-        "places": _json_list(memo.make("place", dump, (p,)) for p in ix.places.values()),
-        "events": _json_list(memo.make("event", lambda e: dump(_event(ix, e)), (e,))
-                             for e in ix.events.values()),
-        "statements": _json_list(memo.make("statements", lambda a: dumps(_statements(ix, a)),
-                                           (a,)) for a in articles),
-        "quotes": _json_list(memo.make("quotes", lambda a: dumps(_quotes(a)), (a,))
-                             for a in articles),
+        "articles": _json_list(each("article", lambda a: dump(_article(a)), articles)),
+        "actors": _json_list(each("actor", dump, ix.actors.values())),
+        "places": _json_list(each("place", dump, ix.places.values())),
+        "events": _json_list(each("event", lambda e: dump(_event(ix, e)), ix.events.values())),
+        "statements": _json_list(each("statements", lambda a: dumps(_statements(ix, a)),
+                                      articles)),
+        "quotes": _json_list(each("quotes", lambda a: dumps(_quotes(a)), articles)),
         "glossary": _json_list(dump(g) for g in ix.glossary),
     }
     return (b"{\n" + b",\n".join(b'  "' + key.encode() + b'": ' + members[key]
@@ -519,8 +520,8 @@ def events_csv(ix: Index, memo: Fragments | None = None) -> bytes:
                            [a.id for a in entry.articles], page_url(_doc("event", e.id))]])
 
     memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make("event", row, (entry,))
-                                       for entry in ix.events.values())
+    return _csv(header, []) + b"".join(memo.make_each("event", row, [
+        (entry,) for entry in ix.events.values()], b""))
 
 
 def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
@@ -540,8 +541,8 @@ def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
         return _csv_rows(out)
 
     memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make("statements", rows, (a,))
-                                       for a in ix.articles.values())
+    return _csv(header, []) + b"".join(memo.make_each("statements", rows, [
+        (a,) for a in ix.articles.values()], b""))
 
 
 def actors_csv(ix: Index, memo: Fragments | None = None) -> bytes:
@@ -558,8 +559,8 @@ def actors_csv(ix: Index, memo: Fragments | None = None) -> bytes:
                            page_url(_doc("actor", a.id))]])
 
     memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make("actor", row, (a,))
-                                       for a in ix.actors.values())
+    return _csv(header, []) + b"".join(memo.make_each("actor", row, [
+        (a,) for a in ix.actors.values()], b""))
 
 
 # -- links, ids and content timestamps ------------------------------------------------------------
@@ -647,8 +648,8 @@ def chronology_ics(ix: Index, memo: Fragments | None = None) -> bytes:
     cal.add("x-wr-caldesc", ICS_NOTE)
     host = _host(ix) or "briefing"
     memo = memo or Fragments()
-    events = b"".join(memo.make("event", lambda entry: _ics_event(ix, host, entry), (entry,))
-                      for entry in chronology_entries(ix))
+    events = b"".join(memo.make_each("event", lambda entry: _ics_event(ix, host, entry),
+                                     [(entry,) for entry in chronology_entries(ix)], b""))
     # A calendar's text is its own lines, then each component's, then its END line.
     shell = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
@@ -884,8 +885,8 @@ def json_ld(kind: str, ix: Index, item: Any, memo: Fragments | None = None) -> s
         return embed_json({"@type": "ListItem", "position": position,
                            "item": _event_node(ix, entry)})
 
-    items = [memo.make("json-ld", list_item, (position, entry))
-             for position, entry in enumerate(chronology_entries(ix), start=1)]
+    items = memo.make_each("json-ld", list_item,
+                           list(enumerate(chronology_entries(ix), start=1)), ",")
     shell = embed_json({"@context": "https://schema.org", **_CHRONOLOGY_LIST,
                         "itemListElement": []})
     return shell.replace('"itemListElement":[]', '"itemListElement":[' + ",".join(items) + "]", 1)

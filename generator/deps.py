@@ -66,6 +66,8 @@ def encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
+    if kind is tuple or kind is list:  # a group of fragments' arguments: thousands of items
+        return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
     for cls in kind.__mro__:  # the exact class first, then what it derives from
         how = _ENCODE.get(cls)
         if how is not None:
@@ -273,6 +275,13 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+GROUP = 100
+"""Entries of a long listing taken together as one fragment too (`Fragments.make_each`)."""
+
+FragmentKey = tuple[str, Any]
+"""(fragment name, its arguments as `encode` notes them)."""
+
+
 @dataclass(frozen=True)
 class Fragment:
     """A memoized piece of a page or data file: its text, the reads that made it, and (on
@@ -282,10 +291,11 @@ class Fragment:
     text: Any
     reads: tuple[Read, ...]
     cites: tuple[str, ...] = ()
+    inner: tuple[FragmentKey, ...] = ()
+    """The fragments made inside this one (a list of fragments as one fragment): reusing this
+    one keeps them too, for the rendering after next."""
 
 
-FragmentKey = tuple[str, Any]
-"""(fragment name, its arguments as `encode` notes them)."""
 
 
 class Fragments:
@@ -296,9 +306,13 @@ class Fragments:
     because one record changed, `make` hands back every other fragment's previous text instead
     of rendering it: one fragment's reads answer as before exactly when it would come out the
     same. Without a recorder (a plain build), `make` just calls the function.
+
+    Fragments nest: a long list whose entries are fragments can itself be one (a page's
+    footnote definitions), so that when none of its entries changed it is reused in one step,
+    and when one did, only that entry is rendered again.
     """
 
-    __slots__ = ("before", "changed", "made", "now", "recorder")
+    __slots__ = ("_open", "before", "changed", "made", "now", "recorder")
 
     def __init__(self, recorder: Recorder | None = None,
                  before: dict[FragmentKey, Fragment] | None = None,
@@ -310,6 +324,8 @@ class Fragments:
         """Every fragment of this rendering, for the next one."""
         self.made = 0
         """How many fragments were rendered rather than reused."""
+        self._open: list[list[FragmentKey]] = []
+        """For each fragment being made, the keys of the fragments made inside it so far."""
 
     @classmethod
     def recording(cls, ix: Index, before: Page | None, changed: set[Read] | None) -> Fragments:
@@ -332,15 +348,17 @@ class Fragments:
         except Unportable:
             recorder.note(UNREPLAYABLE)
             return fn(*args)
+        if self._open:
+            self._open[-1].append(key)
         before = self.before.get(key)
         if before is not None and self.changed is not None \
                 and self.changed.isdisjoint(before.reads):
             recorder.note_all(before.reads)
-            if cited is not None:
-                articles = recorder.index.articles
-                for article_id in before.cites:
-                    cited.number(articles[article_id])
+            if cited is not None and before.cites:
+                cited.replay(before.cites, recorder.index.articles)
             self.now[key] = before
+            if before.inner:
+                self._keep_inner(before)
             return before.text
         recorder.push()
         for arg in key[1]:
@@ -348,12 +366,44 @@ class Fragments:
             if own is not None:
                 recorder.note(own)
         start = len(cited.log) if cited is not None else 0
-        text = fn(*args)
+        self._open.append([])
+        try:
+            text = fn(*args)
+        finally:
+            inner = tuple(self._open.pop())
         reads = recorder.pop()
         cites = tuple(cited.log[start:]) if cited is not None else ()
-        self.now[key] = Fragment(text, reads, cites)
+        self.now[key] = Fragment(text, reads, cites, inner)
         self.made += 1
         return text
+
+    def make_each(self, name: str, fn: Any, items: list[tuple[Any, ...]], sep: Any,
+                  cited: Any = None) -> list[Any]:
+        """`make(name, fn, args)` for each `args` in `items`, joined with `sep` (empty texts
+        left out) into one text per group of `GROUP` items, each group itself a fragment.
+
+        A regeneration reuses a group whose entries all read as before in one step, where
+        one step per entry would cost most of a long listing's time, and renders only the
+        changed entries of the others. Joining the groups with `sep` (empty ones left out)
+        gives what joining every entry would.
+        """
+        def entries(*group: tuple[Any, ...]) -> Any:
+            return sep.join([text for args in group
+                             if (text := self.make(name, fn, args, cited))])
+
+        if self.recorder is None or len(items) <= GROUP:
+            return [entries(*items)]
+        return [self.make(f"{name}[]", entries, tuple(items[start:start + GROUP]), cited)
+                for start in range(0, len(items), GROUP)]
+
+    def _keep_inner(self, fragment: Fragment) -> None:
+        """Carry the fragments made inside a reused one over to this rendering."""
+        for key in fragment.inner:
+            inner = self.before.get(key)
+            if inner is not None:
+                self.now[key] = inner
+                if inner.inner:
+                    self._keep_inner(inner)
 
 
 def _ref_read(ref: Any) -> Read | None:

@@ -117,6 +117,15 @@ class TimelineLine:
     entry: EventEntry | None = None
     cited: Cited | None = None
 
+    @property
+    def key(self) -> tuple[str, EventEntry | str]:
+        """("event", the event's entry) or ("statement", the statement's id): a fragment's
+        arguments."""
+        if self.entry is not None:
+            return ("event", self.entry)
+        assert self.cited is not None
+        return ("statement", self.cited[1].id)
+
 
 @dataclass
 class Demand:
@@ -349,6 +358,14 @@ class Index:
     def reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
         """The reactions grid over crisis-period statements: used columns (with their headings)
         and actor rows."""
+        return self._reactions
+
+    def reaction_ids(self, stance: StatementType) -> list[str]:
+        """The ids of the statements in one column of the reactions grid, row by row."""
+        return [st.id for row in self._reactions[1] for _, st in row.cells.get(stance, [])]
+
+    @cached_property
+    def _reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
         crisis = self.briefing.crisis
         rows: dict[str, dict[StatementType, list[Cited]]] = defaultdict(lambda: defaultdict(list))
         for article, st in self._statements_by_date:

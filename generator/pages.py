@@ -144,6 +144,14 @@ class Helpers:
         """
         return self.memo.make(macro.name, lambda *a: str(macro(*a)), args, self.footnotes)
 
+    def fragments(self, macro: Any, items: Iterable[Any]) -> str:
+        """`fragment(macro, item)` for every item, joined (an item that is a tuple is spread
+        into the macro's arguments); past `deps.GROUP` items, in groups that are fragments
+        too (`Fragments.make_each`)."""
+        return "".join(self.memo.make_each(
+            macro.name, lambda *a: str(macro(*a)),
+            [item if type(item) is tuple else (item,) for item in items], "", self.footnotes))
+
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
 
@@ -200,7 +208,7 @@ class Helpers:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
-            "fragment")}
+            "fragment", "fragments")}
 
 
 Spec = tuple["PageKind", Any]

@@ -220,7 +220,7 @@ def _interned(page: Page) -> Page:
     object per read (`deps.intern_reads`): unpickled, each is a copy of its own."""
     fragments = page.fragments
     if fragments:
-        fragments = {key: Fragment(f.text, intern_reads(f.reads), f.cites)
+        fragments = {key: Fragment(f.text, intern_reads(f.reads), f.cites, f.inner)
                      for key, f in fragments.items()}
     return Page(page.path, page.text, intern_reads(page.reads), fragments, page.made)
 

@@ -143,6 +143,16 @@ class Footnotes:
             self.numbers[article.id] = len(self.articles)
         return self.numbers[article.id]
 
+    def replay(self, ids: tuple[str, ...], articles: dict[str, m.Article]) -> None:
+        """Cite again, in order, the articles with these ids (`articles` maps ids to them):
+        what `number` does for each, for a fragment kept from the last rendering."""
+        self.log.extend(ids)
+        numbers, cited = self.numbers, self.articles
+        for article_id in ids:
+            if article_id not in numbers:
+                cited.append(articles[article_id])
+                numbers[article_id] = len(cited)
+
     def cite(self, *articles: m.Article) -> str:
         """A placeholder for the articles' references (see `resolve`); none for none."""
         if not articles:

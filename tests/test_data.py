@@ -359,11 +359,18 @@ def test_the_writer_accepts_each_published_data_file():
         assert check_data_path(f"data/{name}") == f"data/{name}"
 
 
+@pytest.mark.parametrize("group", [100, 3], ids=["one-group", "groups-of-3"])
 @pytest.mark.parametrize("content", ["real", "synthetic-40"])
-def test_data_files_joined_from_fragments_are_the_same_bytes(content: str, tmp_path: Path):
-    """`briefing serve` builds the data files from per-record fragments (deps.Fragments); they
-    must be the very bytes a plain build writes, twice over (rendered, then all reused)."""
+def test_data_files_joined_from_fragments_are_the_same_bytes(content: str, group: int,
+                                                             tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """`briefing serve` builds the data files from per-record fragments (deps.Fragments), in
+    groups of `deps.GROUP` records; they must be the very bytes a plain build writes, twice
+    over (rendered, then all reused), however the records fall into groups."""
+    from generator import deps
     from generator.deps import Fragments, Recorder, changed_reads
+
+    monkeypatch.setattr(deps, "GROUP", group)
 
     if content == "real":
         project = make_project(tmp_path / "p", ROOT / "content")

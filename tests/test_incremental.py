@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel, write
+from generator import deps, parallel, write
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
 
@@ -211,6 +211,28 @@ def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(tmp_p
     assert 0 < len(rendered) < len(entries) / 2  # the entries kept are numbered anew
     after = str(memory.previous.pages["briefing/chronology.md"].text)
     assert _footnotes(after) != _footnotes(before)
+
+
+def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_edit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Past `deps.GROUP` entries, a listing's entries are also grouped into fragments
+    (`Fragments.make_each`): an edit renders one group and, inside it, only the edited entry;
+    a group kept whole keeps its entries too, so the next edit inside it again renders only
+    that entry."""
+    monkeypatch.setattr(deps, "GROUP", 4)
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    articles = sorted((project / ARTICLES).glob("*.yml"))
+    for article in (articles[7], articles[40]):  # the second in a group kept by the first edit
+        edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
+        regenerate(project, memory)
+        rendered, total = made(memory, "briefing/articles/index.md")
+        assert rendered == 2, rendered  # its group, and its row inside it
+        assert total == 60 + 15  # every row and every group, for the next regeneration
+    rendered, total = made(memory, "briefing/sources.md")
+    assert 0 < rendered < total / 4, (rendered, total)
 
 
 def _footnotes(page: str) -> list[str]:
