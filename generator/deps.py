@@ -66,6 +66,9 @@ def encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
+    table = _TABLES.get(kind)
+    if table is not None:  # a record: the most common argument, by far
+        return (REF, table, value.id)
     if kind is tuple or kind is list:  # a group of fragments' arguments: thousands of items
         return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
     for cls in kind.__mro__:  # the exact class first, then what it derives from
@@ -96,6 +99,9 @@ _ENCODE: dict[type, Any] = {
     tuple: _each, list: _each,
 }
 """How `encode` notes an argument, by its class or the nearest class it derives from."""
+
+_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors", m.Place: "places"}
+"""Records `encode` notes by their id, by exact class (as `_ENCODE` does, without a call)."""
 
 
 def decode(ix: Index, value: Any) -> Any:
@@ -154,12 +160,15 @@ class Recorder:
     @property
     def reads(self) -> tuple[Read, ...]:
         """Every distinct query noted so far in the current frame, in first-use order."""
-        return intern_reads(self._reads)
+        return tuple(self._reads)
 
     def note(self, read: Read) -> None:
-        self._reads[read] = None
+        """Note a query, as this process's one object for it (`intern_reads`): a page that
+        reuses thousands of fragments then holds their reads without interning them again."""
+        self._reads[_INTERNED.setdefault(read, read)] = None
 
     def note_all(self, reads: Iterable[Read]) -> None:
+        """Note queries already noted once (a reused fragment's reads)."""
         self._reads.update(dict.fromkeys(reads))
 
     def push(self) -> None:
@@ -172,7 +181,7 @@ class Recorder:
         reads = self._reads
         self._reads = self._outer.pop()
         self._reads.update(reads)
-        return intern_reads(reads)
+        return tuple(reads)
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._ix, name)

@@ -10,7 +10,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -110,10 +110,12 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             problems.add(_display(path, base), 1, 1, f"hidden file '{path.name}' would be "
                                                      "skipped; remove the leading dot")
     files = []
-    # Thousands of files share a few folders: resolve each folder once per load.
-    resolve = functools.lru_cache(maxsize=None)(Path.resolve)
+    # Thousands of files share a few folders: show each folder once per load.
+    folders = functools.lru_cache(maxsize=None)(functools.partial(_display_folder, base=base))
     for kind, path in content_files(root):
-        display = _display(path, base, resolve)
+        folder = folders(path.parent)
+        display = path.as_posix() if folder is None else \
+            path.name if folder == "." else f"{folder}/{path.name}"
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             problems.add(display, 1, 1, "symbolic link to a file outside the content folder; "
                                         "content files must live in content/")
@@ -240,13 +242,21 @@ def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult
     return result
 
 
-def _display(path: Path, base: Path,
-             resolve: Callable[[Path], Path] = Path.resolve) -> str:
-    try:
-        # Resolve the folder, not the file: a symlinked file keeps its own name.
-        return (resolve(path.parent) / path.name).relative_to(resolve(base)).as_posix()
-    except ValueError:
+def _display(path: Path, base: Path) -> str:
+    """How problems name a file: relative to `base` where it lies inside it."""
+    folder = _display_folder(path.parent, base)
+    if folder is None:
         return path.as_posix()
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+def _display_folder(folder: Path, base: Path) -> str | None:
+    """A folder relative to `base` (`.` for `base` itself), or None outside it. The folder is
+    resolved, not the file: a symlinked file keeps its own name."""
+    try:
+        return folder.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _kind_of(value: Any) -> str:
