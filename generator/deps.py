@@ -265,7 +265,7 @@ def answer(ix: Index, read: Read) -> Any:
         return key in value
     if key in value:
         return value[key]
-    factory = getattr(value, "default_factory", None)  # a defaultdict answers an empty value
+    factory = getattr(value, "default_factory", None)  # an `index.Table` answers an empty list
     return factory() if factory is not None else _MISSING
 
 

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from generator import model as m
@@ -71,6 +71,46 @@ def _articles(index: Index) -> Iterator[m.Article]:
     yield from index.articles.values()
 
 
+Finding = tuple[object, tuple[str | int, ...], str, Severity, tuple[str | int, ...]]
+"""What `_report` reports: (record, fields, message, severity, at)."""
+
+
+class _PerArticle:
+    """The findings of one check on each article, kept between runs in this process.
+
+    Most checks look at one article at a time, plus a few records it refers to (`inputs`, for
+    instance the events its accounts report). `briefing serve` checks again after every save,
+    when all but one article are the very same objects: their findings are reused while
+    `inputs` gives an equal answer. A kept article is held, so its `id` cannot be reused.
+    """
+
+    def __init__(self, find: Callable[[Index, m.Article], Iterator[Finding]],
+                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: ()) -> None:
+        self.find, self.inputs = find, inputs
+        self.kept: dict[int, tuple[m.Article, object, tuple[Finding, ...]]] = {}
+
+    def run(self, index: Index, problems: Problems) -> None:
+        kept, now = self.kept, {}
+        for article in index.articles.values():
+            inputs = self.inputs(index, article)
+            old = kept.get(id(article))
+            if old is not None and old[0] is article and old[1] == inputs:
+                found = old[2]
+            else:
+                found = tuple(self.find(index, article))
+            now[id(article)] = (article, inputs, found)
+            for record, fields, message, severity, at in found:
+                _report(index, problems, record, fields, message, severity, at)
+        self.kept = now
+
+
+def _events_of(index: Index, article: m.Article) -> tuple[m.Event, ...]:
+    """The events an article's accounts and statements refer to (what dates and weekday
+    conflicts its checks read besides the article)."""
+    return (*(index.events[acc.event].event for acc in article.accounts),
+            *(index.events[st.event].event for st in article.statements if st.event))
+
+
 def _event_date(index: Index, account: m.Account) -> m.FuzzyDate:
     return account.date or index.events[account.event].event.date
 
@@ -81,31 +121,37 @@ def check_reported_after_publication(index: Index, problems: Problems) -> None:
     Dates are ranges: `2026-03` is after `2026-03-06` only if March starts after the publication
     ends, so it never is. A warning instead of an error when either date is approximate.
     """
-    for article in _articles(index):
-        pub = article.published
-        fix = "correct the date, or the article's `published` date if that is wrong"
-        for acc in article.accounts:
-            if acc.date is not None:
-                if (sev := _later(acc.date, pub)) is not None:
-                    _report(index, problems, acc, ("date",),
-                            f"'{acc.date.value}' is after the article's publication date "
-                            f"'{pub.value}': an article cannot report what had not yet "
-                            f"happened; {fix}", sev, at=("value",))
-                continue
-            event = index.events[acc.event].event
-            if (sev := _later(event.date, pub)) is not None:
-                _report(index, problems, acc, ("event",),
-                        f"event '{event.id}' is dated '{event.date.value}', after the article's "
-                        f"publication date '{pub.value}'; correct the event's date in "
-                        f"content/events.yml, give this account the date the article gives, "
-                        f"or correct the article's `published` date", sev)
-        items: list[m.Statement | m.Quote] = [*article.statements, *article.quotes]
-        for item in items:
-            if (sev := _later(item.date, pub)) is not None:
-                kind = "statement" if isinstance(item, m.Statement) else "quote"
-                _report(index, problems, item, ("date",),
-                        f"'{item.date.value}' is after the publication date '{pub.value}' of "
-                        f"the article that reports this {kind}; {fix}", sev, at=("value",))
+    _REPORTED_AFTER.run(index, problems)
+
+
+def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
+    pub = article.published
+    fix = "correct the date, or the article's `published` date if that is wrong"
+    for acc in article.accounts:
+        if acc.date is not None:
+            if (sev := _later(acc.date, pub)) is not None:
+                yield (acc, ("date",),
+                       f"'{acc.date.value}' is after the article's publication date "
+                       f"'{pub.value}': an article cannot report what had not yet "
+                       f"happened; {fix}", sev, ("value",))
+            continue
+        event = index.events[acc.event].event
+        if (sev := _later(event.date, pub)) is not None:
+            yield (acc, ("event",),
+                   f"event '{event.id}' is dated '{event.date.value}', after the article's "
+                   f"publication date '{pub.value}'; correct the event's date in "
+                   f"content/events.yml, give this account the date the article gives, "
+                   f"or correct the article's `published` date", sev, ())
+    items: list[m.Statement | m.Quote] = [*article.statements, *article.quotes]
+    for item in items:
+        if (sev := _later(item.date, pub)) is not None:
+            kind = "statement" if isinstance(item, m.Statement) else "quote"
+            yield (item, ("date",),
+                   f"'{item.date.value}' is after the publication date '{pub.value}' of "
+                   f"the article that reports this {kind}; {fix}", sev, ("value",))
+
+
+_REPORTED_AFTER = _PerArticle(_reported_after, _events_of)
 
 
 def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
@@ -190,36 +236,31 @@ def _weekday_message(mismatch: WeekdayMismatch, fix: str) -> str:
             f"{mismatch.named}, but it was a {mismatch.actual}; {fix}")
 
 
-def _texts_with_dates(index: Index) -> Iterator[tuple[object, tuple[str | int, ...], str,
-                                                      dt.date, str | None]]:
-    """(record, field, text, reference date, event id) for every text a weekday is checked in.
+DatedText = tuple[object, tuple[str | int, ...], str, dt.date, str | None]
+"""(record, field, text, reference date, event id): a text a weekday is checked in.
 
-    Notes, conflict notes, `inferred` explanations, headlines and quote texts are left out:
-    they record what a source printed, mistakes included.
-    """
-    b = index.briefing
-    for name in ("summary", "takeaways"):
-        for i, item in enumerate(getattr(b, name)):
-            yield b, (name, i, "text"), item.text, b.as_of.start, None
-    for entry in index.events.values():
-        ev = entry.event
-        yield ev, ("title",), ev.title, ev.date.start, ev.id
-    for article in _articles(index):
-        ref = article.published.start
-        yield article, ("summary",), article.summary, ref, None
-        for i, point in enumerate(article.key_points):
-            yield article, ("key_points", i), point, ref, None
-        for acc in article.accounts:
-            acc_ref = _event_date(index, acc).start
-            yield acc, ("summary",), acc.summary, acc_ref, acc.event
-            for key, value in acc.details.items():
-                if key != "weekday":
-                    yield acc, ("details", key), value, acc_ref, acc.event
-        for st in article.statements:
-            yield st, ("summary",), st.summary, st.date.start, st.event
-        for q in article.quotes:
-            if q.context:
-                yield q, ("context",), q.context, q.date.start, None
+Notes, conflict notes, `inferred` explanations, headlines and quote texts are never checked:
+they record what a source printed, mistakes included."""
+
+
+def _article_texts_with_dates(index: Index, article: m.Article) -> Iterator[DatedText]:
+    """The texts of one article a weekday is checked in (besides the briefing's sentences and
+    the event titles, see `check_weekdays`)."""
+    ref = article.published.start
+    yield article, ("summary",), article.summary, ref, None
+    for i, point in enumerate(article.key_points):
+        yield article, ("key_points", i), point, ref, None
+    for acc in article.accounts:
+        acc_ref = _event_date(index, acc).start
+        yield acc, ("summary",), acc.summary, acc_ref, acc.event
+        for key, value in acc.details.items():
+            if key != "weekday":
+                yield acc, ("details", key), value, acc_ref, acc.event
+    for st in article.statements:
+        yield st, ("summary",), st.summary, st.date.start, st.event
+    for q in article.quotes:
+        if q.context:
+            yield q, ("context",), q.context, q.date.start, None
 
 
 def _records_weekday_conflict(index: Index, event_id: str | None) -> bool:
@@ -231,7 +272,19 @@ def _records_weekday_conflict(index: Index, event_id: str | None) -> bool:
 def check_weekdays(index: Index, problems: Problems) -> None:
     """Warning: a weekday written next to a date it does not fall on, or a `weekday` detail that
     disagrees with the account's date, unless the event records a `weekday` conflict."""
-    for record, fields, text, ref, event_id in _texts_with_dates(index):
+    b = index.briefing
+    texts: list[DatedText] = [
+        (b, (name, i, "text"), item.text, b.as_of.start, None)
+        for name in ("summary", "takeaways") for i, item in enumerate(getattr(b, name))]
+    texts += [(e.event, ("title",), e.event.title, e.event.date.start, e.event.id)
+              for e in index.events.values()]
+    for finding in _weekday_findings(index, texts):
+        _report(index, problems, *finding)
+    _WEEKDAYS.run(index, problems)
+
+
+def _weekday_findings(index: Index, texts: Iterable[DatedText]) -> Iterator[Finding]:
+    for record, fields, text, ref, event_id in texts:
         mismatches = _weekday_mismatches(text, ref)
         if not mismatches or _records_weekday_conflict(index, event_id):
             continue
@@ -240,22 +293,28 @@ def check_weekdays(index: Index, problems: Problems) -> None:
         if event_id is not None:
             fix += f" and record a `weekday` conflict on event '{event_id}'"
         for mismatch in mismatches:
-            _report(index, problems, record, fields, _weekday_message(mismatch, fix))
-    for article in _articles(index):
-        for acc in article.accounts:
-            value = acc.details.get("weekday")
-            date = _event_date(index, acc)
-            if value is None or date.precision != "day" or date.approximate:
-                continue
-            if _records_weekday_conflict(index, acc.event):
-                continue
-            actual = DAY_NAMES[date.start.weekday()]
-            named = re.findall(rf"\b(?:{_DAYS})\b", value)
-            if named and actual not in named:
-                _report(index, problems, acc, ("details", "weekday"),
-                        f"'{value}' does not match the date {date.value}, which was a {actual}; "
-                        f"correct it, or if the source has it wrong record a `weekday` conflict "
-                        f"on event '{acc.event}' in content/events.yml")
+            yield record, fields, _weekday_message(mismatch, fix), WARNING, ()
+
+
+def _article_weekdays(index: Index, article: m.Article) -> Iterator[Finding]:
+    yield from _weekday_findings(index, _article_texts_with_dates(index, article))
+    for acc in article.accounts:
+        value = acc.details.get("weekday")
+        date = _event_date(index, acc)
+        if value is None or date.precision != "day" or date.approximate:
+            continue
+        if _records_weekday_conflict(index, acc.event):
+            continue
+        actual = DAY_NAMES[date.start.weekday()]
+        named = re.findall(rf"\b(?:{_DAYS})\b", value)
+        if named and actual not in named:
+            yield (acc, ("details", "weekday"),
+                   f"'{value}' does not match the date {date.value}, which was a {actual}; "
+                   f"correct it, or if the source has it wrong record a `weekday` conflict "
+                   f"on event '{acc.event}' in content/events.yml", WARNING, ())
+
+
+_WEEKDAYS = _PerArticle(_article_weekdays, _events_of)
 
 
 def check_detail_conflicts(index: Index, problems: Problems) -> None:
@@ -387,26 +446,39 @@ def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = 
 def check_quotes(index: Index, problems: Problems) -> None:
     """Warning: a quote longer than a short excerpt, or a quote of the article's own outlet or
     author (that is article text, not a quotation), unless its context says it is a headline."""
-    for article in _articles(index):
-        own = {a for a in (article.outlet, *article.authors) if a}
-        if article.first_published is not None:
-            own.add(article.first_published.outlet)
-        for q in article.quotes:
-            words = len(q.text.split())
-            if words > QUOTE_MAX_WORDS or len(q.text) > QUOTE_MAX_CHARS:
-                _report(index, problems, q, ("text",),
-                        f"quote is {words} words, {len(q.text)} characters long; a quote is a "
-                        f"short excerpt (at most {QUOTE_MAX_WORDS} words, {QUOTE_MAX_CHARS} "
-                        f"characters): keep the key phrase and give the rest in our own words "
-                        f"in the statement summary")
-            headline = "headline" in (q.context or "").casefold()
-            if q.speaker in own and not headline:
-                actor = index.actors[q.speaker]
-                role = "outlet" if actor.kind is ActorKind.MEDIA else "author"
-                _report(index, problems, q, ("speaker",),
-                        f"'{q.speaker}' is this article's own {role}: its words are article "
-                        f"text, not a quotation; summarize them in the article summary instead "
-                        f"(a quoted headline is fine: say 'headline' in `context`)")
+    _QUOTES.run(index, problems)
+
+
+def _own(article: m.Article) -> set[str]:
+    """The article's outlet, authors and first outlet: whose words are the article's own."""
+    own = {a for a in (article.outlet, *article.authors) if a}
+    if article.first_published is not None:
+        own.add(article.first_published.outlet)
+    return own
+
+
+def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
+    own = _own(article)
+    for q in article.quotes:
+        words = len(q.text.split())
+        if words > QUOTE_MAX_WORDS or len(q.text) > QUOTE_MAX_CHARS:
+            yield (q, ("text",),
+                   f"quote is {words} words, {len(q.text)} characters long; a quote is a "
+                   f"short excerpt (at most {QUOTE_MAX_WORDS} words, {QUOTE_MAX_CHARS} "
+                   f"characters): keep the key phrase and give the rest in our own words "
+                   f"in the statement summary", WARNING, ())
+        headline = "headline" in (q.context or "").casefold()
+        if q.speaker in own and not headline:
+            actor = index.actors[q.speaker]
+            role = "outlet" if actor.kind is ActorKind.MEDIA else "author"
+            yield (q, ("speaker",),
+                   f"'{q.speaker}' is this article's own {role}: its words are article "
+                   f"text, not a quotation; summarize them in the article summary instead "
+                   f"(a quoted headline is fine: say 'headline' in `context`)", WARNING, ())
+
+
+_QUOTES = _PerArticle(_article_quotes,
+                      lambda ix, a: tuple(ix.actors.get(s) for s in sorted(_own(a))))
 
 
 _ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
@@ -508,23 +580,29 @@ def _republished(text: str) -> str | None:
 def check_republications(index: Index, problems: Problems) -> None:
     """Warning: summary or notes say the article is a republication but `first_published` is
     missing. Error: `first_published.date` after the article's `published` date."""
-    for article in _articles(index):
-        first = article.first_published
-        if first is None:
-            fields: list[tuple[tuple[str | int, ...], str]] = [(("summary",), article.summary)]
-            fields += [(("notes", i), note) for i, note in enumerate(article.notes)]
-            for field, text in fields:
-                if (said := _republished(text)) is not None:
-                    _report(index, problems, article, field,
-                            f"says the article is a republication ('{said}') but "
-                            f"`first_published` is not set; add first_published with the "
-                            f"original outlet and date")
-                    break
-        elif first.date.start > article.published.end:
-            _report(index, problems, article, ("first_published", "date"),
-                    f"'{first.date.value}' is after this copy's publication date "
-                    f"'{article.published.value}'; a first publication cannot come after its "
-                    f"republication: correct one of the two dates", ERROR, at=("value",))
+    _REPUBLICATIONS.run(index, problems)
+
+
+def _article_republication(index: Index, article: m.Article) -> Iterator[Finding]:
+    first = article.first_published
+    if first is None:
+        fields: list[tuple[tuple[str | int, ...], str]] = [(("summary",), article.summary)]
+        fields += [(("notes", i), note) for i, note in enumerate(article.notes)]
+        for field, text in fields:
+            if (said := _republished(text)) is not None:
+                yield (article, field,
+                       f"says the article is a republication ('{said}') but "
+                       f"`first_published` is not set; add first_published with the "
+                       f"original outlet and date", WARNING, ())
+                break
+    elif first.date.start > article.published.end:
+        yield (article, ("first_published", "date"),
+               f"'{first.date.value}' is after this copy's publication date "
+               f"'{article.published.value}'; a first publication cannot come after its "
+               f"republication: correct one of the two dates", ERROR, ("value",))
+
+
+_REPUBLICATIONS = _PerArticle(_article_republication)
 
 
 def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
@@ -612,28 +690,36 @@ def _loaded_words(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _side_taking_texts(index: Index) -> Iterator[tuple[object, tuple[str | int, ...], str]]:
-    """Our own sentences where a word can take sides: confirmed accounts and statements aside."""
-    b = index.briefing
-    for name in ("summary", "takeaways"):
-        for i, item in enumerate(getattr(b, name)):
-            yield b, (name, i, "text"), item.text
-    for article in _articles(index):
-        yield article, ("summary",), article.summary
-        for i, point in enumerate(article.key_points):
-            yield article, ("key_points", i), point
-        records: list[m.Account | m.Statement] = [*article.accounts, *article.statements]
-        for record in records:
-            if record.status is not Status.CONFIRMED:
-                yield record, ("summary",), record.summary
+def _side_taking_texts(article: m.Article) -> Iterator[tuple[object, tuple[str | int, ...], str]]:
+    """An article's own sentences where a word can take sides: confirmed accounts and
+    statements aside (the briefing's sentences are checked too, see `check_loaded_words`)."""
+    yield article, ("summary",), article.summary
+    for i, point in enumerate(article.key_points):
+        yield article, ("key_points", i), point
+    records: list[m.Account | m.Statement] = [*article.accounts, *article.statements]
+    for record in records:
+        if record.status is not Status.CONFIRMED:
+            yield record, ("summary",), record.summary
 
 
 def check_loaded_words(index: Index, problems: Problems) -> None:
     """Warning: "admitted", an unattributed "terrorist"/"terror", or "claimed" for one side only,
     in a summary or in an account or statement whose status is not `confirmed`."""
-    for record, fields, text in _side_taking_texts(index):
+    b = index.briefing
+    for name in ("summary", "takeaways"):
+        for i, item in enumerate(getattr(b, name)):
+            for message in loaded_words(item.text):
+                _report(index, problems, b, (name, i, "text"), message)
+    _LOADED_WORDS.run(index, problems)
+
+
+def _article_loaded_words(index: Index, article: m.Article) -> Iterator[Finding]:
+    for record, fields, text in _side_taking_texts(article):
         for message in loaded_words(text):
-            _report(index, problems, record, fields, message)
+            yield record, fields, message, WARNING, ()
+
+
+_LOADED_WORDS = _PerArticle(_article_loaded_words)
 
 
 CHECKS: list[Callable[[Index, Problems], None]] = [

@@ -160,6 +160,25 @@ class ReactionRow:
         return tuple(tuple(st.id for _, st in self.cells.get(c, [])) for c, _ in columns)
 
 
+class Table(dict):  # type: ignore[type-arg]
+    """One of the index's tables of lists by id, once built: an id with no entry reads as an
+    empty list, and reading it adds nothing. (A `defaultdict` would add the id: a query made
+    while deciding what to render, or by a page, would then change what the editorial checks
+    see, such as which actors are referred to.)"""
+
+    default_factory = list
+    """What a missing id reads as (`deps.answer` asks, as of a `defaultdict`)."""
+
+    def __missing__(self, key: Any) -> list[Any]:
+        return []
+
+
+_TABLES = ("actor_made", "actor_received", "actor_quotes", "actor_events", "actor_articles",
+           "members", "place_events", "place_articles", "place_children", "responses",
+           "quotes_of_statement", "outlet_articles")
+"""The index's tables of lists by id (built as `defaultdict`s, then frozen into `Table`s)."""
+
+
 class Index:
     """Cross-references over validated content. Build once with `Index(content)`."""
 
@@ -194,6 +213,8 @@ class Index:
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
         self._build()
+        for name in _TABLES:
+            setattr(self, name, Table(getattr(self, name)))
 
     # -- building -----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import Project, check, main
+from generator.cli import Memory, Project, check, generate_docs, main
 from generator.editorial import loaded_words, weekday_mismatches
 from tests.support import ROOT, make_project
 
@@ -52,6 +52,67 @@ def test_case(case: str, tmp_path: Path):
     if UPDATE:
         expected_file.write_text("".join(f"{line}\n" for line in found), "utf-8")
     assert found == expected_file.read_text("utf-8").splitlines()
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_serve_finds_the_same_as_a_fresh_check_after_each_save(case: str, tmp_path: Path):
+    """`briefing serve` checks again after every save, keeping an article's findings while the
+    article and the records it refers to are unchanged (`editorial._PerArticle`). Laying the
+    case's articles over the fixture, then its registries (so that events change under
+    articles already checked), then taking it all away, must find at each save what a fresh
+    check finds."""
+    project = make_project(tmp_path / "project")
+    memory = Memory()
+
+    def found() -> list[str]:
+        outcome = generate_docs(Project.at(project), memory=memory, jobs=1)
+        serve = [p.format() for p in outcome.problems.sorted()]
+        assert serve == problems_of(project)
+        return serve
+
+    assert found() == []
+    files = [p for p in sorted((CASES / case).rglob("*"))
+             if p.is_file() and p.name != "expected.txt"]
+    originals: dict[Path, bytes | None] = {}
+    for step in ([p for p in files if p.parent.name == "articles"],
+                 [p for p in files if p.parent.name != "articles"]):
+        for path in step:
+            target = project / "content" / path.relative_to(CASES / case)
+            originals[target] = target.read_bytes() if target.exists() else None
+            shutil.copyfile(path, target)
+        found()
+    assert found() == (CASES / case / "expected.txt").read_text("utf-8").splitlines()
+    for target, data in originals.items():
+        if data is None:
+            target.unlink()
+        else:
+            target.write_bytes(data)
+    assert found() == []
+
+
+def test_serve_checks_an_unchanged_article_again_when_its_event_moves(tmp_path: Path):
+    """An article's kept findings depend on the events it reports: re-dating an event after
+    the article's publication is an error serve reports without the article being saved."""
+    project = make_project(tmp_path / "project")
+    memory = Memory()
+    events = project / "content" / "events.yml"
+    text = events.read_text("utf-8")
+
+    def found() -> list[str]:
+        outcome = generate_docs(Project.at(project), memory=memory, jobs=1)
+        return [p.format() for p in outcome.problems.sorted()]
+
+    assert found() == []
+    events.write_text(text.replace("date: 2026-03-05", "date: 2026-03-07", 1), "utf-8")
+    moved = found()
+    assert moved == problems_of(project)
+    assert [line.split(": ", 1)[0] for line in moved] == [
+        "content/articles/outlet-one-2026-03-05-strike.yml:9:12",
+        "content/articles/outlet-two-2026-03-06-strike.yml:7:12"]
+    assert all("event '2026-03-05-strike' is dated '2026-03-07', after the article's "
+               "publication date" in line for line in moved)
+    events.write_text(text, "utf-8")
+    assert found() == []
 
 
 def test_every_triggering_case_has_a_passing_twin():
