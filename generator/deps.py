@@ -26,7 +26,10 @@ still render whole after any edit. They are joined from fragments instead (`Frag
 entry, each with its own reads (the recorder opens a frame per fragment). When such a page
 renders again, an entry whose reads all answer as before is taken from the last rendering
 unchanged. Footnote numbers are resolved after the page is joined (`render.Footnotes`), so an
-entry's text never depends on the entries before it.
+entry's text never depends on the entries before it. A long listing also takes every `GROUP`
+entries together as one fragment made of theirs (`Fragments.make_each`): a regeneration reuses
+an unchanged hundred in one step, which is what makes a page of 10,000 entries cheap to render
+again.
 
 Each regeneration answers every read once on the new index and keeps the answers
 (`Previous.answers`): the next one compares against them instead of answering again on the old
@@ -66,7 +69,7 @@ def encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    table = _TABLES.get(kind)
+    table = _RECORD_TABLES.get(kind)
     if table is not None:  # a record: the most common argument, by far
         return (REF, table, value.id)
     if kind is tuple or kind is list:  # a group of fragments' arguments: thousands of items
@@ -100,7 +103,8 @@ _ENCODE: dict[type, Any] = {
 }
 """How `encode` notes an argument, by its class or the nearest class it derives from."""
 
-_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors", m.Place: "places"}
+_RECORD_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors",
+                                   m.Place: "places"}
 """Records `encode` notes by their id, by exact class (as `_ENCODE` does, without a call)."""
 
 
@@ -287,24 +291,28 @@ def same(a: Any, b: Any) -> bool:
 GROUP = 100
 """Entries of a long listing taken together as one fragment too (`Fragments.make_each`)."""
 
+FEW = 20
+"""A page's listing of at most this many entries is rendered whole with its page, without
+fragments (`Helpers.fragments`): rendering it again costs less than the memory its fragments
+would hold, and most actor and place pages list fewer."""
+
 FragmentKey = tuple[str, Any]
 """(fragment name, its arguments as `encode` notes them)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # serve holds about 200,000 of them at 5,000 articles
 class Fragment:
     """A memoized piece of a page or data file: its text, the reads that made it, and (on
     pages) the article ids it cited, in order, so reusing it numbers footnotes as rendering
     it would have (`render.Footnotes`)."""
 
     text: Any
+    """None for a group of fragments (`Fragments.make_each`), joined from `inner` instead."""
     reads: tuple[Read, ...]
     cites: tuple[str, ...] = ()
     inner: tuple[FragmentKey, ...] = ()
     """The fragments made inside this one (a list of fragments as one fragment): reusing this
     one keeps them too, for the rendering after next."""
-
-
 
 
 class Fragments:
@@ -343,11 +351,14 @@ class Fragments:
         return cls(Recorder(ix), before.fragments if before is not None else None, changed)
 
     def make(self, name: str, fn: Any, args: tuple[Any, ...],
-             cited: Any = None) -> Any:
+             cited: Any = None, group: Any = None) -> Any:
         """`fn(*args)`, or the text it gave last time if none of its reads changed since.
 
         `cited`, given on pages, is the page's `render.Footnotes`: its `log` tells which
         articles the fragment cited, and a reused fragment cites them again in the same order.
+        `group`, given by `make_each`, is the separator a group's entries are joined with: a
+        group keeps no text of its own (that would hold every entry's text twice), and a reused
+        group is joined again from its entries' texts.
         """
         recorder = self.recorder
         if recorder is None:
@@ -361,13 +372,16 @@ class Fragments:
             self._open[-1].append(key)
         before = self.before.get(key)
         if before is not None and self.changed is not None \
-                and self.changed.isdisjoint(before.reads):
+                and self.changed.isdisjoint(before.reads) \
+                and (group is None or all(k in self.before for k in before.inner)):
             recorder.note_all(before.reads)
             if cited is not None and before.cites:
                 cited.replay(before.cites, recorder.index.articles)
             self.now[key] = before
             if before.inner:
                 self._keep_inner(before)
+            if group is not None:
+                return group.join([text for k in before.inner if (text := self.before[k].text)])
             return before.text
         recorder.push()
         for arg in key[1]:
@@ -382,14 +396,15 @@ class Fragments:
             inner = tuple(self._open.pop())
         reads = recorder.pop()
         cites = tuple(cited.log[start:]) if cited is not None else ()
-        self.now[key] = Fragment(text, reads, cites, inner)
+        self.now[key] = Fragment(None if group is not None else text, reads, cites, inner)
         self.made += 1
         return text
 
     def make_each(self, name: str, fn: Any, items: list[tuple[Any, ...]], sep: Any,
-                  cited: Any = None) -> list[Any]:
+                  cited: Any = None, few: int = 0) -> list[Any]:
         """`make(name, fn, args)` for each `args` in `items`, joined with `sep` (empty texts
-        left out) into one text per group of `GROUP` items, each group itself a fragment.
+        left out) into one text per group of `GROUP` items, each group itself a fragment (and
+        `fn(*args)` for each, without fragments, for `few` items or fewer).
 
         A regeneration reuses a group whose entries all read as before in one step, where
         one step per entry would cost most of a long listing's time, and renders only the
@@ -400,9 +415,11 @@ class Fragments:
             return sep.join([text for args in group
                              if (text := self.make(name, fn, args, cited))])
 
-        if self.recorder is None or len(items) <= GROUP:
+        if self.recorder is None or len(items) <= few:
+            return [sep.join([text for args in items if (text := fn(*args))])]
+        if len(items) <= GROUP:
             return [entries(*items)]
-        return [self.make(f"{name}[]", entries, tuple(items[start:start + GROUP]), cited)
+        return [self.make(f"{name}[]", entries, tuple(items[start:start + GROUP]), cited, sep)
                 for start in range(0, len(items), GROUP)]
 
     def _keep_inner(self, fragment: Fragment) -> None:

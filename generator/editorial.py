@@ -11,6 +11,10 @@ message that names the field, the value, what was expected and how to fix it. Se
 Curators record a source's own inconsistencies in an article's `notes` and an event's
 `conflicts`; those texts are findings, never checked, and a recorded conflict silences the
 warning it explains.
+
+Checks of one article at a time keep each article's findings in this process (`_PerArticle`)
+and the text checks each text's (`TEXT_CACHE`): `briefing serve` checks everything again after
+every save, when all but the edited records are the very same objects.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -113,9 +113,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     # Thousands of files share a few folders: show each folder once per load.
     folders = functools.lru_cache(maxsize=None)(functools.partial(_display_folder, base=base))
     for kind, path in content_files(root):
-        folder = folders(path.parent)
-        display = path.as_posix() if folder is None else \
-            path.name if folder == "." else f"{folder}/{path.name}"
+        display = _display(path, base, folders)
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             problems.add(display, 1, 1, "symbolic link to a file outside the content folder; "
                                         "content files must live in content/")
@@ -242,9 +240,11 @@ def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult
     return result
 
 
-def _display(path: Path, base: Path) -> str:
-    """How problems name a file: relative to `base` where it lies inside it."""
-    folder = _display_folder(path.parent, base)
+def _display(path: Path, base: Path,
+             folder_of: Callable[[Path], str | None] | None = None) -> str:
+    """How problems name a file: relative to `base` where it lies inside it. `folder_of` is
+    `_display_folder` remembered for a load of many files."""
+    folder = folder_of(path.parent) if folder_of else _display_folder(path.parent, base)
     if folder is None:
         return path.as_posix()
     return path.name if folder == "." else f"{folder}/{path.name}"

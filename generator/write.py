@@ -182,15 +182,16 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
     pending: list[tuple[Path, Path]] = []
     written: list[str] = []
     signatures: dict[str, Signature | None] = {}
+    prefix = f"{target}{os.sep}"  # most files are only stat'ed: no Path object for them
     try:
         for rel, source in files:
-            path = target / rel
             hint = memo.get(rel)
             if hint is not None and hint[1] is source and hint[0] is not None:
-                signature = _signature(path)
+                signature = _signature(prefix + rel)
                 if signature == hint[0]:
                     signatures[rel] = signature
                     continue
+            path = target / rel
             data = source if isinstance(source, bytes) else source.encode("utf-8")
             if path.is_file() and not path.is_symlink() and _same(path, data):
                 signatures[rel] = _signature(path)
@@ -260,7 +261,7 @@ def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
     return WriteReport(sorted(written), unchanged, removed)
 
 
-def _signature(path: Path) -> Signature | None:
+def _signature(path: Path | str) -> Signature | None:
     """A regular file's inode, size and modification time; None for anything else."""
     try:
         st = os.lstat(path)

@@ -103,10 +103,11 @@ def test_killed_builds_leave_old_or_new_output_never_a_mix(versions: tuple[Path,
         write_version(project / "content", target)
         proc = build(project)
         if run % 5 < 2:
-            # Aim at the write stage: wait for the staging folder, then kill a moment later.
+            # Aim at the write stage: wait for the staging folder, then kill a moment later
+            # (the stage is short: a longer wait often lands after it).
             while proc.poll() is None and not staging(project):
                 time.sleep(0.002)
-            time.sleep(rng.uniform(0, 0.3))
+            time.sleep(rng.uniform(0, 0.05))
         else:
             time.sleep(rng.uniform(0, 2.0))
         if proc.poll() is None and staging(project):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import deps, parallel, write
+from generator import deps, pages, parallel, write
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
 
@@ -159,10 +159,12 @@ def made(memory: Memory, path: str) -> tuple[int, int]:
     return page.made, len(page.fragments or ())
 
 
-def test_an_edited_account_renders_only_its_own_entries_of_the_listings(tmp_path: Path):
+def test_an_edited_account_renders_only_its_own_entries_of_the_listings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Long listings and data files are joined from one fragment per record
     (deps.Fragments): the chronology and the calendar render again only the entries that
     read the edited article, not all."""
+    monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)  # these pages are small
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
     memory = Memory()
@@ -183,10 +185,12 @@ def test_an_edited_account_renders_only_its_own_entries_of_the_listings(tmp_path
         assert 0 < rendered < total / 4, (path, rendered, total)
 
 
-def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(tmp_path: Path):
+def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A footnote is a placeholder until the page is rendered (render.Footnotes), so entries
     kept from the last regeneration take new numbers when an earlier entry now cites an
     article first."""
+    monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)  # the chronology is small
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
     memory = Memory()
@@ -220,6 +224,7 @@ def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_ed
     a group kept whole keeps its entries too, so the next edit inside it again renders only
     that entry."""
     monkeypatch.setattr(deps, "GROUP", 4)
+    monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
     memory = Memory()
@@ -233,6 +238,26 @@ def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_ed
         assert total == 60 + 15  # every row and every group, for the next regeneration
     rendered, total = made(memory, "briefing/sources.md")
     assert 0 < rendered < total / 4, (rendered, total)
+
+
+def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
+    """Pages with at most `pages.KEEP_FRAGMENTS` fragments keep none between regenerations
+    (memory); when one must render again it renders whole, still byte for byte a fresh
+    build's."""
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    assert memory.previous is not None
+    assert memory.previous.pages["briefing/chronology.md"].fragments is None
+    assert memory.previous.data["briefing/data/briefing.json"].fragments  # data files keep
+    article = sorted((project / ARTICLES).glob("*.yml"))[7]
+    edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
+    again = regenerate(project, memory)
+    assert again.report is not None
+    rendered, total = made(memory, "briefing/sources.md")
+    assert rendered > 0  # rendered whole: every entry made...
+    assert total == 0  # ...and none kept
 
 
 def _footnotes(page: str) -> list[str]:
