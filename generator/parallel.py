@@ -143,16 +143,14 @@ def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
     did."""
     distinct = previous.distinct_reads()
     changed, answers = changed_reads(previous.ix, ix, distinct, previous.answers)
-    kept = {}
-    for i, (kind, item) in enumerate(specs):
-        before = previous.pages.get(kind.path(item))
-        if before is not None and changed.isdisjoint(before.reads):
-            kept[i] = before
-    kept_data = {}
-    for n, spec in enumerate(data.DATA_FILES):
-        before = previous.data.get(spec.path)
-        if before is not None and changed.isdisjoint(before.reads):
-            kept_data[n] = before
+
+    def keep(paths: Iterator[str], before: dict[str, Page]) -> dict[int, Page]:
+        """The previous files, by position among `paths`, none of whose reads changed."""
+        return {i: old for i, path in enumerate(paths)
+                if (old := before.get(path)) is not None and changed.isdisjoint(old.reads)}
+
+    kept = keep((kind.path(item) for kind, item in specs), previous.pages)
+    kept_data = keep((spec.path for spec in data.DATA_FILES), previous.data)
     return changed, answers, kept, kept_data
 
 
