@@ -421,8 +421,7 @@ def dataset_json(ix: Index, memo: Fragments | None = None) -> bytes:
         return b",\n".join(dump(model) for model in models)
 
     def each(name: str, fn: Any, records: Iterable[Any]) -> list[bytes]:
-        assert memo is not None
-        return memo.make_each(name, fn, [(r,) for r in records], b",\n")
+        return _each(memo, name, fn, records, b",\n")
 
     articles = ix.articles.values()
     members: dict[str, bytes] = {
@@ -439,6 +438,13 @@ def dataset_json(ix: Index, memo: Fragments | None = None) -> bytes:
     }
     return (b"{\n" + b",\n".join(b'  "' + key.encode() + b'": ' + members[key]
                                   for key in sorted(members)) + b"\n}\n")
+
+
+def _each(memo: Fragments | None, name: str, fn: Callable[[Any], Any], records: Iterable[Any],
+          sep: Any) -> list[Any]:
+    """`fn(record)` for every record, joined with `sep`, through `memo` when one records
+    (`Fragments.make_each`: one fragment per record, in groups)."""
+    return (memo or Fragments()).make_each(name, fn, [(r,) for r in records], sep)
 
 
 def _json_value(value: Any) -> bytes:
@@ -519,9 +525,7 @@ def events_csv(ix: Index, memo: Fragments | None = None) -> bytes:
                            [st.id for _, st in entry.statements],
                            [a.id for a in entry.articles], page_url(_doc("event", e.id))]])
 
-    memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make_each("event", row, [
-        (entry,) for entry in ix.events.values()], b""))
+    return _csv(header, []) + b"".join(_each(memo, "event", row, ix.events.values(), b""))
 
 
 def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
@@ -540,9 +544,8 @@ def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
                         page_url(_doc("article", a.id)) + "#" + urls.statement_anchor(st.id)])
         return _csv_rows(out)
 
-    memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make_each("statements", rows, [
-        (a,) for a in ix.articles.values()], b""))
+    return _csv(header, []) + b"".join(_each(memo, "statements", rows, ix.articles.values(),
+                                             b""))
 
 
 def actors_csv(ix: Index, memo: Fragments | None = None) -> bytes:
@@ -558,9 +561,7 @@ def actors_csv(ix: Index, memo: Fragments | None = None) -> bytes:
                            [art.id for art in ix.actor_articles.get(a.id, [])],
                            page_url(_doc("actor", a.id))]])
 
-    memo = memo or Fragments()
-    return _csv(header, []) + b"".join(memo.make_each("actor", row, [
-        (a,) for a in ix.actors.values()], b""))
+    return _csv(header, []) + b"".join(_each(memo, "actor", row, ix.actors.values(), b""))
 
 
 # -- links, ids and content timestamps ------------------------------------------------------------
@@ -647,9 +648,8 @@ def chronology_ics(ix: Index, memo: Fragments | None = None) -> bytes:
     cal.add("description", ICS_NOTE)
     cal.add("x-wr-caldesc", ICS_NOTE)
     host = _host(ix) or "briefing"
-    memo = memo or Fragments()
-    events = b"".join(memo.make_each("event", lambda entry: _ics_event(ix, host, entry),
-                                     [(entry,) for entry in chronology_entries(ix)], b""))
+    events = b"".join(_each(memo, "event", lambda entry: _ics_event(ix, host, entry),
+                            chronology_entries(ix), b""))
     # A calendar's text is its own lines, then each component's, then its END line.
     shell = cal.to_ical()
     end = b"END:VCALENDAR\r\n"

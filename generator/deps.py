@@ -69,12 +69,10 @@ def encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    table = _RECORD_TABLES.get(kind)
-    if table is not None:  # a record: the most common argument, by far
-        return (REF, table, value.id)
-    if kind is tuple or kind is list:  # a group of fragments' arguments: thousands of items
-        return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
     for cls in kind.__mro__:  # the exact class first, then what it derives from
+        table = _RECORD_TABLES.get(cls)
+        if table is not None:  # a record: the most common argument, by far
+            return (REF, table, value.id)
         how = _ENCODE.get(cls)
         if how is not None:
             return how(value)
@@ -86,26 +84,24 @@ def _itself(value: Any) -> Any:
 
 
 def _each(value: Any) -> tuple[Any, ...]:
-    return tuple(encode(v) for v in value)
+    # A group of fragments' arguments has thousands of items, most of them plain.
+    return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """Arguments that stand for themselves, by exact type (the common case, checked first)."""
 
+_RECORD_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors",
+                                   m.Place: "places"}
+"""Records `encode` notes as a reference to their table and id."""
+
 _ENCODE: dict[type, Any] = {
     str: _itself, int: _itself, float: _itself,  # vocabulary enums (str), booleans (int)
-    m.Article: lambda a: (REF, "articles", a.id),
-    m.Actor: lambda a: (REF, "actors", a.id),
-    m.Place: lambda p: (REF, "places", p.id),
     EventEntry: lambda e: (REF, "events", e.event.id),
     m.Period: lambda p: (REF, "period", p.title),
     tuple: _each, list: _each,
 }
-"""How `encode` notes an argument, by its class or the nearest class it derives from."""
-
-_RECORD_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors",
-                                   m.Place: "places"}
-"""Records `encode` notes by their id, by exact class (as `_ENCODE` does, without a call)."""
+"""How `encode` notes any other argument, by its class or the nearest class it derives from."""
 
 
 def decode(ix: Index, value: Any) -> Any:
@@ -300,7 +296,7 @@ FragmentKey = tuple[str, Any]
 """(fragment name, its arguments as `encode` notes them)."""
 
 
-@dataclass(frozen=True, slots=True)  # serve holds about 200,000 of them at 5,000 articles
+@dataclass(frozen=True, slots=True)  # serve holds about 155,000 of them at 5,000 articles
 class Fragment:
     """A memoized piece of a page or data file: its text, the reads that made it, and (on
     pages) the article ids it cited, in order, so reusing it numbers footnotes as rendering

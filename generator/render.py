@@ -135,31 +135,29 @@ class Footnotes:
         self.log: list[str] = []
         """Every cited article id, in the order cited (read by `deps.Fragments`)."""
 
-    def number(self, article: m.Article) -> int:
-        """The article's footnote number, assigning the next one on first citation."""
-        self.log.append(article.id)
-        if article.id not in self.numbers:
-            self.articles.append(article)
-            self.numbers[article.id] = len(self.articles)
-        return self.numbers[article.id]
+    def _first(self, article: m.Article) -> None:
+        """Give an article cited for the first time the next number."""
+        self.articles.append(article)
+        self.numbers[article.id] = len(self.articles)
 
     def replay(self, ids: tuple[str, ...], articles: dict[str, m.Article]) -> None:
-        """Cite again, in order, the articles with these ids (`articles` maps ids to them):
-        what `number` does for each, for a fragment kept from the last rendering."""
+        """Cite again, in order, the articles with these ids (`articles` maps ids to them), as
+        `cite` did for a fragment kept from the last rendering."""
         self.log.extend(ids)
-        numbers, cited = self.numbers, self.articles
         for article_id in ids:
-            if article_id not in numbers:
-                cited.append(articles[article_id])
-                numbers[article_id] = len(cited)
+            if article_id not in self.numbers:
+                self._first(articles[article_id])
 
     def cite(self, *articles: m.Article) -> str:
         """A placeholder for the articles' references (see `resolve`); none for none."""
         if not articles:
             return ""
+        ids = [article.id for article in articles]
+        self.log.extend(ids)
         for article in articles:
-            self.number(article)
-        return "\0" + " ".join(article.id for article in articles) + "\0"
+            if article.id not in self.numbers:
+                self._first(article)
+        return "\0" + " ".join(ids) + "\0"
 
     def resolve(self, text: str) -> str:
         """Every placeholder as references in number order; commas keep ¹,² from reading

@@ -527,11 +527,9 @@ class _Ids:
     """What one document defines and refers to, as `check_references` needs it; kept on the
     document (`Document.walked`), so an unchanged file costs a few set operations per load."""
 
-    defined: dict[str, dict[str, tuple[str, Loc]]]
-    """ref kind -> folded id -> (id, where), for well-formed ids, when the document defines
-    no id twice and no reserved one (else empty: the document takes the slow path)."""
-    clean: bool
-    """Whether `defined` holds every id the document defines."""
+    defined: dict[str, dict[str, tuple[str, Loc]]] | None
+    """ref kind -> folded id -> (id, where), for well-formed ids; None when the document
+    defines an id twice or a reserved one (it then takes the slow path)."""
     referred: dict[str, frozenset[str]]
     """ref kind -> every id the document refers to."""
 
@@ -555,8 +553,7 @@ def _ids(doc: Document, kind: str, id_re: re.Pattern[str]) -> _Ids:
     for pattern, ref_kind in REFERENCES.get(kind, []):
         referred.setdefault(ref_kind, set()).update(
             value for _, value in _walked(doc, pattern) if isinstance(value, str))
-    ids = _Ids(defined if clean else {}, clean,
-               {k: frozenset(v) for k, v in referred.items()})
+    ids = _Ids(defined if clean else None, {k: frozenset(v) for k, v in referred.items()})
     doc.walked[_Ids] = ids
     return ids
 
@@ -576,7 +573,8 @@ def check_references(content: Content, problems: Problems) -> None:
     for display, doc in docs:
         kind = content.kinds[display]
         ids = _ids(doc, kind, id_re)
-        if ids.clean and all(folded[k].keys().isdisjoint(t) for k, t in ids.defined.items()):
+        if ids.defined is not None and all(folded[k].keys().isdisjoint(t)
+                                           for k, t in ids.defined.items()):
             for ref_kind, table in ids.defined.items():
                 for key, (value, loc) in table.items():
                     folded[ref_kind][key] = known[ref_kind][value] = (doc, loc)

@@ -193,7 +193,7 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
                     continue
             path = target / rel
             data = source if isinstance(source, bytes) else source.encode("utf-8")
-            if path.is_file() and not path.is_symlink() and _same(path, data):
+            if _same(path, data):
                 signatures[rel] = _signature(path)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +235,7 @@ def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
             dest = staging / rel
             old = target / rel
             data = source if isinstance(source, bytes) else source.encode("utf-8")
-            if old.is_file() and not old.is_symlink() and _same(old, data):
+            if _same(old, data):
                 try:
                     os.link(old, dest)
                 except OSError:
@@ -282,9 +282,11 @@ def _files_under(folder: Path) -> Iterator[str]:
 
 
 def _same(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file (not a symbolic link) holding exactly `data`."""
+    signature = _signature(path)
+    if signature is None or signature[1] != len(data):
+        return False
     try:
-        if path.stat().st_size != len(data):
-            return False
         return path.read_bytes() == data
     except OSError:
         return False
