@@ -84,20 +84,28 @@ def _itself(value: Any) -> Any:
 
 
 def _each(value: Any) -> tuple[Any, ...]:
-    # A group of fragments' arguments has thousands of items, most of them plain.
-    return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
+    # Fragment arguments are mostly plain values and records: both without a call.
+    out = []
+    for v in value:
+        kind = type(v)
+        if kind in _PLAIN:
+            out.append(v)
+        else:
+            table = _RECORD_TABLES.get(kind)
+            out.append((REF, table, v.id) if table is not None else encode(v))
+    return tuple(out)
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """Arguments that stand for themselves, by exact type (the common case, checked first)."""
 
 _RECORD_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors",
-                                   m.Place: "places"}
-"""Records `encode` notes as a reference to their table and id."""
+                                   m.Place: "places", EventEntry: "events"}
+"""Records `encode` notes as a reference to their table and id (`EventEntry.id` is its
+event's)."""
 
 _ENCODE: dict[type, Any] = {
     str: _itself, int: _itself, float: _itself,  # vocabulary enums (str), booleans (int)
-    EventEntry: lambda e: (REF, "events", e.event.id),
     m.Period: lambda p: (REF, "period", p.title),
     tuple: _each, list: _each,
 }
@@ -347,20 +355,23 @@ class Fragments:
         return cls(Recorder(ix), before.fragments if before is not None else None, changed)
 
     def make(self, name: str, fn: Any, args: tuple[Any, ...],
-             cited: Any = None, group: Any = None) -> Any:
+             cited: Any = None, group: Any = None, encoded: Any = None) -> Any:
         """`fn(*args)`, or the text it gave last time if none of its reads changed since.
 
         `cited`, given on pages, is the page's `render.Footnotes`: its `log` tells which
         articles the fragment cited, and a reused fragment cites them again in the same order.
         `group`, given by `make_each`, is the separator a group's entries are joined with: a
         group keeps no text of its own (that would hold every entry's text twice), and a reused
-        group is joined again from its entries' texts.
+        group is joined again from its entries' texts. `encoded`, also from `make_each`, is
+        what `encode(args)` would give (`UNPORTABLE` if it would fail), worked out once.
         """
         recorder = self.recorder
         if recorder is None:
             return fn(*args)
         try:
-            key = (name, encode(args))
+            key = (name, encode(args) if encoded is None else encoded)
+            if encoded is _UNPORTABLE:
+                raise Unportable(name)
         except Unportable:
             recorder.note(UNREPLAYABLE)
             return fn(*args)
@@ -380,10 +391,11 @@ class Fragments:
                 return group.join([text for k in before.inner if (text := self.before[k].text)])
             return before.text
         recorder.push()
-        for arg in key[1]:
-            own = _ref_read(arg)
-            if own is not None:
-                recorder.note(own)
+        if group is None:
+            for arg in key[1]:
+                own = _ref_read(arg)
+                if own is not None:
+                    recorder.note(own)
         start = len(cited.log) if cited is not None else 0
         self._open.append([])
         try:
@@ -405,18 +417,27 @@ class Fragments:
         A regeneration reuses a group whose entries all read as before in one step, where
         one step per entry would cost most of a long listing's time, and renders only the
         changed entries of the others. Joining the groups with `sep` (empty ones left out)
-        gives what joining every entry would.
+        gives what joining every entry would. Each entry's arguments are encoded once, for
+        its own key and its group's.
         """
-        def entries(*group: tuple[Any, ...]) -> Any:
-            return sep.join([text for args in group
-                             if (text := self.make(name, fn, args, cited))])
-
         if self.recorder is None or len(items) <= few:
             return [sep.join([text for args in items if (text := fn(*args))])]
+        encoded = [_encoded(args) for args in items]
+
+        def entries(low: int, high: int) -> Any:
+            return sep.join([text for i in range(low, high)
+                             if (text := self.make(name, fn, items[i], cited, None,
+                                                   encoded[i]))])
+
         if len(items) <= GROUP:
-            return [entries(*items)]
-        return [self.make(f"{name}[]", entries, tuple(items[start:start + GROUP]), cited, sep)
-                for start in range(0, len(items), GROUP)]
+            return [entries(0, len(items))]
+        groups = []
+        for low in range(0, len(items), GROUP):
+            high = min(low + GROUP, len(items))
+            keys = encoded[low:high]
+            group_key = _UNPORTABLE if _UNPORTABLE in keys else tuple(keys)
+            groups.append(self.make(f"{name}[]", entries, (low, high), cited, sep, group_key))
+        return groups
 
     def _keep_inner(self, fragment: Fragment) -> None:
         """Carry the fragments made inside a reused one over to this rendering."""
@@ -426,6 +447,18 @@ class Fragments:
                 self.now[key] = inner
                 if inner.inner:
                     self._keep_inner(inner)
+
+
+_UNPORTABLE = ("\0unportable",)
+"""What `_encoded` gives for arguments `encode` cannot note."""
+
+
+def _encoded(args: tuple[Any, ...]) -> Any:
+    """`encode(args)`, or `_UNPORTABLE`."""
+    try:
+        return _each(args)
+    except Unportable:
+        return _UNPORTABLE
 
 
 def _ref_read(ref: Any) -> Read | None:

@@ -74,6 +74,11 @@ class EventEntry:
     origins: int = 0
 
     @property
+    def id(self) -> str:
+        """The event's id (the entry's key in `Index.events`)."""
+        return self.event.id
+
+    @property
     def articles(self) -> list[m.Article]:
         return _unique(a for a, _ in self.accounts)
 
