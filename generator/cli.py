@@ -114,15 +114,16 @@ def check(project: Project, jobs: int | None = None) -> Outcome:
         return outcome
 
 
-def _load_and_index(project: Project, jobs: int | None,
-                    cache: FileCache | None = None) -> Outcome:
-    """Load and validate content; build the index unless there are errors."""
+def _load_and_index(project: Project, jobs: int | None, cache: FileCache | None = None,
+                    earlier: Index | None = None) -> Outcome:
+    """Load and validate content; build the index unless there are errors (sharing what it
+    can with the `earlier` regeneration's index, see `Index`)."""
     problems = Problems()
     content = load_content(project.content, problems, display_root=project.root,
                            jobs=default_jobs() if jobs is None else jobs, cache=cache)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
-    return Outcome(problems, Index(content))
+    return Outcome(problems, Index(content, earlier))
 
 
 def generate_docs(project: Project, strict: bool = False, jobs: int | None = None,
@@ -143,7 +144,8 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     from generator import deps  # rendering libraries load only when generating
     from generator.parallel import outputs
 
-    outcome = _load_and_index(project, jobs, memory.files if memory else None)
+    earlier = memory.previous.ix if memory and memory.previous else None
+    outcome = _load_and_index(project, jobs, memory.files if memory else None, earlier)
     if outcome.index is None:
         return outcome
     ix = outcome.index

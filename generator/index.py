@@ -180,14 +180,21 @@ class Table(dict):  # type: ignore[type-arg]
 
 _TABLES = ("actor_made", "actor_received", "actor_quotes", "actor_events", "actor_articles",
            "members", "place_events", "place_articles", "place_children", "responses",
-           "quotes_of_statement", "outlet_articles")
+           "quotes_of_statement", "outlet_articles", "_article_events")
 """The index's tables of lists by id (built as `defaultdict`s, then frozen into `Table`s)."""
 
 
 class Index:
-    """Cross-references over validated content. Build once with `Index(content)`."""
+    """Cross-references over validated content. Build once with `Index(content)`.
 
-    def __init__(self, content: Content) -> None:
+    Given the index of an `earlier` regeneration (`briefing serve`), an event whose record and
+    accounts are the very same objects as then keeps its `EventEntry` from that index: the
+    pages' answers that hold it then compare by identity (`deps.same`), and its details are
+    not worked out again. Entries are never changed once built, so the two indexes can share
+    them.
+    """
+
+    def __init__(self, content: Content, earlier: Index | None = None) -> None:
         self.content = content
         assert content.briefing is not None, "index needs a validated briefing"
         self.briefing: m.Briefing = content.briefing
@@ -217,13 +224,14 @@ class Index:
         self.responses: dict[str, list[Cited]] = defaultdict(list)
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
-        self._build()
+        self._article_events: dict[str, list[EventEntry]] = defaultdict(list)
+        self._build(earlier)
         for name in _TABLES:
             setattr(self, name, Table(getattr(self, name)))
 
     # -- building -----------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, earlier: Index | None) -> None:
         for actor in self.actors.values():
             for other in actor.affiliation:
                 self.members[other].append(actor)
@@ -258,6 +266,7 @@ class Index:
                     self.quotes_of_statement[q.statement].append((article, q))
             for aid in refs:
                 actor_articles[aid].add(article.id)
+        kept = self._keep_entries(earlier) if earlier is not None else set()
         for entry in self.events.values():
             for aid in entry.event.actors:
                 self.actor_events[aid].append(entry)
@@ -268,12 +277,14 @@ class Index:
             for pid in sorted(places):
                 self.place_events[pid].append(entry)
             for article in entry.articles:
+                self._article_events[article.id].append(entry)
                 for pid in entry.event.places:
                     place_articles[pid].add(article.id)
                 for aid in entry.event.actors:
                     actor_articles[aid].add(article.id)
-            entry.origins = len({self.origin_key(a) for a in entry.articles})
-            entry.details = self._details(entry)
+            if entry.event.id not in kept:
+                entry.origins = len({self.origin_key(a) for a in entry.articles})
+                entry.details = self._details(entry)
         for table in (self.actor_made, self.actor_received):
             for cited in table.values():
                 cited.sort(key=_cited_key)
@@ -288,6 +299,21 @@ class Index:
             self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
         for pid, ids in place_articles.items():
             self.place_articles[pid] = [self.articles[i] for i in sorted(ids, key=in_order)]
+
+    def _keep_entries(self, earlier: Index) -> set[str]:
+        """Put `earlier`'s entry in place of each new one made of the very same records (the
+        event, its period, and each account's and statement's article and record, in order);
+        return their event ids."""
+        kept = set()
+        before = earlier.events
+        for eid, entry in self.events.items():
+            old = before.get(eid)
+            if old is not None and old.event is entry.event and old.period is entry.period \
+                    and _same_records(old.accounts, entry.accounts) \
+                    and _same_records(old.statements, entry.statements):
+                self.events[eid] = old
+                kept.add(eid)
+        return kept
 
     @staticmethod
     def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
@@ -388,7 +414,15 @@ class Index:
 
     def reaction_ids(self, stance: StatementType) -> list[str]:
         """The ids of the statements in one column of the reactions grid, row by row."""
-        return [st.id for row in self._reactions[1] for _, st in row.cells.get(stance, [])]
+        return self._reaction_ids.get(stance, [])
+
+    @cached_property
+    def _reaction_ids(self) -> dict[StatementType, list[str]]:
+        columns: dict[StatementType, list[str]] = defaultdict(list)
+        for row in self._reactions[1]:
+            for stance, cited in row.cells.items():
+                columns[stance].extend(st.id for _, st in cited)
+        return dict(columns)
 
     @cached_property
     def _reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
@@ -458,21 +492,25 @@ class Index:
 
     def supported_events(self, article: m.Article) -> list[EventEntry]:
         """Events an article gives an account of, in date order."""
-        ids = {acc.event for acc in article.accounts}
-        return sorted((self.events[i] for i in ids), key=lambda e: self._event_order[e.event.id])
-
-    @cached_property
-    def _event_order(self) -> dict[str, int]:
-        return {eid: i for i, eid in enumerate(self.events)}
+        return self._article_events[article.id]
 
     def briefing_citations(self, article: m.Article) -> int:
         """How many home-page sentences (summary and takeaways) cite the article."""
+        return self._briefing_citations.get(article.id, 0)
+
+    @cached_property
+    def _briefing_citations(self) -> dict[str, int]:
         b = self.briefing
-        return sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
+        counts: dict[str, int] = defaultdict(int)
+        for item in (*b.summary, *b.takeaways):
+            for article_id in set(item.sources):
+                counts[article_id] += 1
+        return dict(counts)
 
     def republications(self, article: m.Article) -> list[m.Article]:
         """Other articles in the content that share this article's origin."""
-        return [a for a in self._by_origin[self.origin_key(article)] if a is not article]
+        group = self._by_origin[self.origin_key(article)]
+        return [a for a in group if a is not article] if len(group) > 1 else []
 
     @cached_property
     def _by_origin(self) -> dict[tuple[str, str], list[m.Article]]:
@@ -480,13 +518,6 @@ class Index:
         for a in self.articles.values():
             groups[self.origin_key(a)].append(a)
         return groups
-
-    def supports(self, article: m.Article) -> dict[str, int]:
-        """What on the site an article supports, counted by kind."""
-        b = self.briefing
-        cited = sum(article.id in item.sources for item in (*b.summary, *b.takeaways))
-        return {"briefing sentences": cited, "event accounts": len(article.accounts),
-                "statements": len(article.statements), "quotes": len(article.quotes)}
 
 
 def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[Any]]]:
@@ -512,6 +543,11 @@ def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
 def _cited_key(cited: Cited) -> tuple[object, ...]:
     article, st = cited
     return (st.date.sort_key, st.id, article.id)
+
+
+def _same_records(a: list[tuple[Any, Any]], b: list[tuple[Any, Any]]) -> bool:
+    """Whether two lists of (article, record) pairs hold the very same objects, in order."""
+    return len(a) == len(b) and all(x[0] is y[0] and x[1] is y[1] for x, y in zip(a, b))
 
 
 def _unique(items: Iterable[m.Article]) -> list[m.Article]:
