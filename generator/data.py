@@ -595,7 +595,7 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def event_updated(entry: EventEntry) -> dt.datetime:
     """When an event's record last changed: the latest publication date of its sources."""
-    return _midnight(max(a.published.start for a in entry.articles))
+    return _midnight(entry.updated)
 
 
 def chronology_entries(ix: Index) -> list[EventEntry]:
@@ -698,12 +698,15 @@ def atom_feed(ix: Index) -> bytes:
     entries, newest first."""
     b = ix.briefing
     items: list[tuple[dt.datetime, str, Callable[[Any], None]]] = []
-    for a in ix.in_scope:
-        items.append((_midnight(a.published.start), entry_id(ix, "article", a.id),
-                      _article_entry(ix, a)))
-    for entry in chronology_entries(ix):
-        items.append((event_updated(entry), entry_id(ix, "event", entry.event.id),
-                      _event_entry(ix, entry)))
+    # Only the newest (and what ties with them) are candidates, so a regeneration after an
+    # older article's edit keeps the feed (`briefing serve`, generator/deps.py).
+    for day, kind, record in ix.newest(FEED_ENTRIES):
+        if kind == "article":
+            items.append((_midnight(day), entry_id(ix, kind, record.id),
+                          _article_entry(ix, record)))
+        else:
+            items.append((_midnight(day), entry_id(ix, kind, record.event.id),
+                          _event_entry(ix, record)))
     items.sort(key=lambda it: (-it[0].timestamp(), it[1]))
     fg = FeedGenerator()
     fg.id(entry_id(ix, "feed", "all"))

@@ -7,6 +7,7 @@ function of the content.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ class EventEntry:
     @property
     def articles(self) -> list[m.Article]:
         return _unique(a for a, _ in self.accounts)
+
+    @property
+    def updated(self) -> dt.date:
+        """When the event's record last changed: the latest publication day of its sources
+        (it must have accounts)."""
+        return max(a.published.start for a, _ in self.accounts)
 
     @property
     def conflicting(self) -> list[str]:
@@ -366,6 +373,20 @@ class Index:
     @property
     def out_of_scope(self) -> list[m.Article]:
         return [a for a in self.articles.values() if a.scope is Scope.OUT_OF_SCOPE]
+
+    def newest(self, count: int) -> list[tuple[dt.date, str, Any]]:
+        """The newest in-scope articles (by publication day) and reported events (by
+        `EventEntry.updated`) as `(day, "article" or "event", record)`, newest first: the
+        `count` newest, and any others of the same day as the last of them (the Atom feed
+        breaks such ties by its own ids)."""
+        items: list[tuple[dt.date, str, Any]] = [
+            (a.published.start, "article", a) for a in self.in_scope]
+        items += [(e.updated, "event", e) for e in self.events.values() if e.accounts]
+        items.sort(key=lambda item: item[0], reverse=True)
+        if len(items) > count > 0:
+            last = items[count - 1][0]
+            items = [item for item in items if item[0] >= last]
+        return items
 
     def chronology(self) -> list[ChronologyGroup]:
         """Crisis first, then background periods newest first, then undated-by-period events."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import deps, pages, parallel, write
+from generator import data, deps, pages, parallel, write
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
 
@@ -238,6 +238,28 @@ def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_ed
         assert total == 60 + 15  # every row and every group, for the next regeneration
     rendered, total = made(memory, "briefing/sources.md")
     assert 0 < rendered < total / 4, (rendered, total)
+
+
+def test_the_feed_renders_again_only_when_an_edit_reaches_its_newest_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The Atom feed reads only its candidates (`Index.newest`), not every article: editing
+    an old article keeps it, editing the newest renders it again."""
+    monkeypatch.setattr(data, "FEED_ENTRIES", 5)
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    feed = "briefing/data/feed.xml"
+    by_date = sorted((project / ARTICLES).glob("*.yml"),
+                     key=lambda p: (re.findall(r"\d{4}-\d\d-\d\d", p.name), p.name))
+    for article, rendered in ((by_date[0], False), (by_date[-1], True)):
+        assert memory.previous is not None
+        before = memory.previous.data[feed]
+        edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
+        again = regenerate(project, memory)
+        assert again.report is not None
+        assert (memory.previous.data[feed] is not before) is rendered, article.name
+        assert (f"{feed.removeprefix('briefing/')}" in again.report.written) is rendered
 
 
 def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
