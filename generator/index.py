@@ -205,6 +205,8 @@ class Index:
         self.content = content
         assert content.briefing is not None, "index needs a validated briefing"
         self.briefing: m.Briefing = content.briefing
+        self._periods: dict[dt.date, m.Period | None] = {}
+        """`period_of` by first day (a few hundred days among tens of thousands of dates)."""
         self.actors = {a.id: a for a in sorted(content.actors, key=lambda a: a.id)}
         self.places = {p.id: p for p in sorted(content.places, key=lambda p: p.id)}
         self.articles = {a.id: a for a in sorted(content.articles,
@@ -258,12 +260,7 @@ class Index:
                 for pid in acc.places:
                     place_articles[pid].add(article.id)
             for st in article.statements:
-                self.actor_made[st.speaker].append((article, st))
-                if st.addressee:
-                    self.actor_received[st.addressee].append((article, st))
                 refs.update(filter(None, (st.speaker, st.addressee)))
-                for sid in st.responds_to:
-                    self.responses[sid].append((article, st))
                 if st.event:
                     self.events[st.event].statements.append((article, st))
             for q in article.quotes:
@@ -292,13 +289,17 @@ class Index:
             if entry.event.id not in kept:
                 entry.origins = len({self.origin_key(a) for a in entry.articles})
                 entry.details = self._details(entry)
-        for table in (self.actor_made, self.actor_received):
-            for cited in table.values():
-                cited.sort(key=_cited_key)
+        # Statements sorted once (`_cited_key` is a total order), so every list they are
+        # dealt into comes out in that order.
+        self._statements_by_date = sorted(self.statements.values(), key=_cited_key)
+        for article, st in self._statements_by_date:
+            self.actor_made[st.speaker].append((article, st))
+            if st.addressee:
+                self.actor_received[st.addressee].append((article, st))
+            for sid in st.responds_to:
+                self.responses[sid].append((article, st))
         for quotes in self.actor_quotes.values():
             quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
-        for responses in self.responses.values():
-            responses.sort(key=_cited_key)
         for entries in (*self.actor_events.values(), *self.place_events.values()):
             entries.sort(key=lambda e: (e.event.date.sort_key, e.event.id))
         in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
@@ -338,11 +339,19 @@ class Index:
 
     def period_of(self, date: m.FuzzyDate) -> m.Period | None:
         """The briefing period a date falls in (by its first day), or None."""
+        day = date.start
+        try:
+            return self._periods[day]
+        except KeyError:
+            pass
+        found = None
         for period in (self.briefing.crisis, *self.briefing.background):
             end = period.end.end if period.end else None
-            if period.start.start <= date.start and (end is None or date.start <= end):
-                return period
-        return None
+            if period.start.start <= day and (end is None or day <= end):
+                found = period
+                break
+        self._periods[day] = found
+        return found
 
     status_order = STATUS_PRECEDENCE
     """Precedence of statuses when an event takes one from its accounts."""
@@ -414,10 +423,6 @@ class Index:
         crisis = [e for e in self.events.values()
                   if e.period is self.briefing.crisis and e.accounts]
         return list(reversed(crisis))[:count]
-
-    @cached_property
-    def _statements_by_date(self) -> list[Cited]:
-        return sorted(self.statements.values(), key=_cited_key)
 
     @cached_property
     def _demands(self) -> list[Demand]:
