@@ -29,10 +29,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
-# Characters that start or shape Markdown / extension syntax anywhere in a line.
+# Characters that start or shape Markdown / extension syntax anywhere in a line. "]" is an
+# entity, not "\]": a link label opening a line with "\]:" reads as a reference definition.
 _INLINE = {
     "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "{": "&#123;", "}": "&#125;",
-    "[": "\\[", "]": "\\]", "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;",
+    "[": "\\[", "]": "&#93;", "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;",
     "~": "&#126;", "^": "&#94;", "=": "&#61;", "#": "\\#", "!": "\\!", "$": "&#36;",
     "@": "&#64;",
 }
