@@ -262,6 +262,33 @@ def test_the_feed_renders_again_only_when_an_edit_reaches_its_newest_entries(
         assert (f"{feed.removeprefix('briefing/')}" in again.report.written) is rendered
 
 
+def test_reads_are_answered_on_the_short_paths_as_on_the_general_one(tmp_path: Path):
+    """`changed_reads` answers table items and queries about records without `deps.answer`;
+    every read must come out as `answer` gives it, and change exactly when `answer` says so."""
+    project = tmp_path / "synthetic"
+    synthesize(project, 60, seed=5)
+    memory = Memory()
+    regenerate(project, memory)
+    assert memory.previous is not None
+    old = memory.previous.ix
+    reads = memory.previous.distinct_reads()
+    reads.add(("actors", deps.ITEM, ("no-such-actor",)))  # missing from a plain table
+    reads.add(("actor_made", deps.ITEM, ("no-such-actor",)))  # missing from an index.Table
+    reads.add(("timeline", deps.CALL, ((deps.REF, "actors", "no-such-actor"),)))
+    kinds = {(name, how) for name, how, _ in reads}
+    assert {("statements", deps.ITEM), ("supported_events", deps.CALL)} <= kinds
+    article = sorted((project / ARTICLES).glob("*.yml"))[7]
+    edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
+    new = generate_docs(Project.at(project), memory=Memory()).index
+    assert new is not None
+    changed, answers = deps.changed_reads(old, new, reads)
+    for read in reads:
+        general = deps.answer(new, read)
+        assert deps.same(answers[read], general), read
+        assert (read in changed) is not deps.same(deps.answer(old, read), general), read
+    assert ("articles", deps.ITEM, (article.stem,)) in changed
+
+
 def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
     """Pages with at most `pages.KEEP_FRAGMENTS` fragments keep none between regenerations
     (memory); when one must render again it renders whole, still byte for byte a fresh
