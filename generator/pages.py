@@ -15,7 +15,7 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
-from generator.deps import FEW, Fragment, FragmentKey, Fragments, Read, item_read
+from generator.deps import FEW, Fragment, FragmentKey, Fragments, ReadId, item_read
 from generator.index import Index
 from generator.render import Footnotes, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -118,7 +118,7 @@ class Page:
 
     path: str
     text: str | bytes
-    reads: tuple[Read, ...] = ()
+    reads: tuple[ReadId, ...] = ()
     """The index queries it made, when rendered with `record` (generator/deps.py)."""
     fragments: dict[FragmentKey, Fragment] | None = None
     """Its memoized pieces, when rendered with `record` (`deps.Fragments`)."""
@@ -236,7 +236,7 @@ def shared_context(ix: Index) -> dict[str, Any]:
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
                 record: bool = False, before: Page | None = None,
-                changed: set[Read] | None = None) -> Page:
+                changed: set[ReadId] | None = None) -> Page:
     """Render one page; a pure function of the index, so pages can be rendered in any process.
 
     With `record`, the page sees the index through a `deps.Recorder` and carries the queries it

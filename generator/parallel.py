@@ -25,9 +25,10 @@ from generator.deps import (
     Fragment,
     Fragments,
     Previous,
-    Read,
+    ReadId,
     changed_reads,
-    intern_reads,
+    local,
+    portable,
 )
 from generator.index import Index
 from generator.pages import Page, Spec, page_specs, render_page, shared_context
@@ -52,7 +53,7 @@ class Outputs:
     problems: Problems = field(default_factory=Problems)
     rendered: int = 0
     """How many pages were rendered (the others were kept from `previous`)."""
-    answers: dict[Read, Any] = field(default_factory=dict)
+    answers: dict[ReadId, Any] = field(default_factory=dict)
     """The previous pages' reads, answered on this index (for `Previous.answers`)."""
     fresh: list[Page] | None = None
     """With `answers`: the pages and data files rendered rather than kept."""
@@ -71,11 +72,11 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
-    changed: set[Read] | None = None
+    changed: set[ReadId] | None = None
     kept: dict[int, Page] = {}
     kept_data: dict[int, Page] = {}
     before: dict[str, Page] = {}
-    answers: dict[Read, Any] = {}
+    answers: dict[ReadId, Any] = {}
     if previous is not None:
         changed, answers, kept, kept_data = _unchanged(previous, ix, specs)
         before = {**previous.pages, **previous.data}
@@ -117,7 +118,7 @@ class _Work:
     record: bool
     before: dict[str, Page]
     """The previous regeneration's pages and data files, by path."""
-    changed: set[Read] | None
+    changed: set[ReadId] | None
 
     def page(self, shared: dict[str, Any], i: int) -> Page:
         kind, item = spec = self.specs[i]
@@ -137,7 +138,7 @@ class _Work:
 
 
 def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
-               ) -> tuple[set[Read], dict[Read, Any], dict[int, Page], dict[int, Page]]:
+               ) -> tuple[set[ReadId], dict[ReadId, Any], dict[int, Page], dict[int, Page]]:
     """The reads that answer differently now, every read's answer now, and the pages (by
     position in `specs`) and data files (by position in `data.DATA_FILES`) none of whose reads
     did."""
@@ -174,12 +175,12 @@ _STATE: dict[str, Any] = {}
 def _task_pages(chunk: int, chunks: int) -> list[tuple[int, Page]]:
     work: _Work = _STATE["work"]
     shared = shared_context(work.ix)
-    return [(i, work.page(shared, i)) for i in range(chunk, len(work.specs), chunks)]
+    return [(i, _sent(work.page(shared, i))) for i in range(chunk, len(work.specs), chunks)]
 
 
 def _task_data(number: int) -> Page:
     work: _Work = _STATE["work"]
-    return work.data_file(number)
+    return _sent(work.data_file(number))
 
 
 def _in_workers(work: _Work, checks: bool, jobs: int) -> Outputs:
@@ -200,10 +201,8 @@ def _in_workers(work: _Work, checks: bool, jobs: int) -> Outputs:
                 editorial.check(work.ix, problems)
             for i, page in track(_as_they_come(page_futures), "render", total=len(work.specs),
                                  unit="pages"):
-                pages[i] = _interned(page) if work.record else page
-            data_files = [f.result() for f in data_futures]
-            if work.record:
-                data_files = [_interned(page) for page in data_files]
+                pages[i] = _received(page)
+            data_files = [_received(f.result()) for f in data_futures]
             out = Outputs(pages=[p for p in pages if p is not None], data=data_files,
                           problems=problems)
     finally:
@@ -213,14 +212,25 @@ def _in_workers(work: _Work, checks: bool, jobs: int) -> Outputs:
     return out
 
 
-def _interned(page: Page) -> Page:
-    """A page from a worker with its reads (and its fragments' reads) as this process's one
-    object per read (`deps.intern_reads`): unpickled, each is a copy of its own."""
+def _sent(page: Page) -> Page:
+    """A page (or data file) made in a worker, with its reads (and its fragments') as tuples:
+    a worker numbers the reads it meets first on its own (`deps.read_id`)."""
+    return _with_reads(page, portable)
+
+
+def _received(page: Page) -> Page:
+    """A page from a worker (`_sent`) with its reads as this process's ids."""
+    return _with_reads(page, local)
+
+
+def _with_reads(page: Page, convert: Any) -> Page:
+    if not page.reads and not page.fragments:
+        return page  # not recorded
     fragments = page.fragments
     if fragments:
-        fragments = {key: Fragment(f.text, intern_reads(f.reads), f.cites, f.inner)
+        fragments = {key: Fragment(f.text, convert(f.reads), f.cites, f.inner)
                      for key, f in fragments.items()}
-    return Page(page.path, page.text, intern_reads(page.reads), fragments, page.made)
+    return Page(page.path, page.text, convert(page.reads), fragments, page.made)
 
 
 def _as_they_come(futures: list[Future[list[tuple[int, Page]]]]

@@ -272,10 +272,10 @@ def test_reads_are_answered_on_the_short_paths_as_on_the_general_one(tmp_path: P
     assert memory.previous is not None
     old = memory.previous.ix
     reads = memory.previous.distinct_reads()
-    reads.add(("actors", deps.ITEM, ("no-such-actor",)))  # missing from a plain table
-    reads.add(("actor_made", deps.ITEM, ("no-such-actor",)))  # missing from an index.Table
-    reads.add(("timeline", deps.CALL, ((deps.REF, "actors", "no-such-actor"),)))
-    kinds = {(name, how) for name, how, _ in reads}
+    reads.add(deps.read_id(("actors", deps.ITEM, ("no-such-actor",))))  # not in a plain table
+    reads.add(deps.read_id(("actor_made", deps.ITEM, ("no-such-actor",))))  # nor in a Table
+    reads.add(deps.read_id(("timeline", deps.CALL, ((deps.REF, "actors", "no-such-actor"),))))
+    kinds = {deps.read_of(read)[:2] for read in reads}
     assert {("statements", deps.ITEM), ("supported_events", deps.CALL)} <= kinds
     article = sorted((project / ARTICLES).glob("*.yml"))[7]
     edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
@@ -283,10 +283,11 @@ def test_reads_are_answered_on_the_short_paths_as_on_the_general_one(tmp_path: P
     assert new is not None
     changed, answers = deps.changed_reads(old, new, reads)
     for read in reads:
-        general = deps.answer(new, read)
-        assert deps.same(answers[read], general), read
-        assert (read in changed) is not deps.same(deps.answer(old, read), general), read
-    assert ("articles", deps.ITEM, (article.stem,)) in changed
+        general = deps.answer(new, deps.read_of(read))
+        assert deps.same(answers[read], general), deps.read_of(read)
+        assert (read in changed) is not deps.same(deps.answer(old, deps.read_of(read)),
+                                                  general), deps.read_of(read)
+    assert deps.read_id(("articles", deps.ITEM, (article.stem,))) in changed
 
 
 def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
