@@ -167,7 +167,8 @@ class Footnotes:
             return text
         numbers = self.numbers
         parts = text.split("\0")  # text, ids, text, ids, ..., text
-        refs = {ids: ",".join(f"[^{n}]" for n in sorted({numbers[a] for a in ids.split(" ")}))
+        refs = {ids: f"[^{numbers[ids]}]" if " " not in ids else
+                ",".join(f"[^{n}]" for n in sorted({numbers[a] for a in ids.split(" ")}))
                 for ids in set(parts[1::2])}
         parts[1::2] = map(refs.__getitem__, parts[1::2])  # a big page has 50,000 citations
         return "".join(parts)
