@@ -402,15 +402,15 @@ class Fragments:
         `group`, given by `make_each`, is the separator a group's entries are joined with: a
         group keeps no text of its own (that would hold every entry's text twice), and a reused
         group is joined again from its entries' texts. `encoded`, also from `make_each`, is
-        what `encode(args)` would give (`UNPORTABLE` if it would fail), worked out once.
+        what `encode(args)` would give (`_UNPORTABLE` if it would fail), worked out once.
         """
         recorder = self.recorder
         if recorder is None:
             return fn(*args)
         try:
-            key = (name, encode(args) if encoded is None else encoded)
             if encoded is _UNPORTABLE:
                 raise Unportable(name)
+            key = (name, encode(args) if encoded is None else encoded)
         except Unportable:
             recorder.note(UNREPLAYABLE)
             return fn(*args)
@@ -474,7 +474,7 @@ class Fragments:
         for low in range(0, len(items), GROUP):
             high = min(low + GROUP, len(items))
             keys = encoded[low:high]
-            group_key = _UNPORTABLE if _UNPORTABLE in keys else tuple(keys)
+            group_key = _UNPORTABLE if any(k is _UNPORTABLE for k in keys) else tuple(keys)
             groups.append(self.make(f"{name}[]", entries, (low, high), cited, sep, group_key))
         return groups
 

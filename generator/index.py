@@ -195,10 +195,10 @@ class Index:
     """Cross-references over validated content. Build once with `Index(content)`.
 
     Given the index of an `earlier` regeneration (`briefing serve`), an event whose record and
-    accounts are the very same objects as then keeps its `EventEntry` from that index: the
-    pages' answers that hold it then compare by identity (`deps.same`), and its details are
-    not worked out again. Entries are never changed once built, so the two indexes can share
-    them.
+    accounts are the very same objects as then keeps its `EventEntry` from that index, and an
+    actor's timeline made of the very same entries and statements is that index's: the pages'
+    answers that hold them then compare by identity (`deps.same`), and they are not worked
+    out again. Entries and timelines are never changed once built, so indexes can share them.
     """
 
     def __init__(self, content: Content, earlier: Index | None = None) -> None:
@@ -207,6 +207,9 @@ class Index:
         self.briefing: m.Briefing = content.briefing
         self._periods: dict[dt.date, m.Period | None] = {}
         """`period_of` by first day (a few hundred days among tens of thousands of dates)."""
+        self._timelines: dict[str, tuple[list[EventEntry], list[Cited], list[TimelineLine]]] = {}
+        """`timeline` by actor, with the entries and statements it was made from."""
+        self._earlier_timelines = earlier._timelines if earlier is not None else {}
         self.actors = {a.id: a for a in sorted(content.actors, key=lambda a: a.id)}
         self.places = {p.id: p for p in sorted(content.places, key=lambda p: p.id)}
         self.articles = {a.id: a for a in sorted(content.articles,
@@ -491,11 +494,21 @@ class Index:
         return [a for a in self.affiliation_chain(actor) if a.id not in actor.affiliation]
 
     def timeline(self, actor_id: str) -> list[TimelineLine]:
-        """Everything an actor did or said, across all articles, in date order."""
-        lines = [TimelineLine(e.event.date, entry=e) for e in self.actor_events[actor_id]
-                 if e.accounts]
-        lines += [TimelineLine(st.date, cited=(art, st)) for art, st in self.actor_made[actor_id]]
-        return sorted(lines, key=_timeline_key)
+        """Everything an actor did or said, across all articles, in date order.
+
+        Made from the very same entries and statements as in the `earlier` index, it is that
+        index's list (serve asks for every actor's timeline on every regeneration)."""
+        events, made = self.actor_events[actor_id], self.actor_made[actor_id]
+        known = self._timelines.get(actor_id)
+        if known is None:
+            known = self._earlier_timelines.get(actor_id)
+            if known is None or not _same_items(known[0], events) \
+                    or not _same_records(known[1], made):
+                lines = [TimelineLine(e.event.date, entry=e) for e in events if e.accounts]
+                lines += [TimelineLine(st.date, cited=(art, st)) for art, st in made]
+                known = (events, made, sorted(lines, key=_timeline_key))
+            self._timelines[actor_id] = known
+        return known[2]
 
     def actor_demands(self, actor_id: str) -> tuple[list[Demand], list[Demand]]:
         """Demands an actor made, and demands made of it, each with its responses."""
@@ -569,6 +582,11 @@ def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
 def _cited_key(cited: Cited) -> tuple[object, ...]:
     article, st = cited
     return (st.date.sort_key, st.id, article.id)
+
+
+def _same_items(a: list[Any], b: list[Any]) -> bool:
+    """Whether two lists hold the very same objects, in order."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _same_records(a: list[tuple[Any, Any]], b: list[tuple[Any, Any]]) -> bool:

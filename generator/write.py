@@ -136,7 +136,7 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
     An unchanged file is hard-linked from the current folder, which is normally found out by
     reading it back, and the new folder is swapped in whole. With a `memo` from the previous
     write (`briefing serve` keeps one), the folder is instead updated file by file
-    (`_update_in_place`): a page given as the very same object as last time, whose file still
+    (`_update_in_place`): a page given as the same text as last time, whose file still
     has the signature it was written with, is not even read. The memo is then updated to this
     write.
     """
@@ -172,11 +172,13 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
                      new_files: set[str], memo: WriteMemo) -> WriteReport:
     """Bring the folder `memo` describes up to date file by file (`briefing serve`).
 
-    A file given as the very same object it was last written from, whose signature is unchanged,
-    is left alone; any other is compared and, if different, written beside its old copy and
-    renamed over it once every new file is written. Each file is replaced atomically, the folder
-    as a whole is not: a preview server would otherwise relink thousands of files (0.8 s at
-    5,000 articles) for every save. If anything fails before the renames, nothing has changed.
+    A file given as the very same text it was last written from (the same object, or an equal
+    one: a page rendered again often comes out the same), whose signature is unchanged, is left
+    alone without being read back; any other is compared and, if different, written beside its
+    old copy and renamed over it once every new file is written. Each file is replaced
+    atomically, the folder as a whole is not: a preview server would otherwise relink
+    thousands of files (0.8 s at 5,000 articles) for every save. If anything fails before the
+    renames, nothing has changed.
     """
     tmp_suffix = f".briefing-new-{os.getpid()}"  # hidden: the site engine skips dot files
     pending: list[tuple[Path, Path]] = []
@@ -186,7 +188,8 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
     try:
         for rel, source in files:
             hint = memo.get(rel)
-            if hint is not None and hint[1] is source and hint[0] is not None:
+            if hint is not None and hint[0] is not None \
+                    and (hint[1] is source or hint[1] == source):
                 signature = _signature(prefix + rel)
                 if signature == hint[0]:
                     signatures[rel] = signature

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -349,3 +350,64 @@ def test_serve_updates_docs_in_place_and_a_failed_write_changes_nothing(
     assert again.report is not None
     assert again.report.written == []
     assert untouched.stat().st_ino == inode  # never rewritten, never relinked
+
+
+def test_an_entry_that_cannot_be_noted_renders_every_time_and_its_group_with_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A listing entry whose arguments `deps.encode` cannot note by reference gets no fragment:
+    it renders every time, its group has no fragment either, and the page notes
+    `UNREPLAYABLE` (so it always renders); the other groups are still reused."""
+    monkeypatch.setattr(deps, "GROUP", 4)
+    project = tmp_path / "synthetic"
+    synthesize(project, 20, seed=5)
+    ix = generate_docs(Project.at(project)).index
+    assert ix is not None
+    articles = list(ix.articles.values())
+    items = [(a,) for a in articles[:7]] + [(object(),)] + [(a,) for a in articles[7:12]]
+    calls: list[Any] = []
+
+    def entry(item: Any) -> str:
+        calls.append(item)
+        return item.id if isinstance(item, type(articles[0])) else "?"
+
+    first = deps.Fragments(deps.Recorder(ix))
+    texts = first.make_each("entry", entry, items, ",")
+    assert ",".join(texts) == ",".join([*(a.id for a in articles[:7]), "?",
+                                        *(a.id for a in articles[7:12])])
+    assert first.recorder is not None
+    assert deps.read_id(deps.UNREPLAYABLE) in first.recorder.reads
+    assert len(first.now) == 12 + 3  # every noted entry, and the groups of 4 but its own
+    calls.clear()
+    again = deps.Fragments(deps.Recorder(ix), first.now, set())
+    assert again.make_each("entry", entry, items, ",") == texts
+    assert calls == [items[7][0]]  # its group's other entries are kept one by one
+
+
+def test_serve_leaves_a_file_alone_when_its_new_text_equals_the_last_unless_it_was_touched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A page rendered again often comes out as it was: serve's writer compares the new text
+    with the one it last wrote (write.WriteMemo) and neither reads the file back nor rewrites
+    it, unless the file changed on disk since (its signature), when it is compared and
+    rewritten."""
+    docs = tmp_path / "docs"
+    memo: write.WriteMemo = {}
+
+    def text(tail: str) -> str:
+        return "".join(["# A page\n", tail])  # a new object each time, equal for equal tails
+
+    write.write_pages(docs, [("briefing/articles/a.md", text("one\n"))], memo)
+    compared: list[Path] = []
+    real_same = write._same
+
+    def same(path: Path, data: bytes) -> bool:
+        compared.append(path)
+        return real_same(path, data)
+
+    monkeypatch.setattr(write, "_same", same)
+    report = write.write_pages(docs, [("briefing/articles/a.md", text("one\n"))], memo)
+    assert (report.written, compared) == ([], [])
+    page = docs / "briefing" / "articles" / "a.md"
+    page.write_text("tampered\n", "utf-8")
+    report = write.write_pages(docs, [("briefing/articles/a.md", text("one\n"))], memo)
+    assert (report.written, compared) == (["articles/a.md"], [page])
+    assert page.read_text("utf-8") == "# A page\none\n"
