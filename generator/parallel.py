@@ -15,7 +15,7 @@ index queries answer differently now are rendered again; the others keep their M
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,7 +223,8 @@ def _received(page: Page) -> Page:
     return _with_reads(page, local)
 
 
-def _with_reads(page: Page, convert: Any) -> Page:
+def _with_reads(page: Page, convert: Callable[[Any], tuple[Any, ...]]) -> Page:
+    """`page` with its reads and its fragments' reads converted (`_sent`, `_received`)."""
     if not page.reads and not page.fragments:
         return page  # not recorded
     fragments = page.fragments
