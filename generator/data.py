@@ -701,12 +701,8 @@ def atom_feed(ix: Index) -> bytes:
     # Only the newest (and what ties with them) are candidates, so a regeneration after an
     # older article's edit keeps the feed (`briefing serve`, generator/deps.py).
     for day, kind, record in ix.newest(FEED_ENTRIES):
-        if kind == "article":
-            items.append((_midnight(day), entry_id(ix, kind, record.id),
-                          _article_entry(ix, record)))
-        else:
-            items.append((_midnight(day), entry_id(ix, kind, record.event.id),
-                          _event_entry(ix, record)))
+        entry = _article_entry if kind == "article" else _event_entry
+        items.append((_midnight(day), entry_id(ix, kind, record.id), entry(ix, record)))
     items.sort(key=lambda it: (-it[0].timestamp(), it[1]))
     fg = FeedGenerator()
     fg.id(entry_id(ix, "feed", "all"))

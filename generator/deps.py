@@ -47,7 +47,7 @@ from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 from generator import model as m
-from generator.index import EventEntry, Index, Table
+from generator.index import EventEntry, Index
 
 if TYPE_CHECKING:
     from generator.pages import Page
@@ -87,16 +87,8 @@ def _itself(value: Any) -> Any:
 
 
 def _each(value: Any) -> tuple[Any, ...]:
-    # Fragment arguments are mostly plain values and records: both without a call.
-    out = []
-    for v in value:
-        kind = type(v)
-        if kind in _PLAIN:
-            out.append(v)
-        else:
-            table = _RECORD_TABLES.get(kind)
-            out.append((REF, table, v.id) if table is not None else encode(v))
-    return tuple(out)
+    # A group of fragments' arguments has thousands of items, most of them plain.
+    return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
@@ -125,7 +117,7 @@ def decode(ix: Index, value: Any) -> Any:
             b = ix.briefing
             return next((p for p in (b.crisis, *b.background) if p.title == key), _MISSING)
         return getattr(ix, table).get(key, _MISSING)
-    return tuple(decode(ix, v) for v in value)
+    return tuple([decode(ix, v) for v in value])
 
 
 def item_read(item: Any) -> Read | None:
@@ -175,12 +167,7 @@ def portable(reads: tuple[ReadId, ...]) -> tuple[Read, ...]:
 
 def local(reads: Iterable[Read]) -> tuple[ReadId, ...]:
     """Reads from another process (`portable`) as this process's ids."""
-    ids = _IDS
-    out = []
-    for read in reads:
-        rid = ids.get(read)
-        out.append(rid if rid is not None else read_id(read))
-    return tuple(out)
+    return tuple([read_id(read) for read in reads])
 
 
 class Recorder:
@@ -292,13 +279,22 @@ class _RecordedMapping:
         return self._all().items()
 
 
-def answer(ix: Index, read: Read) -> Any:
+def answer(ix: Index, read: Read, value: Any = None) -> Any:
     """What `read` answers on `ix` (`_MISSING` where the index has no such thing). Not for
-    `UNREPLAYABLE`, which has no answer (`changed_reads` treats it as always changed)."""
+    `UNREPLAYABLE`, which has no answer (`changed_reads` treats it as always changed).
+    `value` is the index attribute the read names, when the caller has looked it up already.
+    """
     name, how, args = read
-    value: Any = getattr(ix, name, _MISSING)
+    if value is None:
+        value = getattr(ix, name, _MISSING)
     if value is _MISSING or how == ATTR:
         return value
+    if how == ITEM:  # the most common read, by far
+        found = value.get(args[0], _MISSING)
+        if found is not _MISSING:
+            return found
+        factory = getattr(value, "default_factory", None)  # an `index.Table`: an empty list
+        return factory() if factory is not None else _MISSING
     if how == CALL:
         decoded = decode(ix, args)
         if any(a is _MISSING for a in decoded):
@@ -306,13 +302,7 @@ def answer(ix: Index, read: Read) -> Any:
         return value(*decoded)
     if how == ALL:
         return list(value.items())
-    key = args[0]
-    if how == HAS:
-        return key in value
-    if key in value:
-        return value[key]
-    factory = getattr(value, "default_factory", None)  # an `index.Table` answers an empty list
-    return factory() if factory is not None else _MISSING
+    return args[0] in value  # HAS
 
 
 def same(a: Any, b: Any) -> bool:
@@ -561,53 +551,28 @@ def changed_reads(old: Index, new: Index, reads: Iterable[ReadId],
     answer on `new`. `known` holds answers on `old` found last time (`Previous.answers`), so
     that each regeneration answers each read once rather than twice.
 
-    Tens of thousands of reads are answered on every regeneration, so the two common kinds
-    take a shorter path than `answer` (with the same results): an item of one of the index's
-    tables, and a query whose arguments are records.
+    Each index attribute a read names is looked up once on `new`.
     """
     changed = set()
     answers: dict[ReadId, Any] = {}
     known = known or {}
     attrs: dict[str, Any] = {}
-    """Each index attribute read, looked up once on `new`."""
-    table = _READS
     for rid in reads:
-        read = table[rid]
-        name, how, args = read
-        attr = attrs.get(name, _UNKNOWN)
-        if attr is _UNKNOWN:
-            attr = attrs[name] = getattr(new, name, _MISSING)
-        if how == ITEM and type(attr) in _TABLE_TYPES:
-            now = attr.get(args[0], _UNKNOWN)
-            if now is _UNKNOWN:
-                now = [] if type(attr) is Table else _MISSING
-        elif how == CALL and attr is not _MISSING and _all_refs(args):
-            found = [getattr(new, table).get(key, _MISSING) for _, table, key in args]
-            now = _MISSING if any(f is _MISSING for f in found) else attr(*found)
-        elif read == UNREPLAYABLE:
+        read = _READS[rid]
+        if read == UNREPLAYABLE:
             changed.add(rid)
             continue
-        else:
-            now = answer(new, read)
-        answers[rid] = now
+        name = read[0]
+        value = attrs.get(name)
+        if value is None:
+            value = attrs[name] = getattr(new, name, _MISSING)
+        now = answers[rid] = answer(new, read, value)
         before = known.get(rid, _UNKNOWN)
         if before is _UNKNOWN:
             before = answer(old, read)
         if before is not now and not same(before, now):
             changed.add(rid)
     return changed, answers
-
-
-_TABLE_TYPES = frozenset({dict, Table})
-"""The index's mappings `changed_reads` reads items of directly."""
-
-
-def _all_refs(args: tuple[Any, ...]) -> bool:
-    """Whether every argument is a reference to a record of a table (not a period)."""
-    for arg in args:
-        if type(arg) is not tuple or len(arg) != 3 or arg[0] != REF or arg[1] == "period":
-            return False
-    return bool(args)
 
 
 _UNKNOWN = object()

@@ -548,8 +548,7 @@ class Index:
 
     def republications(self, article: m.Article) -> list[m.Article]:
         """Other articles in the content that share this article's origin."""
-        group = self._by_origin[self.origin_key(article)]
-        return [a for a in group if a is not article] if len(group) > 1 else []
+        return [a for a in self._by_origin[self.origin_key(article)] if a is not article]
 
     @cached_property
     def _by_origin(self) -> dict[tuple[str, str], list[m.Article]]:

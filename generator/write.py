@@ -188,8 +188,7 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
     try:
         for rel, source in files:
             hint = memo.get(rel)
-            if hint is not None and hint[0] is not None \
-                    and (hint[1] is source or hint[1] == source):
+            if hint is not None and hint[0] is not None and hint[1] == source:
                 signature = _signature(prefix + rel)
                 if signature == hint[0]:
                     signatures[rel] = signature

@@ -263,9 +263,9 @@ def test_the_feed_renders_again_only_when_an_edit_reaches_its_newest_entries(
         assert (f"{feed.removeprefix('briefing/')}" in again.report.written) is rendered
 
 
-def test_reads_are_answered_on_the_short_paths_as_on_the_general_one(tmp_path: Path):
-    """`changed_reads` answers table items and queries about records without `deps.answer`;
-    every read must come out as `answer` gives it, and change exactly when `answer` says so."""
+def test_reads_are_answered_in_one_pass_as_one_by_one(tmp_path: Path):
+    """`changed_reads` answers every read with each index attribute looked up once; every read
+    must come out as `answer` gives it alone, and change exactly when `answer` says so."""
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
     memory = Memory()
