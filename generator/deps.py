@@ -41,6 +41,7 @@ process: sets of numbers are compared without hashing nested tuples again and ag
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import MethodType
@@ -69,17 +70,36 @@ class Unportable(Exception):
 
 def encode(value: Any) -> Any:
     """A picklable, hashable stand-in for a query argument, resolvable in any index."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    for cls in kind.__mro__:  # the exact class first, then what it derives from
+    how = _HOW.get(type(value))
+    if how is None:
+        how = _how(type(value))
+    return how(value)
+
+
+def _how(kind: type) -> Any:
+    """How `encode` notes a value of class `kind`, worked out once per class: by the exact
+    class first, then by the nearest class it derives from (`_RECORD_TABLES`, `_ENCODE`)."""
+    how: Any = None
+    for cls in kind.__mro__:
         table = _RECORD_TABLES.get(cls)
-        if table is not None:  # a record: the most common argument, by far
-            return (REF, table, value.id)
+        if table is not None:  # a record: noted by reference
+            how = functools.partial(_ref, table)
+            break
         how = _ENCODE.get(cls)
         if how is not None:
-            return how(value)
-    raise Unportable(kind.__name__)
+            break
+    if how is None:
+        how = functools.partial(_unportable, kind.__name__)
+    _HOW[kind] = how
+    return how
+
+
+def _ref(table: str, record: Any) -> tuple[str, str, str]:
+    return (REF, table, record.id)
+
+
+def _unportable(name: str, value: Any) -> Any:
+    raise Unportable(name)
 
 
 def _itself(value: Any) -> Any:
@@ -87,8 +107,10 @@ def _itself(value: Any) -> Any:
 
 
 def _each(value: Any) -> tuple[Any, ...]:
-    # A group of fragments' arguments has thousands of items, most of them plain.
-    return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
+    # A group of fragments' arguments has thousands of items, most of them plain or records.
+    how = _HOW.get
+    return tuple([v if type(v) in _PLAIN else (how(type(v)) or _how(type(v)))(v)
+                  for v in value])
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
@@ -105,6 +127,9 @@ _ENCODE: dict[type, Any] = {
     tuple: _each, list: _each,
 }
 """How `encode` notes any other argument, by its class or the nearest class it derives from."""
+
+_HOW: dict[type, Any] = {}
+"""`_how`'s answer for each class met so far."""
 
 
 def decode(ix: Index, value: Any) -> Any:
@@ -297,8 +322,9 @@ def answer(ix: Index, read: Read, value: Any = None) -> Any:
         return factory() if factory is not None else _MISSING
     if how == CALL:
         decoded = decode(ix, args)
-        if any(a is _MISSING for a in decoded):
-            return _MISSING
+        for arg in decoded:
+            if arg is _MISSING:
+                return _MISSING
         return value(*decoded)
     if how == ALL:
         return list(value.items())

@@ -548,14 +548,17 @@ class Index:
 
     def republications(self, article: m.Article) -> list[m.Article]:
         """Other articles in the content that share this article's origin."""
-        return [a for a in self._by_origin[self.origin_key(article)] if a is not article]
+        return self._republications.get(article.id, [])
 
     @cached_property
-    def _by_origin(self) -> dict[tuple[str, str], list[m.Article]]:
+    def _republications(self) -> dict[str, list[m.Article]]:
+        """`republications` of each article that has any (serve answers the query for every
+        article on every regeneration)."""
         groups: dict[tuple[str, str], list[m.Article]] = defaultdict(list)
         for a in self.articles.values():
             groups[self.origin_key(a)].append(a)
-        return groups
+        return {a.id: [b for b in group if b is not a]
+                for group in groups.values() if len(group) > 1 for a in group}
 
 
 def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[Any]]]:

@@ -164,7 +164,7 @@ class Helpers:
 
     def actor(self, actor_id: str | None) -> str:
         if actor_id is None:
-            return "—"
+            return "&#8212;"  # an em dash, as `render.narrow` writes it
         actor = self.ix.actors[actor_id]
         return f"[{inline(actor.name)}]({self.href(in_folder(urls.item_path('actor', actor_id)))})"
 

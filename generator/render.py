@@ -60,7 +60,23 @@ def _inline(text: str) -> str:
     flat = _SPACE_RE.sub(" ", text).strip()
     escaped = _INLINE_RE.sub(lambda mo: _INLINE[mo.group()], flat)
     # A line-leading list, quote or definition marker would turn the text into a block.
-    return _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()), escaped)
+    escaped = _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()), escaped)
+    return narrow(escaped)
+
+
+def narrow(text: str) -> str:
+    """Text with every character above U+00FF as a numeric character reference, as
+    `latin1_body` would write it in a page body.
+
+    Done where text enters a page (the `t`, `cell` and `abbr_title` filters) rather than only
+    on the joined page: a page of 10 MB with one such character is held at two bytes per
+    character, which doubles the cost of every pass over it (footnotes, blank lines, the
+    Latin-1 pass itself). Templates write such characters as references for the same reason
+    (`tests/test_render.py` keeps them Latin-1).
+    """
+    if text.isascii():
+        return text
+    return text.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
 
 
 def cell(text: str | None) -> str:
@@ -81,7 +97,7 @@ def yaml_str(text: str) -> str:
 
 def abbr_title(text: str) -> str:
     """Text for an abbreviation's title attribute (the Markdown serializer escapes it)."""
-    return plain_title(text)
+    return narrow(plain_title(text))
 
 
 def date_label(date: m.FuzzyDate | None, *, marks: bool = True) -> str:
