@@ -489,7 +489,8 @@ _ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
 
 
 def _content_texts(index: Index) -> Iterator[str]:
-    """Every text a reader meets, except the glossary itself."""
+    """Every text a reader meets, except the glossary itself (each article's joined by NUL,
+    `_ARTICLE_TEXTS`)."""
     b = index.briefing
     yield from (b.title, b.description)
     yield from (s.text for s in (*b.summary, *b.takeaways))
@@ -502,15 +503,43 @@ def _content_texts(index: Index) -> Iterator[str]:
     for entry in index.events.values():
         yield entry.event.title
         yield from (c.note for c in entry.event.conflicts)
-    for article in _articles(index):
-        yield from (article.title, article.summary, *article.key_points, *article.notes)
-        for acc in article.accounts:
-            yield acc.summary
-            yield from acc.details.values()
-        for st in article.statements:
-            yield from filter(None, (st.summary, st.channel))
-        for q in article.quotes:
-            yield from filter(None, (q.text, q.context))
+    yield from _ARTICLE_TEXTS.each(index)
+
+
+def _article_texts(article: m.Article) -> str:
+    """Every text of one article a reader meets, joined by NUL."""
+    texts = [article.title, article.summary, *article.key_points, *article.notes]
+    for acc in article.accounts:
+        texts.append(acc.summary)
+        texts += acc.details.values()
+    for st in article.statements:
+        texts += filter(None, (st.summary, st.channel))
+    for q in article.quotes:
+        texts += filter(None, (q.text, q.context))
+    return "\0".join(texts)
+
+
+class _ByArticle:
+    """A value worked out from one article alone, kept between runs in this process while the
+    article is the very same object (as `_PerArticle` keeps findings)."""
+
+    def __init__(self, make: Callable[[m.Article], str]) -> None:
+        self.make = make
+        self.kept: dict[int, tuple[m.Article, str]] = {}
+
+    def each(self, index: Index) -> list[str]:
+        """The value for every article, in index order."""
+        kept, now, out = self.kept, {}, []
+        for article in index.articles.values():
+            old = kept.get(id(article))
+            value = old[1] if old is not None and old[0] is article else self.make(article)
+            now[id(article)] = (article, value)
+            out.append(value)
+        self.kept = now
+        return out
+
+
+_ARTICLE_TEXTS = _ByArticle(_article_texts)
 
 
 def check_unused_entries(index: Index, problems: Problems) -> None:
@@ -612,7 +641,8 @@ _REPUBLICATIONS = _PerArticle(_article_republication)
 def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
     """Error: a briefing sentence cites an out-of-scope article. Warning: an out-of-scope article
     still carries accounts, statements or quotes, or is the only report of an event."""
-    out = {a.id for a in index.out_of_scope}
+    out_of_scope = index.out_of_scope
+    out = {a.id for a in out_of_scope}
     b = index.briefing
     for name in ("summary", "takeaways"):
         for i, item in enumerate(getattr(b, name)):
@@ -622,7 +652,7 @@ def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
                             f"'{source}' is out of scope, so it cannot support the briefing; "
                             f"cite an in-scope article, or change the article's scope",
                             ERROR)
-    for article in index.out_of_scope:
+    for article in out_of_scope:
         for name in ("accounts", "statements", "quotes"):
             items = getattr(article, name)
             if items:
@@ -632,8 +662,10 @@ def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
                         f"{name[:-1] if one else name}; move {'it' if one else 'them'} to an "
                         f"in-scope article or remove {'it' if one else 'them'}, or change the "
                         f"article's scope")
+    # Only an event some out-of-scope article reports can be reported by such articles only.
+    reported = {e.event.id for a in out_of_scope for e in index.supported_events(a)}
     for entry in index.events.values():
-        if entry.accounts and all(a.id in out for a in entry.articles):
+        if entry.event.id in reported and all(a.id in out for a in entry.articles):
             _report(index, problems, entry.event, ("id",),
                     f"event '{entry.event.id}' is reported only by out-of-scope articles "
                     f"({', '.join(a.id for a in entry.articles)}); report it from an in-scope "
