@@ -72,7 +72,7 @@ def narrow(text: str) -> str:
     on the joined page: a page of 10 MB with one such character is held at two bytes per
     character, which doubles the cost of every pass over it (footnotes, blank lines, the
     Latin-1 pass itself). Templates write such characters as references for the same reason
-    (`tests/test_render.py` keeps them Latin-1).
+    (`tests/test_narrow_text.py` keeps them Latin-1).
     """
     if text.isascii():
         return text
