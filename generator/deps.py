@@ -107,10 +107,8 @@ def _itself(value: Any) -> Any:
 
 
 def _each(value: Any) -> tuple[Any, ...]:
-    # A group of fragments' arguments has thousands of items, most of them plain or records.
-    how = _HOW.get
-    return tuple([v if type(v) in _PLAIN else (how(type(v)) or _how(type(v)))(v)
-                  for v in value])
+    # A group of fragments' arguments has thousands of items, most of them plain.
+    return tuple([v if type(v) in _PLAIN else encode(v) for v in value])
 
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})

@@ -25,6 +25,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from generator import model as m
 from generator.index import Index
@@ -79,33 +80,47 @@ Finding = tuple[object, tuple[str | int, ...], str, Severity, tuple[str | int, .
 """What `_report` reports: (record, fields, message, severity, at)."""
 
 
-class _PerArticle:
-    """The findings of one check on each article, kept between runs in this process.
+class _ByArticle:
+    """A value worked out from one article, kept between runs in this process.
 
     Most checks look at one article at a time, plus a few records it refers to (`inputs`, for
     instance the events its accounts report). `briefing serve` checks again after every save,
-    when all but one article are the very same objects: their findings are reused while
-    `inputs` gives an equal answer. A kept article is held, so its `id` cannot be reused.
+    when all but one article are the very same objects: their values are reused while `inputs`
+    gives an equal answer. A kept article is held, so its `id` cannot be reused.
     """
 
-    def __init__(self, find: Callable[[Index, m.Article], Iterator[Finding]],
+    def __init__(self, make: Callable[[Index, m.Article], Any],
                  inputs: Callable[[Index, m.Article], object] = lambda ix, a: ()) -> None:
-        self.find, self.inputs = find, inputs
-        self.kept: dict[int, tuple[m.Article, object, tuple[Finding, ...]]] = {}
+        self.make, self.inputs = make, inputs
+        self.kept: dict[int, tuple[m.Article, object, Any]] = {}
 
-    def run(self, index: Index, problems: Problems) -> None:
-        kept, now = self.kept, {}
+    def each(self, index: Index) -> list[Any]:
+        """The value for every article, in index order."""
+        kept, now, out = self.kept, {}, []
         for article in index.articles.values():
             inputs = self.inputs(index, article)
             old = kept.get(id(article))
             if old is not None and old[0] is article and old[1] == inputs:
-                found = old[2]
+                value = old[2]
             else:
-                found = tuple(self.find(index, article))
-            now[id(article)] = (article, inputs, found)
+                value = self.make(index, article)
+            now[id(article)] = (article, inputs, value)
+            out.append(value)
+        self.kept = now
+        return out
+
+
+class _PerArticle(_ByArticle):
+    """The findings of one check on each article, kept between runs (`_ByArticle`)."""
+
+    def __init__(self, find: Callable[[Index, m.Article], Iterator[Finding]],
+                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: ()) -> None:
+        super().__init__(lambda ix, a: tuple(find(ix, a)), inputs)
+
+    def run(self, index: Index, problems: Problems) -> None:
+        for found in self.each(index):
             for record, fields, message, severity, at in found:
                 _report(index, problems, record, fields, message, severity, at)
-        self.kept = now
 
 
 def _events_of(index: Index, article: m.Article) -> tuple[m.Event, ...]:
@@ -506,7 +521,7 @@ def _content_texts(index: Index) -> Iterator[str]:
     yield from _ARTICLE_TEXTS.each(index)
 
 
-def _article_texts(article: m.Article) -> str:
+def _article_texts(index: Index, article: m.Article) -> str:
     """Every text of one article a reader meets, joined by NUL."""
     texts = [article.title, article.summary, *article.key_points, *article.notes]
     for acc in article.accounts:
@@ -517,26 +532,6 @@ def _article_texts(article: m.Article) -> str:
     for q in article.quotes:
         texts += filter(None, (q.text, q.context))
     return "\0".join(texts)
-
-
-class _ByArticle:
-    """A value worked out from one article alone, kept between runs in this process while the
-    article is the very same object (as `_PerArticle` keeps findings)."""
-
-    def __init__(self, make: Callable[[m.Article], str]) -> None:
-        self.make = make
-        self.kept: dict[int, tuple[m.Article, str]] = {}
-
-    def each(self, index: Index) -> list[str]:
-        """The value for every article, in index order."""
-        kept, now, out = self.kept, {}, []
-        for article in index.articles.values():
-            old = kept.get(id(article))
-            value = old[1] if old is not None and old[0] is article else self.make(article)
-            now[id(article)] = (article, value)
-            out.append(value)
-        self.kept = now
-        return out
 
 
 _ARTICLE_TEXTS = _ByArticle(_article_texts)

@@ -270,4 +270,4 @@ def latin1_body(page: str) -> str:
     """
     end = page.find("\n---\n", 4) if page.startswith("---\n") else -1
     start = end + 5 if end >= 0 else 0
-    return page[:start] + page[start:].encode("latin-1", "xmlcharrefreplace").decode("latin-1")
+    return page[:start] + narrow(page[start:])
