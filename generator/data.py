@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import model as m
 from generator import urls
-from generator.deps import Fragments
+from generator.deps import REPORT, Fragments, note_fields
 from generator.index import EventEntry, Index
 from generator.render import date_label
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
@@ -347,6 +347,7 @@ def _briefing(ix: Index) -> BriefingOut:
 
 
 def _article(a: m.Article) -> ArticleOut:
+    note_fields(a, *REPORT)
     return ArticleOut(
         id=a.id, title=a.title, outlet=a.outlet, authors=a.authors, published=_date(a.published),
         first_published=FirstPublicationOut(
@@ -362,6 +363,7 @@ def _article(a: m.Article) -> ArticleOut:
 
 
 def _statements(ix: Index, a: m.Article) -> list[StatementOut]:
+    note_fields(a, "statements")
     return [StatementOut(
         id=st.id, article=a.id, type=st.type, speaker=st.speaker, addressee=st.addressee,
         date=_date(st.date), summary=st.summary, status=st.status, event=st.event,
@@ -370,6 +372,7 @@ def _statements(ix: Index, a: m.Article) -> list[StatementOut]:
 
 
 def _quotes(a: m.Article) -> list[QuoteOut]:
+    note_fields(a, "quotes")
     return [QuoteOut(
         id=quote_id(a, i), article=a.id, text=q.text, speaker=q.speaker, date=_date(q.date),
         statement=q.statement, context=q.context) for i, q in enumerate(a.quotes)]
@@ -379,6 +382,7 @@ def _event(ix: Index, entry: EventEntry) -> EventOut:
     e = entry.event
     accounts = []
     for article, acc in entry.accounts:
+        note_fields(article, "accounts")  # an account's id is its position there
         position = next(i for i, a in enumerate(article.accounts) if a is acc)
         accounts.append(AccountOut(
             id=account_id(article, position), article=article.id, summary=acc.summary,
@@ -535,6 +539,7 @@ def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
               "sources", "page"]
 
     def rows(a: m.Article) -> bytes:
+        note_fields(a, "statements")
         out = []
         for st in a.statements:
             addressee = ix.actors[st.addressee].name if st.addressee else None
@@ -729,6 +734,7 @@ def _article_entry(ix: Index, a: m.Article) -> Callable[[Any], None]:
         outlet = ix.actors[a.outlet].name if a.outlet else "Outlet not named"
         fe.title(a.title)
         fe.published(_midnight(a.published.start))
+        note_fields(a, "summary")
         fe.summary(f"{outlet}, {date_label(a.published)}: {a.summary}")
         fe.link(href=_feed_rel(ix, _doc("article", a.id)), rel="alternate")
         fe.category(term="article", label="Source article")
@@ -814,6 +820,7 @@ def _event_node(ix: Index, entry: EventEntry) -> dict[str, Any]:
 
 
 def _article_ld(ix: Index, a: m.Article) -> dict[str, Any]:
+    note_fields(a, "summary", "accounts")
     return _clean({"@type": "NewsArticle", "headline": a.title, "abstract": a.summary,
                    "inLanguage": "en", "url": absolute_url(ix, _doc("article", a.id)),
                    "about": [_clean({"@type": "Event", "name": ix.events[acc.event].event.title,

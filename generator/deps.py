@@ -16,7 +16,14 @@ comparisons stop at an identity check.
 
 The comparison is deliberately coarse: an answer that holds an edited record differs even if the
 page shows none of the edited fields, so a page may be rendered again needlessly (the writer then
-finds its text unchanged), never left stale.
+finds its text unchanged), never left stale. With one exception, because one article is cited by
+dozens of pages that show only its title, outlet and dates: what an article reports
+(`model.REPORT_FIELDS`: its summary, key points, accounts, statements, quotes ...) is read field
+by field. An answer holding articles compares them by their other fields (`same`), and whatever
+shows a report field notes so as a read of its own, `("articles", "field", (id, name))`: templates
+through the recording environment (`render.environment`), Python code through `note_fields`, and
+a page through its own item (`item_reads`). `tests/test_report_fields.py` renders every page and
+data file of a briefing with a check on every report field read.
 
 A query whose arguments cannot be noted by reference (`UNREPLAYABLE`) makes its page render every
 time: conservative, never stale.
@@ -41,6 +48,8 @@ process: sets of numbers are compared without hashing nested tuples again and ag
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,7 +65,7 @@ if TYPE_CHECKING:
 Read = tuple[str, str, tuple[Any, ...]]
 """(index attribute, how it was read, portable arguments)."""
 
-ATTR, CALL, ITEM, HAS, ALL = "attr", "call", "item", "has", "all"
+ATTR, CALL, ITEM, HAS, ALL, FIELD = "attr", "call", "item", "has", "all", "field"
 REF = "\0ref"
 UNREPLAYABLE: Read = ("", "unreplayable", ())
 """Noted when a query's arguments cannot be noted by reference: the page always renders."""
@@ -143,12 +152,43 @@ def decode(ix: Index, value: Any) -> Any:
     return tuple([decode(ix, v) for v in value])
 
 
-def item_read(item: Any) -> Read | None:
-    """The read that stands for a page's own item (an article, actor, place or event), if any."""
+def item_reads(item: Any) -> tuple[Read, ...]:
+    """The reads that stand for a page's own item (an article, actor, place or event), if any:
+    the page depends on all of it, an article's report fields included."""
     try:
-        return _ref_read(encode(item))
+        read = _ref_read(encode(item))
     except Unportable:
-        return None
+        return ()
+    if read is None:
+        return ()
+    if type(item) is m.Article:
+        return (read, *(("articles", FIELD, (item.id, name)) for name in REPORT))
+    return (read,)
+
+
+REPORT: tuple[str, ...] = tuple(sorted(m.REPORT_FIELDS))
+"""Every report field of an article, in a fixed order (`note_fields(a, *REPORT)`)."""
+
+
+_recording: Recorder | None = None
+"""The recorder of the page or data file being rendered in this process (`Recorder.active`)."""
+
+
+def note_fields(article: m.Article, *names: str) -> None:
+    """Note that the caller shows these report fields of `article` (`model.REPORT_FIELDS`):
+    Python code that renders a page or data file must, since an answer holding the article
+    does not compare them (see the module doc). Nothing happens outside a recording."""
+    recorder = _recording
+    if recorder is not None:
+        for name in names:
+            recorder.note(("articles", FIELD, (article.id, name)))
+
+
+def note_field(record: Any, name: str) -> None:
+    """`note_fields(record, name)` if `record` is an article and `name` a report field; the
+    recording template environment calls this on every attribute a template reads."""
+    if record.__class__ is m.Article and name in m.REPORT_FIELDS and _recording is not None:
+        _recording.note(("articles", FIELD, (record.id, name)))
 
 
 ReadId = int
@@ -226,6 +266,16 @@ class Recorder:
     def note_all(self, reads: Iterable[ReadId]) -> None:
         """Note queries already noted once (a reused fragment's reads)."""
         self._reads.update(dict.fromkeys(reads))
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Within this, report fields noted anywhere (`note_fields`) are noted here."""
+        global _recording
+        outer, _recording = _recording, self
+        try:
+            yield
+        finally:
+            _recording = outer
 
     def push(self) -> None:
         """Open a frame: reads from now on are noted for a fragment (and, on `pop`, its page)."""
@@ -324,24 +374,64 @@ def answer(ix: Index, read: Read, value: Any = None) -> Any:
             if arg is _MISSING:
                 return _MISSING
         return value(*decoded)
+    if how == FIELD:
+        record = value.get(args[0], _MISSING)
+        return _MISSING if record is _MISSING else getattr(record, args[1])
     if how == ALL:
         return list(value.items())
     return args[0] in value  # HAS
 
 
 def same(a: Any, b: Any) -> bool:
-    """Whether two answers render alike.
+    """Whether two answers render alike: equal, or equal but for what the articles they hold
+    report (`model.REPORT_FIELDS`, which pages read as reads of their own, see the module doc).
 
-    Plain equality is enough because no page depends on the order of a mapping: pages and data
-    files put every mapping in key order (an account's `details` included), and answers built
-    by the index are ordered lists. Equality compares identical objects by identity first, so
-    records of unchanged files cost nothing.
+    Equality is enough otherwise because no page depends on the order of a mapping: pages and
+    data files put every mapping in key order (an account's `details` included), and answers
+    built by the index are ordered lists. Equality compares identical objects by identity
+    first, so records of unchanged files cost nothing; only answers that hold an edited record
+    are compared again, part by part (`_alike`).
     """
     if a is b:
         return True
     if a is _MISSING or b is _MISSING or type(a) is not type(b):
         return False
-    return bool(a == b)
+    return bool(a == b) or _alike(a, b)
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """`same` for two answers that are not equal: part by part, articles by their cited
+    fields. Anything it does not know how to take apart differs."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is m.Article:
+        mine, theirs = a.__dict__, b.__dict__
+        return all(mine[name] == theirs[name] for name in m.CITED_FIELDS)
+    if kind is list or kind is tuple:
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b):
+            if x is not y and not (type(x) is type(y) and x == y) and not _alike(x, y):
+                return False
+        return True
+    if kind is dict:
+        if a.keys() != b.keys():
+            return False
+        return _alike(list(a.values()), [b[key] for key in a])
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
+            if dataclasses.is_dataclass(kind) else ()
+    if not names:
+        return False
+    return _alike([getattr(a, n) for n in names], [getattr(b, n) for n in names])
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""The fields `_alike` compares of each index class it met (a dataclass), or () for none."""
 
 
 GROUP = 100

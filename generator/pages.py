@@ -15,9 +15,9 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
-from generator.deps import FEW, Fragment, FragmentKey, Fragments, ReadId, item_read
+from generator.deps import FEW, Fragment, FragmentKey, Fragments, ReadId, item_reads
 from generator.index import Index
-from generator.render import Footnotes, environment, inline, render
+from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
 
 HOME = "index.md"
@@ -242,17 +242,31 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
     With `record`, the page sees the index through a `deps.Recorder` and carries the queries it
     made, so a later regeneration can tell whether it would come out differently; and given the
     page as it was `before` and the reads that have `changed` since, its fragments whose reads
-    did not change are reused (`Helpers.fragment`).
+    did not change are reused (`Helpers.fragment`). Recording needs the recording template
+    environment (`render.environment(recording=True)`), which notes the report fields of
+    articles that templates show.
     """
     kind, item = spec
     path = kind.path(item)
-    memo = Fragments.recording(ix, before, changed) if record else None
-    recorder = memo.recorder if memo is not None else None
-    if recorder is not None:
-        ix = recorder  # type: ignore[assignment]  # answers every query the index does
-        own = item_read(item)
-        if own is not None:
-            recorder.note(own)
+    if not record:
+        return Page(path, _render_page(ix, env, shared, spec, path, None))
+    memo = Fragments.recording(ix, before, changed)
+    recorder = memo.recorder
+    assert recorder is not None  # `recording` always records
+    if not isinstance(env, RecordingEnvironment):
+        raise TypeError("recording a page needs render.environment(recording=True)")
+    for read in item_reads(item):
+        recorder.note(read)
+    with recorder.active():
+        # The recorder answers every query the index does.
+        text = _render_page(recorder, env, shared, spec, path, memo)  # type: ignore[arg-type]
+    kept = memo.now if len(memo.now) > KEEP_FRAGMENTS else None
+    return Page(path, text, recorder.reads, kept, memo.made)
+
+
+def _render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
+                 path: str, memo: Fragments | None) -> str:
+    kind, item = spec
     helpers = Helpers(ix, path, memo)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
@@ -260,11 +274,7 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "json_ld": data.json_ld(kind.name, ix, item, memo)}
-    text = render(env, kind.template, context)
-    if recorder is None or memo is None:
-        return Page(path, text)
-    kept = memo.now if len(memo.now) > KEEP_FRAGMENTS else None
-    return Page(path, text, recorder.reads, kept, memo.made)
+    return render(env, kind.template, context)
 
 
 def generate(ix: Index, env: jinja2.Environment | None = None,

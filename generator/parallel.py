@@ -68,7 +68,7 @@ def outputs(ix: Index, jobs: int | None = None, *, checks: bool = True,
     as they did is not rendered again: its previous page is reused.
     """
     jobs = default_jobs() if jobs is None else jobs
-    env = environment()
+    env = environment(recording=record)
     for name in env.list_templates():
         env.get_template(name)  # compile once, before any fork
     specs = page_specs(ix)
@@ -133,7 +133,8 @@ class _Work:
         memo = Fragments.recording(self.ix, self.before.get(spec.path), self.changed)
         recorder = memo.recorder
         assert recorder is not None  # `recording` always records
-        text = spec.build(recorder, memo) if spec.fragmented else spec.build(recorder)
+        with recorder.active():
+            text = spec.build(recorder, memo) if spec.fragmented else spec.build(recorder)
         return Page(spec.path, text, recorder.reads, memo.now or None, memo.made)
 
 

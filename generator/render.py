@@ -22,6 +22,7 @@ import jinja2
 import jinja2.runtime
 
 from generator import model as m
+from generator.deps import note_field
 from generator.vocab import Status
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -225,12 +226,40 @@ _PLAIN_METHODS: dict[Any, bool] = {}
 """Functions known to take no Jinja-injected first argument (see `_Context.call`)."""
 
 
+class RecordingEnvironment(jinja2.Environment):
+    """The template environment of pages rendered with their reads recorded (`briefing serve`):
+    every attribute or item a template reads goes through `deps.note_field`, which notes the
+    report fields of articles (`model.REPORT_FIELDS`, see generator/deps.py).
+
+    Jinja compiles `a.b` to `environment.getattr(a, "b")` and `a["b"]` (and the `attribute=`
+    of filters such as `map` and `sort`) to `environment.getitem`; the bodies below are
+    Jinja's own. A plain build uses `jinja2.Environment`, without this cost.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        note_field(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(argument) is str:
+            note_field(obj, argument)
+        return super().getitem(obj, argument)
+
+
 @functools.cache
-def environment() -> jinja2.Environment:
-    """The Jinja environment used for every page: one per process, so a long-lived process
-    (`briefing serve`) compiles each template once. Jinja's loader checks a template file's
-    modification time whenever it is fetched, so an edited template is compiled again."""
-    env = jinja2.Environment(
+def environment(recording: bool = False) -> jinja2.Environment:
+    """The Jinja environment used for every page (`RecordingEnvironment` for pages rendered
+    with their reads recorded): one per process, so a long-lived process (`briefing serve`)
+    compiles each template once. Jinja's loader checks a template file's modification time
+    whenever it is fetched, so an edited template is compiled again."""
+    env = (RecordingEnvironment if recording else jinja2.Environment)(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
