@@ -38,9 +38,11 @@ entries together as one fragment made of theirs (`Fragments.make_each`): a regen
 an unchanged hundred in one step, which is what makes a page of 10,000 entries cheap to render
 again.
 
-Each regeneration answers every read once on the new index and keeps the answers
-(`Previous.answers`): the next one compares against them instead of answering again on the old
-index.
+Reads of one key of an index mapping (an item, its presence, a field of its record: three in
+four reads) are settled a key at a time: a key whose value is the very same or an equal object
+in both indexes cannot answer any of them differently (`changed_reads`). Each regeneration
+answers every other read once on the new index and keeps the answers (`Previous.answers`): the
+next one compares against them instead of answering again on the old index.
 
 Pages and fragments hold their reads as numbers (`read_id`), one per distinct read in the
 process: sets of numbers are compared without hashing nested tuples again and again.
@@ -214,7 +216,19 @@ def read_id(read: Read) -> ReadId:
     if rid is None:
         rid = _IDS[read] = len(_READS)
         _READS.append(read)
+        if read[1] in _KEYED_KINDS:
+            _KEYED.setdefault(read[0], {}).setdefault(read[2][0], []).append(rid)
+            _KEYED_IDS.add(rid)
     return rid
+
+
+_KEYED_KINDS = frozenset({ITEM, HAS, FIELD})
+"""Reads of one key of an index mapping: its value, its presence, or a field of its record."""
+_KEYED: dict[str, dict[Any, list[ReadId]]] = {}
+"""Index mapping name -> key -> the ids of every read of that key noted in this process
+(`changed_reads` compares each key once, not each read of it)."""
+_KEYED_IDS: set[ReadId] = set()
+"""The ids in `_KEYED`."""
 
 
 def read_of(rid: ReadId) -> Read:
@@ -661,17 +675,21 @@ def global_inputs(ix: Index, templates: Any) -> tuple[Any, ...]:
 def changed_reads(old: Index, new: Index, reads: Iterable[ReadId],
                   known: dict[ReadId, Any] | None = None
                   ) -> tuple[set[ReadId], dict[ReadId, Any]]:
-    """The reads among `reads` that answer differently on `new` than on `old`, and every read's
-    answer on `new`. `known` holds answers on `old` found last time (`Previous.answers`), so
-    that each regeneration answers each read once rather than twice.
+    """The reads among `reads` that answer differently on `new` than on `old` (and perhaps a
+    few more that no page makes any more), and the answers on `new` of those not of one key.
 
-    Each index attribute a read names is looked up once on `new`.
+    Reads of one key of a mapping (`_KEYED`: three in four, `ITEM`, `HAS` and `FIELD`) are
+    settled a key at a time: a key whose value is the very same or an equal object in both
+    indexes answers every read of it as before, and only the reads of the other keys are
+    answered. The others are answered one by one on `new`, each index attribute looked up once;
+    `known` holds their answers on `old` found last time (`Previous.answers`), so that each
+    regeneration answers each of them once rather than twice.
     """
-    changed = set()
+    changed = _changed_keyed_reads(old, new)
     answers: dict[ReadId, Any] = {}
     known = known or {}
     attrs: dict[str, Any] = {}
-    for rid in reads:
+    for rid in (reads if isinstance(reads, set) else set(reads)) - _KEYED_IDS:
         read = _READS[rid]
         if read == UNREPLAYABLE:
             changed.add(rid)
@@ -690,3 +708,25 @@ def changed_reads(old: Index, new: Index, reads: Iterable[ReadId],
 
 
 _UNKNOWN = object()
+
+
+def _changed_keyed_reads(old: Index, new: Index) -> set[ReadId]:
+    """The reads of one key (`_KEYED`) that answer differently on `new` than on `old`."""
+    changed = set()
+    for name, by_key in _KEYED.items():
+        before: Any = getattr(old, name, _MISSING)
+        now: Any = getattr(new, name, _MISSING)
+        if before is now:
+            continue
+        mappings = type(before) is type(now) and isinstance(before, dict)
+        for key, rids in by_key.items():
+            if mappings:
+                was = before.get(key, _MISSING)
+                value = now.get(key, _MISSING)
+                if was is value or (type(was) is type(value) and was == value):
+                    continue
+            for rid in rids:
+                read = _READS[rid]
+                if not same(answer(old, read, before), answer(new, read, now)):
+                    changed.add(rid)
+    return changed
