@@ -237,7 +237,8 @@ class RecordingEnvironment(jinja2.Environment):
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        note_field(obj, attribute)
+        if obj.__class__ is m.Article:  # checked here too: a call per attribute costs
+            note_field(obj, attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:
