@@ -189,8 +189,8 @@ def note_fields(article: m.Article, *names: str) -> None:
 def note_field(record: Any, name: str) -> None:
     """`note_fields(record, name)` if `record` is an article and `name` a report field; the
     recording template environment calls this on every attribute a template reads."""
-    if record.__class__ is m.Article and name in m.REPORT_FIELDS and _recording is not None:
-        _recording.note(("articles", FIELD, (record.id, name)))
+    if record.__class__ is m.Article and name in m.REPORT_FIELDS:
+        note_fields(record, name)
 
 
 ReadId = int
@@ -639,11 +639,13 @@ class Previous:
     """Reads answered on `ix` while deciding what to render (see `changed_reads`)."""
     fresh: list[Page] | None = None
     """The pages and data files rendered (not kept) for `ix`, when `answers` holds every read
-    of the others: then `distinct_reads` need not visit every page."""
+    of the others that is not of one key: then `distinct_reads` need not visit every page."""
 
     def distinct_reads(self) -> set[ReadId]:
         """Every read of every page and data file (possibly a few that no page makes any
-        more: answering them costs a little time, never a stale page)."""
+        more: answering them costs a little time, never a stale page); after a regeneration
+        (`fresh`), reads of one key only where a fresh page made them, since `changed_reads`
+        settles those from `_KEYED`, every one noted in this process."""
         if self.fresh is not None:
             return set(self.answers).union(*(page.reads for page in self.fresh))
         return set().union(*(page.reads for page in (*self.pages.values(),
