@@ -210,6 +210,10 @@ class Index:
         self._timelines: dict[str, tuple[list[EventEntry], list[Cited], list[TimelineLine]]] = {}
         """`timeline` by actor, with the entries and statements it was made from."""
         self._earlier_timelines = earlier._timelines if earlier is not None else {}
+        swaps = _text_edits(content, earlier) if earlier is not None else None
+        if earlier is not None and swaps is not None:
+            self._patch(earlier, swaps)
+            return
         self.actors = {a.id: a for a in sorted(content.actors, key=lambda a: a.id)}
         self.places = {p.id: p for p in sorted(content.places, key=lambda p: p.id)}
         self.articles = {a.id: a for a in sorted(content.articles,
@@ -325,6 +329,75 @@ class Index:
                 self.events[eid] = old
                 kept.add(eid)
         return kept
+
+    def _patch(self, earlier: Index, swaps: dict[int, Any]) -> None:
+        """Be `earlier` with the records in `swaps` (by `id` of the old record) put in place of
+        those it holds (`_text_edits`): the same tables in the same order, since what the index
+        reads of a record did not change. Only the lists filed under an id the edited articles
+        or their events refer to can hold an old record (see `_build`); any other mapping,
+        list or event entry is `earlier`'s own object (the index never changes them once
+        built), and the others are copies."""
+
+        def swapped(value: Any) -> Any:
+            kind = type(value)
+            if kind is tuple:  # (article, its account, statement or quote)
+                article, record = value
+                new = swaps.get(id(article))
+                return value if new is None else (new, swaps[id(record)])
+            if kind is EventEntry:
+                return entries.get(id(value), value)
+            return swaps.get(id(value), value)
+
+        def in_list(items: list[Any]) -> list[Any]:
+            out = [swapped(x) for x in items]
+            return items if all(x is y for x, y in zip(out, items)) else out
+
+        edited = [a for a in earlier.articles.values() if id(a) in swaps]
+        events = {acc.event for a in edited for acc in a.accounts} | \
+            {st.event for a in edited for st in a.statements if st.event}
+        entries: dict[int, EventEntry] = {}
+        keys: set[str | None] = set()  # every id a list holding an old record is filed under
+        for event_id in sorted(events):
+            entry = earlier.events[event_id]
+            entries[id(entry)] = EventEntry(
+                entry.event, entry.period, in_list(entry.accounts), in_list(entry.statements),
+                {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
+                 for key, versions in entry.details.items()}, entry.origins)
+            keys.update(entry.event.actors, entry.event.places)
+            for article, acc in entry.accounts:
+                keys.update(acc.actors, acc.places, (article.id,))
+        for a in edited:
+            keys.update((a.id, a.outlet), a.authors, a.mentions)
+            for acc in a.accounts:
+                keys.update(acc.actors, acc.attributed_to, acc.places)
+            for st in a.statements:
+                keys.update((st.id, st.speaker, st.addressee), st.responds_to)
+            for q in a.quotes:
+                keys.update((q.speaker, q.statement))
+        self.actors, self.places, self.glossary = earlier.actors, earlier.places, earlier.glossary
+        self.articles, self.statements, self.events = \
+            earlier.articles, earlier.statements, earlier.events
+        if edited:
+            self.articles, self.statements = dict(earlier.articles), dict(earlier.statements)
+            for a in edited:
+                new = self.articles[a.id] = swaps[id(a)]
+                for st in new.statements:
+                    self.statements[st.id] = (new, st)
+            self.events = dict(earlier.events)
+            for entry in entries.values():
+                self.events[entry.event.id] = entry
+        for name in _TABLES:
+            table = getattr(earlier, name)
+            copy = None
+            for key in keys & table.keys():
+                items = in_list(table[key])
+                if items is not table[key]:
+                    if copy is None:
+                        copy = Table(table)
+                    copy[key] = items
+            setattr(self, name, table if copy is None else copy)
+        self._statements_by_date = in_list(earlier._statements_by_date) if edited \
+            else earlier._statements_by_date
 
     @staticmethod
     def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
@@ -559,6 +632,68 @@ class Index:
             groups[self.origin_key(a)].append(a)
         return {a.id: [b for b in group if b is not a]
                 for group in groups.values() if len(group) > 1 for a in group}
+
+
+TEXT_ONLY: dict[type, set[str]] = {
+    m.Article: {"title", "url", "archived_url", "language", "summary", "key_points", "notes",
+                "scope_reason"},
+    m.Account: {"summary"},
+    m.Statement: {"summary", "channel"},
+    m.Quote: {"text", "context"},
+}
+"""Fields of an article and of its parts that no index code reads: an edit of these alone
+leaves every table of the index as it was, but for the records themselves (`_text_edits`)."""
+
+PATCH_MAX = 20
+"""At most this many articles edited at once are patched in (`Index._patch`); more, and the
+index is built again."""
+
+_SKELETON: dict[str, Any] = {
+    **{name: True for name in TEXT_ONLY[m.Article]},
+    "accounts": {"__all__": TEXT_ONLY[m.Account]},
+    "statements": {"__all__": TEXT_ONLY[m.Statement]},
+    "quotes": {"__all__": TEXT_ONLY[m.Quote]},
+}
+"""What `model_dump` leaves out of an article for `_text_edits`."""
+
+
+def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
+    """When `content` is `earlier`'s but for the text-only fields (`TEXT_ONLY`) of a few
+    articles, which records replace which: `id` of each old article, account, statement and
+    quote -> its new record (the parts matched by position). None when anything else changed.
+
+    Every other content file must give the very same records as for `earlier`, which is what
+    an unchanged file gives `briefing serve` (`validate.FileCache`)."""
+    if content.briefing is not earlier.briefing \
+            or not _same_items(sorted(content.glossary, key=lambda g: g.term.casefold()),
+                               earlier.glossary) \
+            or len(content.actors) != len(earlier.actors) \
+            or any(earlier.actors.get(a.id) is not a for a in content.actors) \
+            or len(content.places) != len(earlier.places) \
+            or any(earlier.places.get(p.id) is not p for p in content.places) \
+            or len(content.events) != len(earlier.events) \
+            or any((e := earlier.events.get(ev.id)) is None or e.event is not ev
+                   for ev in content.events) \
+            or len(content.articles) != len(earlier.articles):
+        return None
+    edited = []
+    for article in content.articles:
+        old = earlier.articles.get(article.id)
+        if old is None:
+            return None
+        if old is not article:
+            edited.append((old, article))
+    if len(edited) > PATCH_MAX:
+        return None
+    swaps: dict[int, Any] = {}
+    for old, new in edited:
+        if old.model_dump(exclude=_SKELETON) != new.model_dump(exclude=_SKELETON):
+            return None
+        swaps[id(old)] = new
+        for name in ("accounts", "statements", "quotes"):
+            for was, now in zip(getattr(old, name), getattr(new, name), strict=True):
+                swaps[id(was)] = now
+    return swaps
 
 
 def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[Any]]]:
