@@ -394,7 +394,7 @@ def test_serve_leaves_a_file_alone_when_its_new_text_equals_the_last_unless_it_w
     """A page rendered again often comes out as it was: serve's writer compares the new text
     with the one it last wrote (write.WriteMemo) and neither reads the file back nor rewrites
     it, unless the file changed on disk since (its signature), when it is compared and
-    rewritten."""
+    rewritten. A new text for an untouched file is known to differ: it is written unread."""
     docs = tmp_path / "docs"
     memo: write.WriteMemo = {}
 
@@ -417,3 +417,7 @@ def test_serve_leaves_a_file_alone_when_its_new_text_equals_the_last_unless_it_w
     report = write.write_pages(docs, [("briefing/articles/a.md", text("one\n"))], memo)
     assert (report.written, compared) == (["articles/a.md"], [page])
     assert page.read_text("utf-8") == "# A page\none\n"
+    # A new text for an untouched file is written without reading the file back.
+    report = write.write_pages(docs, [("briefing/articles/a.md", text("two\n"))], memo)
+    assert (report.written, compared) == (["articles/a.md"], [page])
+    assert page.read_text("utf-8") == "# A page\ntwo\n"
