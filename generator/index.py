@@ -187,7 +187,7 @@ class Table(dict):  # type: ignore[type-arg]
 
 _TABLES = ("actor_made", "actor_received", "actor_quotes", "actor_events", "actor_articles",
            "members", "place_events", "place_articles", "place_children", "responses",
-           "quotes_of_statement", "outlet_articles", "_article_events")
+           "quotes_of_statement", "outlet_articles", "article_events")
 """The index's tables of lists by id (built as `defaultdict`s, then frozen into `Table`s)."""
 
 
@@ -240,7 +240,7 @@ class Index:
         self.responses: dict[str, list[Cited]] = defaultdict(list)
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
-        self._article_events: dict[str, list[EventEntry]] = defaultdict(list)
+        self.article_events: dict[str, list[EventEntry]] = defaultdict(list)
         self._build(earlier)
         for name in _TABLES:
             setattr(self, name, Table(getattr(self, name)))
@@ -288,7 +288,7 @@ class Index:
             for pid in sorted(places):
                 self.place_events[pid].append(entry)
             for article in entry.articles:
-                self._article_events[article.id].append(entry)
+                self.article_events[article.id].append(entry)
                 for pid in entry.event.places:
                     place_articles[pid].add(article.id)
                 for aid in entry.event.actors:
@@ -603,15 +603,17 @@ class Index:
         return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
 
     def supported_events(self, article: m.Article) -> list[EventEntry]:
-        """Events an article gives an account of, in date order."""
-        return self._article_events[article.id]
+        """Events an article gives an account of, in date order (`article_events`)."""
+        return self.article_events[article.id]
 
     def briefing_citations(self, article: m.Article) -> int:
         """How many home-page sentences (summary and takeaways) cite the article."""
-        return self._briefing_citations.get(article.id, 0)
+        return self.home_citations.get(article.id, 0)
 
     @cached_property
-    def _briefing_citations(self) -> dict[str, int]:
+    def home_citations(self) -> dict[str, int]:
+        """`briefing_citations` by article id, for articles cited at all (templates read it:
+        a page's reads of one key are settled faster than calls, generator/deps.py)."""
         b = self.briefing
         counts: dict[str, int] = defaultdict(int)
         for item in (*b.summary, *b.takeaways):
@@ -620,18 +622,18 @@ class Index:
         return dict(counts)
 
     def republications(self, article: m.Article) -> list[m.Article]:
-        """Other articles in the content that share this article's origin."""
-        return self._republications.get(article.id, [])
+        """Other articles in the content that share this article's origin (`same_origin`)."""
+        return self.same_origin[article.id]
 
     @cached_property
-    def _republications(self) -> dict[str, list[m.Article]]:
-        """`republications` of each article that has any (serve answers the query for every
-        article on every regeneration)."""
+    def same_origin(self) -> Table:
+        """`republications` by article id (templates read it: a page's reads of one key are
+        settled faster than calls, generator/deps.py)."""
         groups: dict[tuple[str, str], list[m.Article]] = defaultdict(list)
         for a in self.articles.values():
             groups[self.origin_key(a)].append(a)
-        return {a.id: [b for b in group if b is not a]
-                for group in groups.values() if len(group) > 1 for a in group}
+        return Table({a.id: [b for b in group if b is not a]
+                      for group in groups.values() if len(group) > 1 for a in group})
 
 
 TEXT_ONLY: dict[type, set[str]] = {

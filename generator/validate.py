@@ -175,16 +175,26 @@ class FileResult:
             return
         content.documents[self.display] = self.doc
         content.kinds[self.display] = self.kind
-        for record, loc in self.records:
+        for record, _ in self.records:
             if self.kind == "briefing":
                 content.briefing = record
             else:
                 getattr(content, self.kind).append(record)
-            content.origins[id(record)] = (self.doc, loc)
+        content.origins.update(self.origins)
+
+    @functools.cached_property
+    def origins(self) -> dict[int, tuple[Document, Loc]]:
+        """`Content.origins` for this file's records (and an article's accounts, statements and
+        quotes), worked out once: `briefing serve` adds a kept file's to every load."""
+        assert self.doc is not None
+        origins: dict[int, tuple[Document, Loc]] = {}
+        for record, loc in self.records:
+            origins[id(record)] = (self.doc, loc)
             if self.kind == "articles":
                 for name in ("accounts", "statements", "quotes"):
                     for i, item in enumerate(getattr(record, name)):
-                        content.origins[id(item)] = (self.doc, (*loc, name, i))
+                        origins[id(item)] = (self.doc, (*loc, name, i))
+        return origins
 
 
 def _signature(path: Path) -> tuple[int, ...] | None:

@@ -280,7 +280,8 @@ def test_reads_are_answered_in_one_pass_as_one_by_one(tmp_path: Path):
     reads.add(deps.read_id(("actor_made", deps.ITEM, ("no-such-actor",))))  # nor in a Table
     reads.add(deps.read_id(("timeline", deps.CALL, ((deps.REF, "actors", "no-such-actor"),))))
     kinds = {deps.read_of(read)[:2] for read in reads}
-    assert {("statements", deps.ITEM), ("supported_events", deps.CALL)} <= kinds
+    assert {("statements", deps.ITEM), ("article_events", deps.ITEM),
+            ("timeline", deps.CALL)} <= kinds
     article = sorted((project / ARTICLES).glob("*.yml"))[7]
     edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
     new = generate_docs(Project.at(project), memory=Memory()).index
