@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -84,29 +85,39 @@ class _ByArticle:
     """A value worked out from one article, kept between runs in this process.
 
     Most checks look at one article at a time, plus a few records it refers to (`inputs`, for
-    instance the events its accounts report). `briefing serve` checks again after every save,
-    when all but one article are the very same objects: their values are reused while `inputs`
-    gives an equal answer. A kept article is held, so its `id` cannot be reused.
+    instance the events its accounts report, picked from the registry `among` gives).
+    `briefing serve` checks again after every save, when all but one article are the very same
+    objects: their values are reused while `inputs` gives an equal answer, which it must when
+    the registry holds the very same records as last time (then `inputs` is not asked). A kept
+    article is held, so its `id` cannot be reused.
     """
 
     def __init__(self, make: Callable[[Index, m.Article], Any],
-                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: ()) -> None:
-        self.make, self.inputs = make, inputs
+                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: (),
+                 among: Callable[[Index], list[Any]] = lambda ix: []) -> None:
+        self.make, self.inputs, self.among = make, inputs, among
         self.kept: dict[int, tuple[m.Article, object, Any]] = {}
+        self.registry: list[Any] = []
 
     def each(self, index: Index) -> list[Any]:
         """The value for every article, in index order."""
         kept, now, out = self.kept, {}, []
+        registry = self.among(index)
+        settled = len(registry) == len(self.registry) and all(map(operator.is_, registry,
+                                                                  self.registry))
         for article in index.articles.values():
-            inputs = self.inputs(index, article)
             old = kept.get(id(article))
-            if old is not None and old[0] is article and old[1] == inputs:
-                value = old[2]
+            if old is not None and old[0] is article and settled:
+                inputs, value = old[1], old[2]
             else:
-                value = self.make(index, article)
+                inputs = self.inputs(index, article)
+                if old is not None and old[0] is article and old[1] == inputs:
+                    value = old[2]
+                else:
+                    value = self.make(index, article)
             now[id(article)] = (article, inputs, value)
             out.append(value)
-        self.kept = now
+        self.kept, self.registry = now, list(registry)
         return out
 
 
@@ -114,8 +125,9 @@ class _PerArticle(_ByArticle):
     """The findings of one check on each article, kept between runs (`_ByArticle`)."""
 
     def __init__(self, find: Callable[[Index, m.Article], Iterator[Finding]],
-                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: ()) -> None:
-        super().__init__(lambda ix, a: tuple(find(ix, a)), inputs)
+                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: (),
+                 among: Callable[[Index], list[Any]] = lambda ix: []) -> None:
+        super().__init__(lambda ix, a: tuple(find(ix, a)), inputs, among)
 
     def run(self, index: Index, problems: Problems) -> None:
         for found in self.each(index):
@@ -170,7 +182,7 @@ def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"the article that reports this {kind}; {fix}", sev, ("value",))
 
 
-_REPORTED_AFTER = _PerArticle(_reported_after, _events_of)
+_REPORTED_AFTER = _PerArticle(_reported_after, _events_of, lambda ix: ix.content.events)
 
 
 def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
@@ -333,7 +345,7 @@ def _article_weekdays(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"on event '{acc.event}' in content/events.yml", WARNING, ())
 
 
-_WEEKDAYS = _PerArticle(_article_weekdays, _events_of)
+_WEEKDAYS = _PerArticle(_article_weekdays, _events_of, lambda ix: ix.content.events)
 
 
 def check_detail_conflicts(index: Index, problems: Problems) -> None:
@@ -497,7 +509,8 @@ def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
 
 
 _QUOTES = _PerArticle(_article_quotes,
-                      lambda ix, a: tuple(ix.actors.get(s) for s in sorted(_own(a))))
+                      lambda ix, a: tuple(ix.actors.get(s) for s in sorted(_own(a))),
+                      lambda ix: ix.content.actors)
 
 
 _ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
