@@ -164,8 +164,13 @@ def item_reads(item: Any) -> tuple[Read, ...]:
     if read is None:
         return ()
     if type(item) is m.Article:
-        return (read, *(("articles", FIELD, (item.id, name)) for name in REPORT))
+        return (read, *(field_read(item, name) for name in REPORT))
     return (read,)
+
+
+def field_read(article: m.Article, name: str) -> Read:
+    """The read of one report field of an article (see the module doc)."""
+    return ("articles", FIELD, (article.id, name))
 
 
 REPORT: tuple[str, ...] = tuple(sorted(m.REPORT_FIELDS))
@@ -183,7 +188,7 @@ def note_fields(article: m.Article, *names: str) -> None:
     recorder = _recording
     if recorder is not None:
         for name in names:
-            recorder.note(("articles", FIELD, (article.id, name)))
+            recorder.note(field_read(article, name))
 
 
 def note_field(record: Any, name: str) -> None:

@@ -22,14 +22,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator import model as m
-from generator.index import Index
+from generator.index import Index, same_items
 from generator.problems import Problems, Severity
 from generator.vocab import ActorKind, StatementType, Status
 
@@ -103,8 +102,7 @@ class _ByArticle:
         """The value for every article, in index order."""
         kept, now, out = self.kept, {}, []
         registry = self.among(index)
-        settled = len(registry) == len(self.registry) and all(map(operator.is_, registry,
-                                                                  self.registry))
+        settled = same_items(registry, self.registry)
         for article in index.articles.values():
             old = kept.get(id(article))
             if old is not None and old[0] is article and settled:
@@ -671,7 +669,7 @@ def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
                         f"in-scope article or remove {'it' if one else 'them'}, or change the "
                         f"article's scope")
     # Only an event some out-of-scope article reports can be reported by such articles only.
-    reported = {e.event.id for a in out_of_scope for e in index.supported_events(a)}
+    reported = {e.event.id for a in out_of_scope for e in index.article_events[a.id]}
     for entry in index.events.values():
         if entry.event.id in reported and all(a.id in out for a in entry.articles):
             _report(index, problems, entry.event, ("id",),

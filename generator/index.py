@@ -350,7 +350,7 @@ class Index:
 
         def in_list(items: list[Any]) -> list[Any]:
             out = [swapped(x) for x in items]
-            return items if all(x is y for x, y in zip(out, items)) else out
+            return items if same_items(out, items) else out
 
         edited = [a for a in earlier.articles.values() if id(a) in swaps]
         events = {acc.event for a in edited for acc in a.accounts} | \
@@ -575,7 +575,7 @@ class Index:
         known = self._timelines.get(actor_id)
         if known is None:
             known = self._earlier_timelines.get(actor_id)
-            if known is None or not _same_items(known[0], events) \
+            if known is None or not same_items(known[0], events) \
                     or not _same_records(known[1], made):
                 lines = [TimelineLine(e.event.date, entry=e) for e in events if e.accounts]
                 lines += [TimelineLine(st.date, cited=(art, st)) for art, st in made]
@@ -602,18 +602,12 @@ class Index:
         """The outlet's name for attribution, or a stand-in when the text names none."""
         return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
 
-    def supported_events(self, article: m.Article) -> list[EventEntry]:
-        """Events an article gives an account of, in date order (`article_events`)."""
-        return self.article_events[article.id]
-
-    def briefing_citations(self, article: m.Article) -> int:
-        """How many home-page sentences (summary and takeaways) cite the article."""
-        return self.home_citations.get(article.id, 0)
-
     @cached_property
     def home_citations(self) -> dict[str, int]:
-        """`briefing_citations` by article id, for articles cited at all (templates read it:
-        a page's reads of one key are settled faster than calls, generator/deps.py)."""
+        """How many home-page sentences (summary and takeaways) cite each article, for the
+        articles cited at all. A mapping rather than a method taking an article, as are
+        `same_origin` and `article_events`: templates ask it of every article, and serve
+        settles reads of one key faster than calls (generator/deps.py)."""
         b = self.briefing
         counts: dict[str, int] = defaultdict(int)
         for item in (*b.summary, *b.takeaways):
@@ -621,14 +615,10 @@ class Index:
                 counts[article_id] += 1
         return dict(counts)
 
-    def republications(self, article: m.Article) -> list[m.Article]:
-        """Other articles in the content that share this article's origin (`same_origin`)."""
-        return self.same_origin[article.id]
-
     @cached_property
     def same_origin(self) -> Table:
-        """`republications` by article id (templates read it: a page's reads of one key are
-        settled faster than calls, generator/deps.py)."""
+        """Article id -> the other articles in the content that share its origin (a
+        republication chain), for articles that have any (see `home_citations`)."""
         groups: dict[tuple[str, str], list[m.Article]] = defaultdict(list)
         for a in self.articles.values():
             groups[self.origin_key(a)].append(a)
@@ -667,8 +657,8 @@ def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
     Every other content file must give the very same records as for `earlier`, which is what
     an unchanged file gives `briefing serve` (`validate.FileCache`)."""
     if content.briefing is not earlier.briefing \
-            or not _same_items(sorted(content.glossary, key=lambda g: g.term.casefold()),
-                               earlier.glossary) \
+            or not same_items(sorted(content.glossary, key=lambda g: g.term.casefold()),
+                              earlier.glossary) \
             or len(content.actors) != len(earlier.actors) \
             or any(earlier.actors.get(a.id) is not a for a in content.actors) \
             or len(content.places) != len(earlier.places) \
@@ -723,7 +713,7 @@ def _cited_key(cited: Cited) -> tuple[object, ...]:
     return (st.date.sort_key, st.id, article.id)
 
 
-def _same_items(a: list[Any], b: list[Any]) -> bool:
+def same_items(a: list[Any], b: list[Any]) -> bool:
     """Whether two lists hold the very same objects, in order."""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 

@@ -197,7 +197,7 @@ class Footnotes:
 class _Context(jinja2.runtime.Context):
     """Jinja's template context with a shorter path for calls to plain bound methods.
 
-    Templates call the page helpers (`actor(id)`, `cite(a)`, `ix.republications(a)`) a few hundred
+    Templates call the page helpers (`actor(id)`, `cite(a)`, `ix.outlet_name(a)`) a few hundred
     thousand times in a large build. Jinja's `Context.call` inspects every callee for
     `pass_context`-style markers on each call; for a bound method without such a marker the
     answer never changes, so it is looked up once per function. Everything else (macros,
