@@ -130,8 +130,9 @@ def generate_docs(project: Project, strict: bool = False, jobs: int | None = Non
                   memory: Memory | None = None) -> Outcome:
     """Check, render every page and data file in memory, then write the generated folder.
 
-    The editorial checks run alongside rendering (generator/parallel.py); their problems are
-    known before anything is written, and any error (or warning, with `strict`) writes nothing.
+    The editorial checks run alongside rendering (generator/parallel.py), which stages the new
+    pages in a hidden folder; any error (or warning, with `strict`) discards it, so docs/ is
+    left as it was.
     A long-lived caller (`briefing serve`) passes the same `memory` each time, so the work is
     limited to what changed since the last successful run (see `Memory`).
     """
@@ -153,9 +154,19 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
     previous = memory.previous if memory else None
     if previous is not None and not previous.comparable(ix, templates):
         previous = None  # the briefing, glossary or a template changed: every page renders
-    out = outputs(ix, jobs, record=memory is not None, previous=previous)
+    # A build stages its pages in a hidden folder of docs/ as they are rendered (see
+    # generator/parallel.py), and swaps it in only if no problem turned up meanwhile.
+    out = outputs(ix, jobs, record=memory is not None, previous=previous,
+                  stage_in=None if memory else project.docs)
     outcome.problems.extend(out.problems)
     outcome.rendered = out.rendered
+    if out.staging is not None:
+        try:
+            if not (outcome.failed or (strict and outcome.problems.warnings)):
+                outcome.report = out.staging.finish(out.staged)
+        finally:
+            out.staging.discard()  # a no-op once finished
+        return outcome
     if outcome.failed or (strict and outcome.problems.warnings):
         return outcome
     pages: list[tuple[str, str | bytes]] = [(page.path, page.text)

@@ -16,6 +16,7 @@ thousands of files on every save.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -134,38 +135,49 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
     """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new folder.
 
     An unchanged file is hard-linked from the current folder, which is normally found out by
-    reading it back, and the new folder is swapped in whole. With a `memo` from the previous
-    write (`briefing serve` keeps one), the folder is instead updated file by file
+    reading it back, and the new folder is swapped in whole (`Staging`). With a `memo` from the
+    previous write (`briefing serve` keeps one), the folder is instead updated file by file
     (`_update_in_place`): a page given as the same text as last time, whose file still
     has the signature it was written with, is not even read. The memo is then updated to this
     write.
     """
-    docs.mkdir(parents=True, exist_ok=True)
+    files = [(file_path(page_path), text) for page_path, text in pages]
     target = docs / urls.GENERATED_DIR
+    if memo and target.is_dir():
+        new_files = _prepare(docs, [rel for rel, _ in files])
+        report = _update_in_place(target, files, new_files, memo)
+        _link_home(docs)
+        return report
+    return _write_aside(docs, files, memo)
+
+
+def _prepare(docs: Path, files: Iterable[str]) -> set[str]:
+    """Before writing into `docs/`: refuse a hand-written home page and two pages on one file
+    (`files`, paths inside the generated folder), and remove what a killed run left behind.
+    Returns the files as a set."""
+    planned: set[str] = set()
+    for rel in files:
+        if rel in planned:
+            raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
+        planned.add(rel)
+    docs.mkdir(parents=True, exist_ok=True)
     home = docs / "index.md"
     if home.exists() and not home.is_symlink():
         raise FatalError(f"{home} is a regular file, but the generator owns the home page; "
                          "move hand-written content to another page and delete it")
     clean_leftovers(docs)
-    files: list[tuple[str, str | bytes]] = []
-    new_files: set[str] = set()
-    for page_path, text in pages:
-        rel = file_path(page_path)
-        if rel in new_files:
-            raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
-        new_files.add(rel)
-        files.append((rel, text))
-    if memo and target.is_dir():
-        report = _update_in_place(target, files, new_files, memo)
-    else:
-        report = _write_aside(docs, target, files, new_files, memo)
+    return planned
+
+
+def _link_home(docs: Path) -> None:
+    """Make `docs/index.md` the symlink to the generated home page, if it is not already."""
+    home = docs / "index.md"
     link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
     if not (home.is_symlink() and os.readlink(home) == link_target):
         tmp = docs / f".index.md.{os.getpid()}"
         tmp.unlink(missing_ok=True)
         os.symlink(link_target, tmp)
         os.replace(tmp, home)
-    return report
 
 
 def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
@@ -225,47 +237,92 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
     return WriteReport(sorted(written), len(files) - len(written), removed)
 
 
-def _write_aside(docs: Path, target: Path, files: list[tuple[str, str | bytes]],
-                 new_files: set[str], memo: WriteMemo | None) -> WriteReport:
+def _write_aside(docs: Path, files: list[tuple[str, str | bytes]],
+                 memo: WriteMemo | None) -> WriteReport:
     """Build the new folder in a staging folder beside `target`, then swap it in (and, given
     a `memo`, start it: serve's later writes go in place)."""
-    staging = docs / f"{STAGING_PREFIX}{os.getpid()}"
-    staging.mkdir()
+    staging = Staging(docs, [rel for rel, _ in files])
     try:
-        for folder in sorted({posixpath.dirname(rel) for rel, _ in files} - {""}):
-            (staging / folder).mkdir(parents=True, exist_ok=True)
-
-        def put(item: tuple[str, str | bytes]) -> tuple[bool, Signature | None]:
-            """Stage one file: hard-link the old copy if identical, else write it. Returns
-            whether it was written and the staged file's signature."""
-            rel, source = item
-            dest = staging / rel
-            old = target / rel
-            data = source if isinstance(source, bytes) else source.encode("utf-8")
-            if _same(old, data):
-                try:
-                    os.link(old, dest)
-                except OSError:
-                    shutil.copy2(old, dest)
-                return False, _signature(dest)
-            with open(dest, "wb") as fh:
-                fh.write(data)
-            return True, _signature(dest)
-
-        # File system calls release the GIL, so a few threads overlap them; map keeps the order.
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            staged = list(track(pool.map(put, files), "write", total=len(files), unit="files"))
-        written = [rel for (rel, _), (new, _) in zip(files, staged) if new]
-        unchanged = len(files) - len(written)
-        removed = sorted(set(_files_under(target)) - new_files) if target.is_dir() else []
-        swap_in(staging, target)
+        staged = staging.put_all(files)
+        report = staging.finish(staged)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
     if memo is not None:
         memo.clear()
-        memo.update((rel, (sig, source)) for (rel, source), (_, sig) in zip(files, staged))
-    return WriteReport(sorted(written), unchanged, removed)
+        memo.update((rel, (sig, source)) for (rel, source), (_, _, sig) in zip(files, staged))
+    return report
+
+
+Staged = tuple[str, bool, "Signature | None"]
+"""A file put into a staging folder: its path in the generated folder, whether it was written
+(rather than hard-linked from the current folder, being unchanged), and its signature."""
+
+
+class Staging:
+    """A new generated folder being built aside, in a hidden folder beside the current one.
+
+    `put` stages one file; it may be called from several threads or, after a fork, from
+    several processes (it only touches the file it is given), which is how a build's render
+    workers write the pages they render instead of sending them back (generator/parallel.py).
+    `finish` then swaps the new folder in whole; `discard` drops it and leaves `docs/` as it
+    was. The staging folder's name starts with a dot, so the site engine never reads it, and
+    a run killed before `finish` leaves it for the next run's `clean_leftovers`.
+    """
+
+    def __init__(self, docs: Path, files: Iterable[str]) -> None:
+        """Create the staging folder and its subfolders for `files` (paths inside the
+        generated folder, `file_path`), after the checks of `_prepare`."""
+        self.docs = docs
+        self.target = docs / urls.GENERATED_DIR
+        self.made_docs = not docs.exists()
+        self.files = _prepare(docs, files)
+        self.path = docs / f"{STAGING_PREFIX}{os.getpid()}"
+        self.path.mkdir()
+        for folder in sorted({posixpath.dirname(rel) for rel in self.files} - {""}):
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+
+    def put(self, rel: str, source: str | bytes) -> Staged:
+        """Stage one file: hard-link the current copy if identical, else write it."""
+        dest = self.path / rel
+        old = self.target / rel
+        data = source if isinstance(source, bytes) else source.encode("utf-8")
+        if _same(old, data):
+            try:
+                os.link(old, dest)
+            except OSError:
+                shutil.copy2(old, dest)
+            return rel, False, _signature(dest)
+        with open(dest, "wb") as fh:
+            fh.write(data)
+        return rel, True, _signature(dest)
+
+    def put_all(self, files: list[tuple[str, str | bytes]]) -> list[Staged]:
+        """Stage `files` on a few threads (file system calls release the GIL), in order."""
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            return list(track(pool.map(lambda item: self.put(*item), files), "write",
+                              total=len(files), unit="files"))
+
+    def finish(self, staged: Iterable[Staged]) -> WriteReport:
+        """Swap the staging folder in for the generated folder, once every one of the planned
+        files is staged (`staged` says how each went), and report what changed."""
+        staged = list(staged)
+        if {rel for rel, _, _ in staged} != self.files or len(staged) != len(self.files):
+            raise RuntimeError("the staged files are not the planned ones")
+        written = sorted(rel for rel, new, _ in staged if new)
+        removed = (sorted(set(_files_under(self.target)) - self.files)
+                   if self.target.is_dir() else [])
+        swap_in(self.path, self.target)
+        _link_home(self.docs)
+        return WriteReport(written, len(staged) - len(written), removed)
+
+    def discard(self) -> None:
+        """Drop the staging folder (if not swapped in): the generated folder stays as it was,
+        and a `docs/` folder made for it goes too."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.made_docs:  # not empty once the new folder is swapped in: then it stays
+            with contextlib.suppress(OSError):
+                self.docs.rmdir()
 
 
 def _signature(path: Path | str) -> Signature | None:

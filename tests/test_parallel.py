@@ -7,12 +7,14 @@ fixtures take the worker path, and compare it with `--jobs 1` byte for byte.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from generator import load, parallel, workers
+from generator import load, parallel, workers, write
 from generator.cli import Project, check, generate_docs, main
 from tests.hostile_support import HOSTILE, apply_case, cases
 from tests.hostile_support import make_project as make_hostile_project
@@ -59,9 +61,27 @@ def test_workers_write_the_same_bytes_as_one_process(content: str, tmp_path: Pat
         raise AssertionError("expected the worker path")
 
     monkeypatch.setattr(parallel, "_in_process", not_in_process)
+    # The workers write what they render into the staging folder themselves.
+    monkeypatch.setattr(write.Staging, "put_all", not_in_process)
     assert workers.can_fork()
     assert _generate(two, jobs=3) == first
     assert len(first) > 100
+
+
+def test_a_strict_build_stopped_by_warnings_leaves_the_previous_docs_and_no_staging_folder(
+        tmp_path: Path) -> None:
+    """Workers stage the new pages while the editorial checks run; the warnings found meanwhile
+    discard them, and docs/ stays as the last good build left it."""
+    project = build_case("words_that_take_sides", tmp_path / "p")
+    assert not generate_docs(Project.at(project), jobs=2).failed  # warnings only
+    before = snapshot(project / "docs")
+    briefing = project / "content" / "briefing.yml"
+    briefing.write_text(briefing.read_text("utf-8").replace("title: ", "title: New "), "utf-8")
+    outcome = generate_docs(Project.at(project), strict=True, jobs=2)
+    assert outcome.report is None
+    assert outcome.problems.warnings
+    assert snapshot(project / "docs") == before
+    assert sorted(os.listdir(project / "docs")) == ["briefing", "index.md"]
 
 
 def test_editorial_warnings_found_in_a_worker_stop_a_strict_build(tmp_path: Path) -> None:
@@ -69,9 +89,10 @@ def test_editorial_warnings_found_in_a_worker_stop_a_strict_build(tmp_path: Path
     found = []
     for jobs in (1, 2):
         project = build_case(case.name, tmp_path / str(jobs))
+        shutil.rmtree(project / "docs")
         outcome = generate_docs(Project.at(project), strict=True, jobs=jobs)
         assert outcome.report is None
-        assert not (project / "docs" / "briefing").exists()
+        assert not (project / "docs").exists()  # not even the staging folder's parent
         found.append([p.format() for p in outcome.problems.sorted()])
     assert found[0] == found[1]
     expected = (case / "expected.txt").read_text("utf-8").splitlines()
