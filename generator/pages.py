@@ -135,9 +135,12 @@ whole again costs milliseconds, while the fragments of 700 such pages took a thi
 class Helpers:
     """Link and citation helpers bound to one page; exposed to templates by name."""
 
-    def __init__(self, ix: Index, page: str, memo: Fragments | None = None) -> None:
+    def __init__(self, ix: Index, page: str, memo: Fragments | None = None,
+                 folder_texts: dict[tuple[str, str], str] | None = None) -> None:
         self.ix = ix
         self.page = page
+        self.folder_texts = folder_texts
+        """Texts `per_folder` made for pages of this page's folder (None: make each anew)."""
         self.footnotes = Footnotes()
         self.memo = memo or Fragments()
 
@@ -158,6 +161,21 @@ class Helpers:
             macro.name, lambda *a: str(macro(*a)),
             [item if type(item) is tuple else (item,) for item in items], "", self.footnotes,
             FEW))
+
+    def per_folder(self, macro: Any, article: m.Article, *helpers: Any) -> str:
+        """`macro(article, *helpers)`, made once for all the pages of a folder in a build.
+
+        For text that depends only on the article and the page's folder (its links are
+        relative), such as a footnote's source note, which thousands of pages repeat. A page
+        rendered with its reads recorded (`briefing serve`) makes it anew, so that its reads
+        are noted."""
+        if self.folder_texts is None:
+            return str(macro(article, *helpers))
+        key = (macro.name, article.id)
+        text = self.folder_texts.get(key)
+        if text is None:
+            text = self.folder_texts[key] = str(macro(article, *helpers))
+        return text
 
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
@@ -215,7 +233,7 @@ class Helpers:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
-            "fragment", "fragments")}
+            "fragment", "fragments", "per_folder")}
 
 
 Spec = tuple["PageKind", Any]
@@ -228,10 +246,22 @@ def page_specs(ix: Index) -> list[Spec]:
 
 
 def shared_context(ix: Index) -> dict[str, Any]:
-    """What every page's template sees besides its own item and helpers."""
+    """What every page's template sees besides its own item and helpers.
+
+    `abbreviations`, the glossary's abbreviation definitions that end every page, is the
+    macro's text made once here rather than on every page (a fifth of an article page's
+    rendering). It depends on the glossary alone, which every page depends on anyway
+    (`deps.global_inputs`)."""
+    macros = environment().get_template("_macros.md.j2").module
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
-            "feed_entries": data.FEED_ENTRIES}
+            "feed_entries": data.FEED_ENTRIES,
+            "abbreviations": str(macros.abbreviations(ix.glossary)),  # type: ignore[attr-defined]
+            FOLDER_TEXTS: {}}
+
+
+FOLDER_TEXTS = "_folder_texts"
+"""Key of `shared_context` under which `Helpers.per_folder` keeps its texts, by folder."""
 
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
@@ -267,7 +297,10 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
 def _render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
                  path: str, memo: Fragments | None) -> str:
     kind, item = spec
-    helpers = Helpers(ix, path, memo)
+    # A page rendered with its reads recorded (`memo`) makes every text itself.
+    texts = None if memo is not None else shared[FOLDER_TEXTS].setdefault(
+        path.rpartition("/")[0], {})
+    helpers = Helpers(ix, path, memo, texts)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
                "search_boost": kind.search_boost, "searchable": kind.searchable,

@@ -11,7 +11,9 @@ error rather than an empty string.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -19,6 +21,7 @@ from types import MethodType
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.runtime
 
 from generator import model as m
@@ -271,7 +274,40 @@ def environment(recording: bool = False) -> jinja2.Environment:
     env.context_class = _Context
     env.filters.update(t=inline, cell=cell, yaml_str=yaml_str, abbr_title=abbr_title,
                        date=date_label, day=day_heading, iso=iso, status=status)
+    env.bytecode_cache = _template_cache(env)
     return env
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates in a private folder of the system's temporary
+    folder (made with mode 0700 and checked to be this user's), so that a build does not
+    compile every template again: 0.1 s of a 1,000-article build, in the process that then
+    forks the render workers. An entry is used only for a template of the very same source
+    (Jinja checks a checksum) and, through `pattern`, the same syntax options; a cache that
+    cannot be read or written is skipped, never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The compiled-template cache for `env`, or None where no private folder can be had."""
+    options = repr((jinja2.__version__, env.block_start_string, env.block_end_string,
+                    env.variable_start_string, env.variable_end_string,
+                    env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                    env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                    env.newline_sequence, env.keep_trailing_newline, env.autoescape,
+                    env.optimized, env.finalize is None, sorted(env.extensions)))
+    tag = hashlib.sha1(options.encode(), usedforsecurity=False).hexdigest()[:12]
+    try:
+        return _TemplateCache(pattern=f"__briefing-{tag}-%s.cache")
+    except (OSError, RuntimeError):  # Jinja refuses a folder another user could tamper with
+        return None
 
 
 def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:

@@ -1,0 +1,88 @@
+"""Work a build does once instead of once per page: compiled templates kept between runs, the
+abbreviation list made once, and a footnote's source note made once per folder of pages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator import pages, render
+from generator.index import Index
+from generator.problems import Problems
+from generator.validate import load_content
+from tests.support import MINIMAL, ROOT
+
+
+def _index() -> Index:
+    content = load_content(MINIMAL, Problems(), jobs=1)
+    return Index(content)
+
+
+def test_compiled_templates_are_kept_in_a_private_folder_and_read_by_the_next_process() -> None:
+    env = render.environment()
+    cache = env.bytecode_cache
+    assert isinstance(cache, render._TemplateCache)
+    env.get_template("article.md.j2")
+    folder = Path(cache.directory)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert any(folder.glob(cache.pattern.replace("%s", "*")))
+    # A new process finds the template compiled: Jinja never calls its compiler.
+    code = ("import jinja2, sys\n"
+            "from generator import render\n"
+            "def refuse(*a, **k): raise SystemExit('compiled again')\n"
+            "jinja2.Environment.compile = refuse\n"
+            "render.environment().get_template('article.md.j2')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_templates_compiled_with_other_syntax_options_are_kept_apart() -> None:
+    plain = jinja2.Environment()
+    trimmed = jinja2.Environment(trim_blocks=True)
+    patterns = {render._template_cache(env).pattern for env in (plain, trimmed)}  # type: ignore[union-attr]
+    assert len(patterns) == 2
+
+
+def test_a_template_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", "utf-8")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}),
+                             bytecode_cache=render._TemplateCache(str(blocked)))
+    assert env.get_template("t").render() == "2"
+    assert blocked.read_text("utf-8") == ""
+    assert os.listdir(tmp_path) == ["not-a-folder"]
+
+
+@pytest.mark.parametrize("folder_texts", [None, {}])
+def test_a_source_note_is_made_once_per_folder_in_a_build(folder_texts: dict | None) -> None:
+    ix = _index()
+    article = next(iter(ix.articles.values()))
+    calls = []
+
+    class Macro:
+        name = "source_note"
+
+        def __call__(self, a: object, *helpers: object) -> str:
+            calls.append(a)
+            return f"note of {article.id}"
+
+    for page in ("briefing/actors/a.md", "briefing/actors/b.md"):
+        helpers = pages.Helpers(ix, page, None, folder_texts)
+        assert helpers.per_folder(Macro(), article) == f"note of {article.id}"
+    assert len(calls) == (2 if folder_texts is None else 1)
+
+
+def test_every_page_ends_with_the_glossary_abbreviations_made_once() -> None:
+    ix = _index()
+    shared = pages.shared_context(ix)
+    assert ix.glossary
+    expected = "".join(f"*[{g.term}]: {render.abbr_title(g.expansion)}\n" for g in ix.glossary)
+    assert shared["abbreviations"] == expected
+    for page in pages.generate(ix):
+        assert shared["abbreviations"].strip() in page.text
