@@ -7,8 +7,11 @@ each in a fresh process: `check`; a clean generate (check + render + write, also
 process's wall time); an incremental generate after editing one article (and how many pages the
 writer rewrote); warm regenerations as `briefing serve` runs them, keeping a `cli.Memory` (how
 many pages they rendered); the floor (C-loader parse of every content file + a trivial Jinja
-render + write of as many files as the generator writes); and `--site-runs` MkDocs strict builds.
-Prints one table per N and a summary table in Markdown; `--json FILE` keeps the raw figures.
+render + write of as many files as the generator writes), each run right after a clean generate
+so that the two share the machine's spell, and the generator's ratio to it as the median of
+those pairs' ratios; the same floor writing the generator's own bytes to its own paths (for
+reference); and `--site-runs` MkDocs strict builds. Prints one table per N and a summary table in
+Markdown; `--json FILE` keeps the raw figures.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ def child_main(stage: str, project: Path, pages: int) -> None:
         out.update(warm_regenerations(proj, project, runs=pages))
     elif stage == "floor":
         out["seconds"] = floor(project, pages)
+    elif stage == "floor-bytes":
+        out["seconds"] = floor(project, pages, same_bytes=True)
     out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The largest render worker (forked by generator/parallel.py), 0 if none ran.
     out["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -107,8 +112,12 @@ def warm_regenerations(proj: Any, project: Path, runs: int) -> dict[str, Any]:
             "written": max(written)}
 
 
-def floor(project: Path, pages: int) -> float:
-    """The cheapest conceivable generator: C-loader parse, trivial render, write `pages` files."""
+def floor(project: Path, pages: int, same_bytes: bool = False) -> float:
+    """The cheapest conceivable generator: C-loader parse, trivial render, write `pages` files.
+
+    With `same_bytes`, the files written are the generator's own (read from the generated
+    folder before the clock starts), at their own paths: what any generator of this output
+    would have to write, beside the trivial render's small files."""
     import jinja2
     import yaml
 
@@ -117,6 +126,15 @@ def floor(project: Path, pages: int) -> float:
     template = jinja2.Environment(autoescape=False).from_string(
         "# {{ d.title }}\n\n{{ d.summary }}\n\n{% for k in d %}- {{ k }}\n{% endfor %}")
     out = Path(tempfile.mkdtemp(prefix="floor-", dir=project))
+    generated = project / "docs" / "briefing"
+    outputs: list[tuple[Path, bytes]] = []
+    if same_bytes:
+        outputs = [(out / p.relative_to(generated), p.read_bytes())
+                   for p in sorted(generated.rglob("*")) if p.is_file()]
+        if len(outputs) != pages:
+            raise SystemExit(f"floor: {generated} holds {len(outputs)} files, expected {pages}")
+        for folder in sorted({path.parent for path, _ in outputs}):
+            folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     docs = [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader) for f in files]
     articles = [d for d in docs if isinstance(d, dict) and "summary" in d] or [{}]
@@ -124,7 +142,10 @@ def floor(project: Path, pages: int) -> float:
         data = articles[i % len(articles)]
         text = template.render(d={"title": data.get("title", ""),
                                   "summary": data.get("summary", ""), **data})
-        (out / f"{i}.md").write_text(text, "utf-8")
+        if same_bytes:
+            outputs[i][0].write_bytes(outputs[i][1])
+        else:
+            (out / f"{i}.md").write_text(text, "utf-8")
     seconds = time.perf_counter() - start
     shutil.rmtree(out)
     return seconds
@@ -205,16 +226,20 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
     checks = [_child("check", project) for _ in range(runs)]
     if checks[0]["errors"]:
         raise SystemExit(f"synthetic content at N={n} does not pass check")
-    gens = []
+    # Each clean generate is paired with a floor run straight after it, and the ratio is the
+    # median of the pairs' ratios: the machine's speed (its file system above all) drifts by
+    # 2x over minutes, and a ratio of medians taken minutes apart measured the drift.
+    gens, floors, floors_bytes = [], [], []
     for _ in range(runs):
         clean_docs(project)
         gens.append(_child("generate", project))
+        floors.append(_child("floor", project, gens[-1]["pages"]))
+        floors_bytes.append(_child("floor-bytes", project, gens[-1]["pages"]))
     pages = gens[-1]["pages"]
     ones = []
     for _ in range(runs):
         clean_docs(project)
         ones.append(_child("generate1", project))
-    floors = [_child("floor", project, pages) for _ in range(runs)]
     incs = []
     edited = ""
     for run in range(runs):
@@ -222,13 +247,17 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
         incs.append(_child("generate", project))
     warm = _child("warm", project, runs)
     r: dict[str, Any] = {
-        "n": n, "pages": pages,
+        "n": n, "pages": pages, "runs": runs,
         "check": median([c["seconds"] for c in checks]),
         "generator": median([g["seconds"] for g in gens]),
         "generator_wall": median([g["wall"] for g in gens]),
         "generator_one_job": median([g["seconds"] for g in ones]),
         "jobs": _jobs(),
         "floor": median([f["seconds"] for f in floors]),
+        "floor_bytes": median([f["seconds"] for f in floors_bytes]),
+        "ratio_to_floor": median([g["seconds"] / f["seconds"] for g, f in zip(gens, floors)]),
+        "ratio_to_floor_bytes": median([g["seconds"] / f["seconds"]
+                                        for g, f in zip(gens, floors_bytes)]),
         "incremental": median([i["seconds"] for i in incs]),
         "incremental_wall": median([i["wall"] for i in incs]),
         "incremental_written": max(i["written"] for i in incs),
@@ -240,7 +269,6 @@ def measure(workdir: Path, n: int, runs: int, site_runs: int, seed: int) -> dict
         "worker_rss_mb": max(g["worker_rss_mb"] for g in [*gens, *incs, warm]),
     }
     r["generate"] = r["generator"] - r["check"]
-    r["ratio_to_floor"] = r["generator"] / r["floor"]
     r["ratio_one_job"] = r["generator_one_job"] / r["floor"]
     if site_runs:
         sites = [site_build(project) for _ in range(site_runs)]
@@ -269,7 +297,12 @@ def show(r: dict[str, Any]) -> None:
         ("generator process wall", f"{r['generator_wall']:.2f} s"),
         ("floor (C parse + trivial render + write)", f"{r['floor']:.2f} s "
                                                      f"({r['floor'] * ms:.2f} ms/article)"),
-        ("generator / floor", f"{r['ratio_to_floor']:.2f}×"),
+        ("generator / floor", f"{r['ratio_to_floor']:.2f}× (median of {r['runs']} pairs run "
+                              "back to back)"),
+        ("floor writing the generator's bytes", f"{r['floor_bytes']:.2f} s "
+                                                f"({r['floor_bytes'] * ms:.2f} ms/article); "
+                                                f"generator {r['ratio_to_floor_bytes']:.2f}× "
+                                                "that"),
         ("generator in one process (--jobs 1)", f"{r['generator_one_job']:.2f} s, "
                                                 f"{r['ratio_one_job']:.2f}× the floor"),
         ("incremental (one article edited)", f"{r['incremental']:.2f} s in-process, "
@@ -308,7 +341,8 @@ def summary(results: list[dict[str, Any]]) -> str:
             "| incremental s (pages rewritten) | warm incremental s (pages rendered) "
             "| site s | total s | total ms/article "
             "| generator share | site KB/article | article HTML KB | search index MB "
-            "| generator RSS MB (worker) | 1-process ratio |")
+            "| generator RSS MB (worker) | 1-process ratio | ratio to the floor writing the "
+            "same bytes |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         n = r["n"]
@@ -324,7 +358,8 @@ def summary(results: list[dict[str, Any]]) -> str:
                      f"| {r['ratio_to_floor']:.2f}× | {r['incremental']:.2f} "
                      f"({r['incremental_written']}) | {r['warm']:.2f} ({r['warm_rendered']}) "
                      f"{site}| {r['generator_rss_mb']:.0f} "
-                     f"({r['worker_rss_mb']:.0f}) | {r['ratio_one_job']:.2f}× |")
+                     f"({r['worker_rss_mb']:.0f}) | {r['ratio_one_job']:.2f}× "
+                     f"| {r['ratio_to_floor_bytes']:.2f}× |")
     return "\n".join(lines)
 
 
@@ -339,7 +374,8 @@ def main() -> None:
     p.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--json", type=Path, help="also write the raw figures to this file")
-    p.add_argument("--child", choices=["check", "generate", "generate1", "warm", "floor"],
+    p.add_argument("--child", choices=["check", "generate", "generate1", "warm", "floor",
+                                       "floor-bytes"],
                    help=argparse.SUPPRESS)
     p.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--pages", type=int, default=0, help=argparse.SUPPRESS)
