@@ -43,8 +43,11 @@ class UnsafePath(ValueError):
     """An id that would produce a path outside the generated folder."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def item_path(kind: str, identifier: str) -> str:
-    """Path of the page for one actor, place, event or article, e.g. `actors/ilham-aliyev.md`."""
+    """Path of the page for one actor, place, event or article, e.g. `actors/ilham-aliyev.md`.
+    (Remembered: pages link to the same items hundreds of thousands of times in a large
+    build; an unsafe id raises every time, as exceptions are never cached.)"""
     if not _ID.match(identifier) or identifier in ("index",):
         raise UnsafePath(f"'{identifier}' is not a safe id")
     return f"{SECTIONS[kind]}/{identifier}.md"
@@ -62,11 +65,13 @@ def single_page(name: str) -> str:
 
 _relpath = functools.lru_cache(maxsize=None)(posixpath.relpath)
 """Pages sit in a handful of folders, so (target, folder) pairs repeat across thousands of pages."""
+_folder = functools.lru_cache(maxsize=1 << 16)(posixpath.dirname)
+"""A page's folder, asked for every link the page makes."""
 
 
 def link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """Relative Markdown link target from one generated page to another (MkDocs resolves `.md`)."""
-    target = _relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = _relpath(to_page, _folder(from_page) or ".")
     if anchor:
         if to_page == from_page:
             return f"#{anchor}"
