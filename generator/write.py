@@ -1,8 +1,9 @@
 """Atomic, deterministic writes into the generated folder of `docs/` (and into `site/`).
 
-The generated folder is built aside in a hidden staging folder beside it, then swapped in with
-one atomic `renameat2(RENAME_EXCHANGE)` (Linux), so a run killed at any moment leaves either the
-old or the new folder, never a mix. Unchanged files are hard-linked from the old folder into the
+The generated folder is built aside in a hidden staging folder beside it (`Staging`; in a
+build, by the render workers as they render), then swapped in with one atomic
+`renameat2(RENAME_EXCHANGE)` (Linux), so a run killed at any moment leaves either the old or the
+new folder, never a mix. Unchanged files are hard-linked from the old folder into the
 staging folder, so their inode and modification time stay the same: only pages whose content
 changed look changed to the site engine's watcher. Stale pages vanish with the old folder.
 
