@@ -225,6 +225,9 @@ def _task_pages(chunk: int, chunks: int) -> list[tuple[int, Page | Staged]]:
     shared = _STATE.get("shared")
     if shared is None:  # made once per worker, with what it learns (`pages.FOLDER_TEXTS`)
         shared = _STATE["shared"] = shared_context(work.ix)
+        # A worker lives for one build and renders with the templates compiled before the
+        # fork: it need not look at each template file's modification time for every page.
+        work.env.auto_reload = False
     return [(i, _deliver(work, work.page(shared, i)))
             for i in range(chunk, len(work.specs), chunks)]
 

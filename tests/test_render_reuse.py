@@ -1,17 +1,21 @@
 """Work a build does once instead of once per page: compiled templates kept between runs, the
-abbreviation list made once, and a footnote's source note made once per folder of pages."""
+abbreviation list made once, a footnote's source note made once per folder of pages, and
+relative links worked out without asking the file system."""
 
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import sys
 from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator import pages, render
+from generator import pages, render, urls
 from generator.index import Index
 from generator.problems import Problems
 from generator.validate import load_content
@@ -86,3 +90,22 @@ def test_every_page_ends_with_the_glossary_abbreviations_made_once() -> None:
     assert shared["abbreviations"] == expected
     for page in pages.generate(ix):
         assert shared["abbreviations"].strip() in page.text
+
+
+_PART = st.sampled_from(["briefing", "articles", "actors", "data", "a", "x.md", "index.md", ".",
+                         "..", ""])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PART, max_size=4), st.lists(_PART, max_size=4), st.booleans())
+def test_links_are_what_posixpath_relpath_gives(to: list[str], here: list[str],
+                                                absolute: bool) -> None:
+    """`urls._relpath` works links out from path parts (no `getcwd` per call) and agrees with
+    `posixpath.relpath` on every pair of paths, generated ones or not."""
+    path = ("/" if absolute else "") + "/".join(to)
+    start = "/".join(here) or "."
+    if not path.strip("/"):
+        return  # relpath refuses an empty path; links always have a target
+    if absolute:
+        start = "/" + start.lstrip("/")
+    assert urls._relpath(path, start) == posixpath.relpath(path, start)
