@@ -41,7 +41,6 @@ _INLINE = {
     "~": "&#126;", "^": "&#94;", "=": "&#61;", "#": "\\#", "!": "\\!", "$": "&#36;",
     "@": "&#64;",
 }
-_INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 _SPACE_RE = re.compile(r"\s+")
 _LEADING_RE = re.compile(r"^([-+>?]|\d+[.)])")
 # Material decodes entities in <title>; front matter titles drop markup characters entirely.
@@ -51,20 +50,28 @@ _TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "'", "\\": "
                              "}": ")"})
 
 
+_INLINE_TABLE = str.maketrans(_INLINE)
+_LEADING_FIRST = frozenset("-+>?0123456789")
+"""The characters `_LEADING_RE` can match first: text starting otherwise needs no look."""
+
+
 def inline(text: str | None) -> str:
     """Escape text for an inline Markdown position; newlines collapse to spaces."""
     if text is None:
         return ""
-    return _inline(str(text))
+    return _inline(text if type(text) is str else str(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 17)
 def _inline(text: str) -> str:
     # Names and titles recur on thousands of pages; escaping each once is enough.
-    flat = _SPACE_RE.sub(" ", text).strip()
-    escaped = _INLINE_RE.sub(lambda mo: _INLINE[mo.group()], flat)
+    # `split()` splits on exactly what `\s` matches (`str.isspace`), and `translate` makes
+    # the one-character replacements of `_INLINE` in one pass.
+    escaped = " ".join(text.split()).translate(_INLINE_TABLE)
     # A line-leading list, quote or definition marker would turn the text into a block.
-    escaped = _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()), escaped)
+    if escaped[:1] in _LEADING_FIRST:
+        escaped = _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()),
+                                  escaped)
     return narrow(escaped)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,23 @@ def test_links_are_what_posixpath_relpath_gives(to: list[str], here: list[str],
     if absolute:
         start = "/" + start.lstrip("/")
     assert urls._relpath(path, start) == posixpath.relpath(path, start)
+
+
+def _inline_by_regex(text: str) -> str:
+    """`render._inline` as first written, with regular expressions."""
+    special = re.compile("[" + re.escape("".join(render._INLINE)) + "]")
+    flat = re.sub(r"\s+", " ", text).strip()
+    escaped = special.sub(lambda mo: render._INLINE[mo.group()], flat)
+    escaped = render._LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()),
+                                     escaped)
+    return render.narrow(escaped)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2000\u2028"
+                                                  "\u3000-+>?1.)\\`*_{}[]<>&|~^=#!$@"),
+                                  st.characters()), max_size=40))
+def test_inline_escaping_by_translation_matches_the_regular_expressions(text: str) -> None:
+    """The `t` filter collapses whitespace with `split` and escapes with one `translate`;
+    it gives what the regular expressions it replaced gave, on any text."""
+    assert render._inline(text) == _inline_by_regex(text)
