@@ -140,7 +140,8 @@ class Helpers:
         self.ix = ix
         self.page = page
         self.folder_texts = folder_texts
-        """Texts `per_folder` made for pages of this page's folder (None: make each anew)."""
+        """Texts `footnote_lines` made for pages of this page's folder (None: make each
+        anew)."""
         self.footnotes = Footnotes()
         self.memo = memo or Fragments()
 
@@ -162,20 +163,28 @@ class Helpers:
             [item if type(item) is tuple else (item,) for item in items], "", self.footnotes,
             FEW))
 
-    def per_folder(self, macro: Any, article: m.Article, *helpers: Any) -> str:
-        """`macro(article, *helpers)`, made once for all the pages of a folder in a build.
+    def footnote_lines(self, macro: Any, items: list[tuple[int, m.Article]]) -> str:
+        """`fragments(macro, items)` for a page's footnote definitions (`macro(number,
+        article)` each).
 
-        For text that depends only on the article and the page's folder (its links are
-        relative), such as a footnote's source note, which thousands of pages repeat. A page
-        rendered with its reads recorded (`briefing serve`) makes it anew, so that its reads
-        are noted."""
-        if self.folder_texts is None:
-            return str(macro(article, *helpers))
-        key = (macro.name, article.id)
-        text = self.folder_texts.get(key)
-        if text is None:
-            text = self.folder_texts[key] = str(macro(article, *helpers))
-        return text
+        In a build, each article's line is made once per folder of pages with a stand-in for
+        its number (`NUMBER`), which is then replaced: actor pages repeat thousands of the same
+        definitions under other numbers. So the line may depend on nothing but its number, the
+        article and, through relative links, the page's folder. A page rendered with its reads
+        recorded (`briefing serve`) makes every line through `fragments`, noting its reads."""
+        texts = self.folder_texts
+        if texts is None:
+            return self.fragments(macro, items)
+        lines = []
+        for number, article in items:
+            key = (macro.name, article.id)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = str(macro(NUMBER, article))
+                if text.count(NUMBER) != 1:
+                    raise ValueError(f"macro {macro.name} must write its number once")
+            lines.append(text.replace(NUMBER, str(number), 1))
+        return "".join(lines)
 
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
@@ -233,7 +242,7 @@ class Helpers:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
-            "fragment", "fragments", "per_folder")}
+            "fragment", "fragments", "footnote_lines")}
 
 
 Spec = tuple["PageKind", Any]
@@ -261,7 +270,10 @@ def shared_context(ix: Index) -> dict[str, Any]:
 
 
 FOLDER_TEXTS = "_folder_texts"
-"""Key of `shared_context` under which `Helpers.per_folder` keeps its texts, by folder."""
+"""Key of `shared_context` under which `Helpers.footnote_lines` keeps its texts, by folder."""
+NUMBER = "\x01"
+"""Stand-in for a footnote's number in a line made once per folder (`Helpers.footnote_lines`):
+a control character, which content never holds (the loader refuses them)."""
 
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,

@@ -65,22 +65,40 @@ def test_a_template_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("folder_texts", [None, {}])
-def test_a_source_note_is_made_once_per_folder_in_a_build(folder_texts: dict | None) -> None:
+def test_a_footnote_line_is_made_once_per_folder_in_a_build(folder_texts: dict | None) -> None:
+    """In a build (`folder_texts`), an article's footnote line is made once per folder with a
+    stand-in for its number; otherwise (serve records reads) every line is made."""
     ix = _index()
     article = next(iter(ix.articles.values()))
     calls = []
 
     class Macro:
-        name = "source_note"
+        name = "footnote_line"
 
-        def __call__(self, a: object, *helpers: object) -> str:
-            calls.append(a)
-            return f"note of {article.id}"
+        def __call__(self, number: object, a: object) -> str:
+            calls.append(number)
+            return f"[^{number}]: note of {article.id} (not [^1])\n"
 
-    for page in ("briefing/actors/a.md", "briefing/actors/b.md"):
+    for page, number in (("briefing/actors/a.md", 3), ("briefing/actors/b.md", 12)):
         helpers = pages.Helpers(ix, page, None, folder_texts)
-        assert helpers.per_folder(Macro(), article) == f"note of {article.id}"
-    assert len(calls) == (2 if folder_texts is None else 1)
+        assert helpers.footnote_lines(Macro(), [(number, article)]) == \
+            f"[^{number}]: note of {article.id} (not [^1])\n"
+    assert calls == ([3, 12] if folder_texts is None else [pages.NUMBER])
+
+
+def test_a_footnote_line_that_does_not_write_its_number_once_is_refused() -> None:
+    ix = _index()
+    article = next(iter(ix.articles.values()))
+
+    class Macro:
+        name = "footnote_line"
+
+        def __call__(self, number: object, a: object) -> str:
+            return "no number\n"
+
+    helpers = pages.Helpers(ix, "briefing/actors/a.md", None, {})
+    with pytest.raises(ValueError, match="macro footnote_line must write its number once"):
+        helpers.footnote_lines(Macro(), [(1, article)])
 
 
 def test_every_page_ends_with_the_glossary_abbreviations_made_once() -> None:
