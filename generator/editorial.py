@@ -701,6 +701,8 @@ _ADMI = re.compile(r"\badmi", re.IGNORECASE)
 _TERROR_STEM = re.compile(r"\bterror", re.IGNORECASE)
 _CLAIM = re.compile(r"\bclaim", re.IGNORECASE)
 """Fast paths: text without one of these stems cannot hold the loaded word it starts."""
+_ANY_STEM = re.compile(r"\b(?:admi|terror|claim)", re.IGNORECASE)
+"""The three stems at once: most texts hold none, and one search settles them."""
 
 
 def loaded_words(text: str) -> list[str]:
@@ -710,6 +712,8 @@ def loaded_words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=TEXT_CACHE)
 def _loaded_words(text: str) -> tuple[str, ...]:
+    if not _ANY_STEM.search(text):
+        return ()
     found: list[str] = []
     admitted, terror = _ADMI.search(text), _TERROR_STEM.search(text)
     if admitted or terror:
