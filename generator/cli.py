@@ -160,14 +160,15 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
                   stage_in=None if memory else project.docs)
     outcome.problems.extend(out.problems)
     outcome.rendered = out.rendered
+    stop = outcome.failed or (strict and bool(outcome.problems.warnings))
     if out.staging is not None:
         try:
-            if not (outcome.failed or (strict and outcome.problems.warnings)):
+            if not stop:
                 outcome.report = out.staging.finish(out.staged)
         finally:
             out.staging.discard()  # a no-op once finished
         return outcome
-    if outcome.failed or (strict and outcome.problems.warnings):
+    if stop:
         return outcome
     pages: list[tuple[str, str | bytes]] = [(page.path, page.text)
                                              for page in (*out.pages, *out.data)]

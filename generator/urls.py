@@ -79,6 +79,8 @@ def _relpath(path: str, start: str) -> str:
             break
         common += 1
     return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+
+
 _folder = functools.lru_cache(maxsize=1 << 16)(posixpath.dirname)
 """A page's folder, asked for every link the page makes."""
 
