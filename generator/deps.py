@@ -525,13 +525,13 @@ class Fragments:
         `group`, given by `make_each`, is the separator a group's entries are joined with: a
         group keeps no text of its own (that would hold every entry's text twice), and a reused
         group is joined again from its entries' texts. `encoded`, also from `make_each`, is
-        what `encode(args)` would give (`_UNPORTABLE` if it would fail), worked out once.
+        what `encode(args)` would give (`UNPORTABLE` if it would fail), worked out once.
         """
         recorder = self.recorder
         if recorder is None:
             return fn(*args)
         try:
-            if encoded is _UNPORTABLE:
+            if encoded is UNPORTABLE:
                 raise Unportable(name)
             key = (name, encode(args) if encoded is None else encoded)
         except Unportable:
@@ -584,7 +584,7 @@ class Fragments:
         """
         if self.recorder is None or len(items) <= few:
             return [sep.join([text for args in items if (text := fn(*args))])]
-        encoded = [_encoded(args) for args in items]
+        encoded = [encode_args(args) for args in items]
 
         def entries(low: int, high: int) -> Any:
             return sep.join([text for i in range(low, high)
@@ -597,7 +597,7 @@ class Fragments:
         for low in range(0, len(items), GROUP):
             high = min(low + GROUP, len(items))
             keys = encoded[low:high]
-            group_key = _UNPORTABLE if any(k is _UNPORTABLE for k in keys) else tuple(keys)
+            group_key = UNPORTABLE if any(k is UNPORTABLE for k in keys) else tuple(keys)
             groups.append(self.make(f"{name}[]", entries, (low, high), cited, sep, group_key))
         return groups
 
@@ -611,16 +611,17 @@ class Fragments:
                     self._keep_inner(inner)
 
 
-_UNPORTABLE = ("\0unportable",)
-"""What `_encoded` gives for arguments `encode` cannot note."""
+UNPORTABLE = ("\0unportable",)
+"""What `encode_args` gives for arguments `encode` cannot note."""
 
 
-def _encoded(args: tuple[Any, ...]) -> Any:
-    """`encode(args)`, or `_UNPORTABLE`."""
+def encode_args(args: tuple[Any, ...]) -> Any:
+    """`encode(args)` (hashable: a key for a call with these arguments), or `UNPORTABLE`."""
     try:
         return _each(args)
     except Unportable:
-        return _UNPORTABLE
+        return UNPORTABLE
+
 
 
 def _ref_read(ref: Any) -> Read | None:

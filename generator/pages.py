@@ -15,7 +15,16 @@ import jinja2
 
 from generator import data, urls
 from generator import model as m
-from generator.deps import FEW, Fragment, FragmentKey, Fragments, ReadId, item_reads
+from generator.deps import (
+    FEW,
+    UNPORTABLE,
+    Fragment,
+    FragmentKey,
+    Fragments,
+    ReadId,
+    encode_args,
+    item_reads,
+)
 from generator.index import Index
 from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
 from generator.vocab import VOCABULARIES, StatementType, Status
@@ -136,12 +145,12 @@ class Helpers:
     """Link and citation helpers bound to one page; exposed to templates by name."""
 
     def __init__(self, ix: Index, page: str, memo: Fragments | None = None,
-                 folder_texts: dict[tuple[str, str], str] | None = None) -> None:
+                 folder_texts: dict[Any, Any] | None = None) -> None:
         self.ix = ix
         self.page = page
         self.folder_texts = folder_texts
-        """Texts `footnote_lines` made for pages of this page's folder (None: make each
-        anew)."""
+        """Texts `footnote_lines` and `folder_lines` made for pages of this page's folder
+        (None: make each anew)."""
         self.footnotes = Footnotes()
         self.memo = memo or Fragments()
 
@@ -162,6 +171,35 @@ class Helpers:
             macro.name, lambda *a: str(macro(*a)),
             [item if type(item) is tuple else (item,) for item in items], "", self.footnotes,
             FEW))
+
+    def folder_lines(self, macro: Any, items: Iterable[Any]) -> str:
+        """`fragments(macro, items)` for lines that depend on nothing but their arguments and,
+        through relative links, the page's folder, and that many pages of one folder list: an
+        article mentioning a dozen actors is a line on each of their pages.
+
+        In a build, each distinct line is made once per folder of pages; a page that lists it
+        again cites the line's articles again, in the same order (`Footnotes.replay`), so its
+        footnotes come out numbered as if it had made the line itself. A page rendered with
+        its reads recorded (`briefing serve`) makes every line through `fragments`."""
+        texts = self.folder_texts
+        if texts is None:
+            return self.fragments(macro, items)
+        footnotes, articles, lines = self.footnotes, self.ix.articles, []
+        for item in items:
+            args = item if type(item) is tuple else (item,)
+            key = encode_args(args)
+            if key is UNPORTABLE:
+                lines.append(str(macro(*args)))
+                continue
+            key = (macro.name, key)
+            made = texts.get(key)
+            if made is None:
+                start = len(footnotes.log)
+                made = texts[key] = (str(macro(*args)), tuple(footnotes.log[start:]))
+            elif made[1]:
+                footnotes.replay(made[1], articles)
+            lines.append(made[0])
+        return "".join(lines)
 
     def footnote_lines(self, macro: Any, items: list[tuple[int, m.Article]]) -> str:
         """`fragments(macro, items)` for a page's footnote definitions (`macro(number,
@@ -242,7 +280,7 @@ class Helpers:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
-            "fragment", "fragments", "footnote_lines")}
+            "fragment", "fragments", "folder_lines", "footnote_lines")}
 
 
 Spec = tuple["PageKind", Any]

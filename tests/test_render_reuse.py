@@ -1,6 +1,6 @@
 """Work a build does once instead of once per page: compiled templates kept between runs, the
-abbreviation list made once, a footnote's source note made once per folder of pages, and
-relative links worked out without asking the file system."""
+abbreviation list made once, a footnote's source note and an article's mention line made once
+per folder of pages, and relative links worked out without asking the file system."""
 
 from __future__ import annotations
 
@@ -99,6 +99,37 @@ def test_a_footnote_line_that_does_not_write_its_number_once_is_refused() -> Non
     helpers = pages.Helpers(ix, "briefing/actors/a.md", None, {})
     with pytest.raises(ValueError, match="macro footnote_line must write its number once"):
         helpers.footnote_lines(Macro(), [(1, article)])
+
+
+@pytest.mark.parametrize("folder_texts", [None, {}])
+def test_a_line_many_pages_of_a_folder_list_is_made_once_and_cites_again(
+        folder_texts: dict | None) -> None:
+    """In a build (`folder_texts`), `folder_lines` makes an article's mention line once for
+    every page of a folder; a page that reuses it still cites the article, so its footnotes
+    are numbered in order of first citation as if it had made the line itself."""
+    ix = _index()
+    first, second = list(ix.articles.values())[:2]
+    calls = []
+
+    class Macro:
+        name = "mention_line"
+
+        def __init__(self, helpers: pages.Helpers) -> None:
+            self.helpers = helpers
+
+        def __call__(self, article: object) -> str:
+            calls.append(article)
+            return f"- {article.id}{self.helpers.cite(article)}\n"  # type: ignore[attr-defined]
+
+    made = []
+    for page in ("briefing/actors/a.md", "briefing/actors/b.md"):
+        helpers = pages.Helpers(ix, page, None, folder_texts)
+        helpers.cite(second)  # cited before the lines: number 1
+        text = helpers.folder_lines(Macro(helpers), [first, second])
+        made.append(helpers.footnotes.resolve(text))
+        assert [a.id for _, a in helpers.footnotes.items()] == [second.id, first.id]
+    assert made == [f"- {first.id}[^2]\n- {second.id}[^1]\n"] * 2
+    assert calls == [first, second] * (2 if folder_texts is None else 1)
 
 
 def test_every_page_ends_with_the_glossary_abbreviations_made_once() -> None:
