@@ -23,6 +23,8 @@ import icalendar
 import jsonschema
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator import data, pages
 from generator.cli import Project, check
@@ -392,3 +394,34 @@ def test_data_files_joined_from_fragments_are_the_same_bytes(content: str, group
         again = Fragments(Recorder(ix), first.now, changed)
         assert spec.build(again.recorder, again) == plain, spec.name
         assert again.made == 0
+
+
+def _fold_by_character(line: str) -> bytes:
+    """RFC 5545 folding as icalendar does it, one character at a time (the reference)."""
+    lines: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if current and size + width > data.FOLD_OCTETS:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else None
+            lines.append("".join(current))
+            current = [carried] if carried else []
+            size = len(carried.encode("utf-8")) if carried else 0
+        current.append(char)
+        size += width
+    lines.append("".join(current))
+    return "\r\n ".join(lines).encode("utf-8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\\^;,é€😀 "), max_size=400)
+       | st.text(alphabet=st.sampled_from("a\\^é€😀"), min_size=70, max_size=300))
+@example("a" * 73 + "\\" + "b" * 10)
+@example("a" * 73 + "^" + "b" * 10)
+@example("a" * 73 + "😀")
+def test_calendar_lines_fold_as_icalendar_folds_them_and_unfold_to_the_line(line: str) -> None:
+    folded = data.fold_line(line)
+    assert folded == _fold_by_character(line)
+    assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
+    assert icalendar.parser.Contentline.from_ical(folded.decode("utf-8")) == line
