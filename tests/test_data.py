@@ -314,6 +314,22 @@ def test_embedded_json_escapes_markup_characters():
     assert json.loads(text) == {"a": HOSTILE_DESCRIPTION, "b": "\u2028"}
 
 
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+@example({"name": "Əliyev \x7f 😀 \u2028 </script>", "n": [1, None, True]})
+@example({"delete": "\x7f"})
+@example({"lone": "\ud800"})  # orjson refuses it: the standard library writes it
+def test_embedded_json_is_what_the_standard_library_writes_escaped(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    assert data.embed_json(value) == text.translate(data._SCRIPT_SAFE)
+
+
 def test_with_a_site_url_links_and_ids_are_absolute(project: Path):
     briefing = project / "content" / "briefing.yml"
     briefing.write_text(briefing.read_text(encoding="utf-8")
