@@ -12,11 +12,12 @@ The loader is deliberately narrow, because content is untrusted (see SECURITY.md
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ class Document:
 
     def without_positions(self, text: str) -> Document:
         """This document with its position tables left out, to send between processes."""
-        return Document(self.path, self.data, None, None, text)
+        return Document(self.path, self.data, None, None, text, self.walked)
 
     def _tables(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
         if self.positions is None or self.key_positions is None:
@@ -165,22 +166,31 @@ Loaded = Document | LoadError | OSError
 """What loading one file gives: the document, or why it could not be loaded."""
 
 
-def load_files(files: list[tuple[Path, str]], jobs: int) -> Iterable[Loaded]:
+def load_files(files: list[tuple[Path, str]], jobs: int,
+               digest: Callable[[Document], None] | None = None) -> Iterable[Loaded]:
     """Load each `(path, display name)`; in forked workers when there are many files.
 
     Parsing is the costliest part of a cold build, and each file parses on its own. Results come
     back in the order of `files` (one by one, so a progress display can follow, and validation
     can start while later files parse). Documents come without position tables (see `Document`).
+
+    `digest(document)`, if given, runs on each document where it was parsed, for work on one
+    document alone that would otherwise wait in the calling process for the last file; what it
+    keeps in `document.walked` travels back with the document.
     """
-    return workers.ordered_map(_load, files, jobs, minimum=MIN_FILES_FOR_WORKERS)
+    return workers.ordered_map(functools.partial(_load, digest=digest), files, jobs,
+                               minimum=MIN_FILES_FOR_WORKERS)
 
 
-def _load(item: tuple[Path, str]) -> Loaded:
+def _load(item: tuple[Path, str], digest: Callable[[Document], None] | None = None) -> Loaded:
     try:
         text = read_text(*item)
-        return parse(text, item[1]).without_positions(text)
+        document = parse(text, item[1])
     except (LoadError, OSError) as exc:
         return exc
+    if digest is not None:
+        digest(document)
+    return document.without_positions(text)
 
 
 def parse(text: str, display: str) -> Document:

@@ -89,8 +89,9 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     """Load and validate every file under `root`; add each problem to `problems`.
 
     With `jobs` > 1, a large content folder is parsed in that many forked workers
-    (`load.load_files`); validation and the cross-file checks run here. With a `cache`, files
-    unchanged since the last load with that cache are not read again (see `FileCache`)."""
+    (`load.load_files`), which also note the ids each file defines and refers to; validation and
+    the cross-file checks run here. With a `cache`, files unchanged since the last load with
+    that cache are not read again (see `FileCache`)."""
     content = Content(root)
     base = display_root if display_root is not None else Path.cwd()
     if not root.is_dir():
@@ -129,7 +130,9 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             results[i] = cached[1]
         else:
             todo.append(i)
-    loaded = load_files([files[i][1:] for i in todo], jobs)
+    kinds = {display: kind for kind, _, display in files}
+    loaded = load_files([files[i][1:] for i in todo], jobs,
+                        lambda doc: _note_ids(doc, kinds[doc.path]))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
         kind, path, display = files[i]
@@ -505,17 +508,21 @@ checked even when its record fails validation, and an invalid record's id still 
 defined (no cascade of follow-on errors)."""
 
 
-def _walk(data: Any, pattern: Pattern, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
-    if not pattern:
-        yield loc, data
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(data, list):
-            for i, item in enumerate(data):
-                yield from _walk(item, rest, (*loc, i))
-    elif isinstance(data, dict) and head in data:
-        yield from _walk(data[head], rest, (*loc, head))
+def _walk(data: Any, pattern: Pattern) -> list[tuple[Loc, Any]]:
+    """Every value at `pattern` (field names, `*` for every item of a list) in `data`, with
+    its location, in document order: one level of the pattern at a time (a generator per
+    value made this a tenth of a 5,000-article load)."""
+    found: list[tuple[Loc, Any]] = [((), data)]
+    for head in pattern:
+        if head == "*":
+            found = [((*loc, i), item) for loc, value in found if isinstance(value, list)
+                     for i, item in enumerate(value)]
+        else:
+            found = [((*loc, head), value[head]) for loc, value in found
+                     if isinstance(value, dict) and head in value]
+        if not found:
+            break
+    return found
 
 
 def _walked(doc: Document, pattern: Pattern) -> list[tuple[Loc, Any]]:
@@ -523,7 +530,7 @@ def _walked(doc: Document, pattern: Pattern) -> list[tuple[Loc, Any]]:
     unchanged documents (`FileCache`) and checks references again on every save."""
     found = doc.walked.get(pattern)
     if found is None:
-        found = doc.walked[pattern] = list(_walk(doc.data, pattern))
+        found = doc.walked[pattern] = _walk(doc.data, pattern)
     return found
 
 
@@ -568,13 +575,26 @@ def _ids(doc: Document, kind: str, id_re: re.Pattern[str]) -> _Ids:
     return ids
 
 
+def _note_ids(doc: Document, kind: str) -> None:
+    """Keep on `doc` the ids it defines and refers to (`_Ids`), worked out where it is parsed
+    (`load.load_files`): in the load workers, beside parsing, rather than in this process once
+    the last file has arrived (0.3 s at 5,000 articles). The walks behind them are dropped:
+    sending them back would cost more than walking again for a document with a problem."""
+    ids = _ids(doc, kind, _ID_RE)
+    doc.walked.clear()
+    doc.walked[_Ids] = ids
+
+
+_ID_RE = re.compile(m.ID_PATTERN)
+
+
 def check_references(content: Content, problems: Problems) -> None:
     """Check ids (grammar, reserved names, duplicates) and every cross-reference.
 
     A document that defines no id twice, no reserved id and none defined before it, or whose
     references are all defined, is settled with set operations (`_Ids`); the others are walked
     field by field to report each problem where it is."""
-    id_re = re.compile(m.ID_PATTERN)
+    id_re = _ID_RE
     known: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
     folded: dict[str, dict[str, tuple[Document, Loc]]] = {k: {} for k in _REGISTRY_FILE}
     docs = sorted(content.documents.items())
