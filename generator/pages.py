@@ -214,14 +214,16 @@ class Helpers:
         if texts is None:
             return self.fragments(macro, items)
         lines = []
+        name = macro.name
         for number, article in items:
-            key = (macro.name, article.id)
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = str(macro(NUMBER, article))
+            key = (name, article.id)
+            around = texts.get(key)
+            if around is None:  # the text before the number, and after it
+                text = str(macro(NUMBER, article))
                 if text.count(NUMBER) != 1:
-                    raise ValueError(f"macro {macro.name} must write its number once")
-            lines.append(text.replace(NUMBER, str(number), 1))
+                    raise ValueError(f"macro {name} must write its number once")
+                around = texts[key] = text.split(NUMBER)
+            lines += (around[0], str(number), around[1])
         return "".join(lines)
 
     def href(self, target: str, anchor: str | None = None) -> str:
