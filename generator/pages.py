@@ -213,7 +213,7 @@ class Helpers:
         texts = self.folder_texts
         if texts is None:
             return self.fragments(macro, items)
-        lines = []
+        lines: list[str] = []
         name = macro.name
         for number, article in items:
             key = (name, article.id)
