@@ -229,9 +229,24 @@ class Helpers:
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
 
+    def _link(self, kind: str, key: str, make: Callable[[], str]) -> str:
+        """`make()`: a link to a record, which depends on nothing but the record and, being
+        relative, the page's folder; so in a build it is made once per folder (an article page
+        links a dozen actors, an actor page hundreds of articles)."""
+        texts = self.folder_texts
+        if texts is None:
+            return make()
+        link = texts.get((LINK, kind, key))
+        if link is None:
+            link = texts[(LINK, kind, key)] = make()
+        return link  # type: ignore[no-any-return]
+
     def actor(self, actor_id: str | None) -> str:
         if actor_id is None:
             return "&#8212;"  # an em dash, as `render.narrow` writes it
+        return self._link("actor", actor_id, lambda: self._actor(actor_id))
+
+    def _actor(self, actor_id: str) -> str:
         actor = self.ix.actors[actor_id]
         return f"[{inline(actor.name)}]({self.href(in_folder(urls.item_path('actor', actor_id)))})"
 
@@ -239,6 +254,9 @@ class Helpers:
         return ", ".join(self.actor(i) for i in ids)
 
     def place(self, place_id: str) -> str:
+        return self._link("place", place_id, lambda: self._place(place_id))
+
+    def _place(self, place_id: str) -> str:
         place = self.ix.places[place_id]
         return f"[{inline(place.name)}]({self.href(in_folder(urls.item_path('place', place_id)))})"
 
@@ -246,6 +264,11 @@ class Helpers:
         return ", ".join(self.place(i) for i in ids)
 
     def event(self, event_id: str, label: str | None = None) -> str:
+        if label is None:
+            return self._link("event", event_id, lambda: self._event(event_id))
+        return self._event(event_id, label)
+
+    def _event(self, event_id: str, label: str | None = None) -> str:
         entry = self.ix.events[event_id]
         target = in_folder(urls.item_path("event", event_id))
         return f"[{inline(label or entry.event.title)}]({self.href(target)})"
@@ -254,6 +277,9 @@ class Helpers:
         return self.href(in_folder(urls.single_page("chronology")), urls.event_anchor(event_id))
 
     def article(self, article: m.Article) -> str:
+        return self._link("article", article.id, lambda: self._article(article))
+
+    def _article(self, article: m.Article) -> str:
         target = in_folder(urls.item_path("article", article.id))
         return f"[{inline(article.title)}]({self.href(target)})"
 
@@ -311,6 +337,9 @@ def shared_context(ix: Index) -> dict[str, Any]:
 
 FOLDER_TEXTS = "_folder_texts"
 """Key of `shared_context` under which `Helpers.footnote_lines` keeps its texts, by folder."""
+LINK = "\x02link"
+"""First item of the keys under which `Helpers._link` keeps links in a folder's texts (three
+items, where `footnote_lines` and `folder_lines` use two)."""
 NUMBER = "\x01"
 """Stand-in for a footnote's number in a line made once per folder (`Helpers.footnote_lines`):
 a control character, which content never holds (the loader refuses them)."""

@@ -132,6 +132,25 @@ def test_a_line_many_pages_of_a_folder_list_is_made_once_and_cites_again(
     assert calls == [first, second] * (2 if folder_texts is None else 1)
 
 
+def test_a_link_to_a_record_is_made_once_per_folder_in_a_build(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ix = _index()
+    actor_id = next(iter(ix.actors))
+    made = []
+    make = pages.Helpers._actor
+    monkeypatch.setattr(pages.Helpers, "_actor",
+                        lambda self, i: made.append(self.page) or make(self, i))
+    texts: dict = {}
+    links = [pages.Helpers(ix, page, None, folder).actor(actor_id)
+             for page, folder in (("briefing/articles/a.md", texts),
+                                  ("briefing/articles/b.md", texts),
+                                  ("briefing/events/c.md", {}),
+                                  ("briefing/articles/d.md", None))]
+    name = ix.actors[actor_id].name
+    assert links[0] == links[1] == links[3] == f"[{name}](../actors/{actor_id}.md)"
+    assert made == ["briefing/articles/a.md", "briefing/events/c.md", "briefing/articles/d.md"]
+
+
 def test_every_page_ends_with_the_glossary_abbreviations_made_once() -> None:
     ix = _index()
     shared = pages.shared_context(ix)
