@@ -17,6 +17,7 @@ from generator import data, urls
 from generator import model as m
 from generator.deps import (
     FEW,
+    REF,
     UNPORTABLE,
     Fragment,
     FragmentKey,
@@ -185,13 +186,17 @@ class Helpers:
         if texts is None:
             return self.fragments(macro, items)
         footnotes, articles, lines = self.footnotes, self.ix.articles, []
+        name = macro.name
         for item in items:
             args = item if type(item) is tuple else (item,)
-            key = encode_args(args)
-            if key is UNPORTABLE:
-                lines.append(str(macro(*args)))
-                continue
-            key = (macro.name, key)
+            if type(item) is m.Article:  # most lines: what `encode_args` gives, made directly
+                key = (name, ((REF, "articles", item.id),))
+            else:
+                encoded = encode_args(args)
+                if encoded is UNPORTABLE:
+                    lines.append(str(macro(*args)))
+                    continue
+                key = (name, encoded)
             made = texts.get(key)
             if made is None:
                 start = len(footnotes.log)

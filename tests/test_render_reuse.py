@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import pages, render, urls
+from generator import deps, pages, render, urls
 from generator.index import Index
 from generator.problems import Problems
 from generator.validate import load_content
@@ -130,6 +130,8 @@ def test_a_line_many_pages_of_a_folder_list_is_made_once_and_cites_again(
         assert [a.id for _, a in helpers.footnotes.items()] == [second.id, first.id]
     assert made == [f"- {first.id}[^2]\n- {second.id}[^1]\n"] * 2
     assert calls == [first, second] * (2 if folder_texts is None else 1)
+    if folder_texts is not None:  # an article's line is kept under what `encode_args` gives
+        assert ("mention_line", deps.encode_args((first,))) in folder_texts
 
 
 def test_a_link_to_a_record_is_made_once_per_folder_in_a_build(
