@@ -697,12 +697,9 @@ def _unquoted(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
             if not any(s <= mt.start() < e for s, e in spans)]
 
 
-_ADMI = re.compile(r"\badmi", re.IGNORECASE)
-_TERROR_STEM = re.compile(r"\bterror", re.IGNORECASE)
-_CLAIM = re.compile(r"\bclaim", re.IGNORECASE)
-"""Fast paths: text without one of these stems cannot hold the loaded word it starts."""
 _ANY_STEM = re.compile(r"\b(?:admi|terror|claim)", re.IGNORECASE)
-"""The three stems at once: most texts hold none, and one search settles them."""
+"""The stems of the three loaded words at once: most texts hold none, and one search settles
+them."""
 
 
 def loaded_words(text: str) -> list[str]:
@@ -715,7 +712,9 @@ def _loaded_words(text: str) -> tuple[str, ...]:
     if not _ANY_STEM.search(text):
         return ()
     found: list[str] = []
-    admitted, terror = _ADMI.search(text), _TERROR_STEM.search(text)
+    # Each word is looked for in the whole text before the text is taken apart: "claims" (a
+    # noun) and "administration" hold a stem but not the word.
+    admitted, terror = ADMITTED.search(text), TERROR.search(text)
     if admitted or terror:
         for sentence in _SENTENCE.findall(text):
             if admitted:
@@ -728,7 +727,7 @@ def _loaded_words(text: str) -> tuple[str, ...]:
                     found.append(f"'{mt[0]}' is not attributed in \"{sentence.strip()}\"; say "
                                  f"who used the word (e.g. 'X called it a {mt[0].lower()} act') "
                                  f"or put it in quotation marks")
-    if _CLAIM.search(text):
+    if CLAIMED.search(text):
         claimed = _unquoted(CLAIMED, text)
         if claimed and _unquoted(NEUTRAL, text):
             found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; "

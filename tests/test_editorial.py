@@ -17,7 +17,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import editorial
 from generator.cli import Memory, Project, check, generate_docs, main
 from generator.editorial import loaded_words, weekday_mismatches
 from tests.support import ROOT, make_project
@@ -178,3 +181,30 @@ def test_weekday_phrases_that_hold(text: str):
 ])
 def test_words_that_take_sides(text: str, count: int):
     assert len(loaded_words(text)) == count
+
+
+def _loaded_words_taken_apart(text: str) -> list[str]:
+    """The words `loaded_words` reports, found the long way: every sentence and every quote
+    taken apart, with no search first to skip texts that cannot hold one."""
+    found = []
+    for sentence in editorial._SENTENCE.findall(text):
+        found += [mt[0] for mt in editorial._unquoted(editorial.ADMITTED, sentence)]
+        if not editorial.ATTRIBUTION.search(sentence):
+            found += [mt[0] for mt in editorial._unquoted(editorial.TERROR, sentence)]
+    claimed = editorial._unquoted(editorial.CLAIMED, text)
+    if claimed and editorial._unquoted(editorial.NEUTRAL, text):
+        found.append(claimed[0][0])
+    return found
+
+
+_WORDS = st.sampled_from(["admitted", "admits", "administration", "terror", "terrorist",
+                          "terrorized", "claimed", "claims", "the claims that", "claims that",
+                          "said", "called", "Iran", "Baku", "\u201c", "\u201d", '"', "'", ".",
+                          ";", ",", " "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORDS, max_size=14).map(" ".join))
+def test_the_quick_looks_for_loaded_words_miss_none(text: str):
+    assert [message.split("'")[1] for message in loaded_words(text)] == \
+        _loaded_words_taken_apart(text)
