@@ -79,7 +79,10 @@ class EventEntry:
         """The event's id (the entry's key in `Index.events`)."""
         return self.event.id
 
-    @property
+    # `articles` and `status` are read on every page that lists the event (17,000 times at
+    # 5,000 articles), and an entry's accounts never change once the index is built: each is
+    # worked out on first use (`_build` reads neither before every account is in).
+    @cached_property
     def articles(self) -> list[m.Article]:
         return _unique(a for a, _ in self.accounts)
 
@@ -94,7 +97,7 @@ class EventEntry:
         """Detail keys on which the accounts give different values."""
         return [k for k, versions in self.details.items() if len(versions) > 1]
 
-    @property
+    @cached_property
     def status(self) -> Status:
         """The event's verification status, from its accounts (see STATUS_PRECEDENCE)."""
         given = {acc.status for _, acc in self.accounts}
