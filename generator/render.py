@@ -218,31 +218,36 @@ class Footnotes:
 
 
 class _Context(jinja2.runtime.Context):
-    """Jinja's template context with a shorter path for calls to plain bound methods.
+    """Jinja's template context with a shorter path for calls to plain bound methods and to
+    macros.
 
-    Templates call the page helpers (`actor(id)`, `cite(a)`, `ix.outlet_name(a)`) a few hundred
-    thousand times in a large build. Jinja's `Context.call` inspects every callee for
-    `pass_context`-style markers on each call; for a bound method without such a marker the
-    answer never changes, so it is looked up once per function. Everything else (macros,
-    marked callables) takes Jinja's own path unchanged.
+    Templates call the page helpers (`actor(id)`, `cite(a)`, `ix.outlet_name(a)`) and macros
+    several hundred thousand times in a large build. Jinja's `Context.call` inspects every
+    callee for `pass_context`-style markers on each call; a macro never has one, and for a
+    bound method without one the answer never changes, so it is looked up once per function.
+    Such a callee is called as Jinja would call it: without the loop and block variables Jinja
+    passes along for marked callables. Everything else takes Jinja's own path unchanged.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if __obj.__class__ is MethodType:
+        cls = __obj.__class__
+        if cls is MethodType:
             func = __obj.__func__
             plain = _PLAIN_METHODS.get(func)
             if plain is None:
                 plain = _PLAIN_METHODS[func] = not hasattr(func, "jinja_pass_arg")
-            if plain:
-                if kwargs:
-                    kwargs.pop("_loop_vars", None)
-                    kwargs.pop("_block_vars", None)
-                try:
-                    return __obj(*args, **kwargs)
-                except StopIteration:
-                    return __self.environment.undefined(
-                        "value was undefined because a callable raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
+        else:
+            plain = cls is jinja2.runtime.Macro
+        if not plain:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+        try:
+            return __obj(*args, **kwargs) if kwargs else __obj(*args)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
 
 
 _PLAIN_METHODS: dict[Any, bool] = {}
