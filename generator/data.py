@@ -916,6 +916,7 @@ STRUCTURED: dict[str, Callable[[Index, Any], dict[str, Any]]] = {
 }
 """Page kind -> the schema.org node its page carries."""
 
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
@@ -946,7 +947,7 @@ def embed_json(value: Any) -> str:
     else:
         if not text.isascii() or "\x7f" in text:
             text = _BEYOND_ASCII.sub(_ascii_escape, text)
-    return text.translate(_SCRIPT_SAFE)
+    return text.translate(_SCRIPT_SAFE) if _SCRIPT_UNSAFE.search(text) else text
 
 
 def json_ld(kind: str, ix: Index, item: Any, memo: Fragments | None = None) -> str:

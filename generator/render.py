@@ -41,7 +41,6 @@ _INLINE = {
     "~": "&#126;", "^": "&#94;", "=": "&#61;", "#": "\\#", "!": "\\!", "$": "&#36;",
     "@": "&#64;",
 }
-_SPACE_RE = re.compile(r"\s+")
 _BLANK_RUNS = re.compile("\n\n\n+")
 _LEADING_RE = re.compile(r"^([-+>?]|\d+[.)])")
 # Material decodes entities in <title>; front matter titles drop markup characters entirely.
@@ -52,6 +51,7 @@ _TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "'", "\\": "
 
 
 _INLINE_TABLE = str.maketrans(_INLINE)
+_INLINE_SPECIAL = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 _LEADING_FIRST = frozenset("-+>?0123456789")
 """The characters `_LEADING_RE` can match first: text starting otherwise needs no look."""
 
@@ -67,8 +67,11 @@ def inline(text: str | None) -> str:
 def _inline(text: str) -> str:
     # Names and titles recur on thousands of pages; escaping each once is enough.
     # `split()` splits on exactly what `\s` matches (`str.isspace`), and `translate` makes
-    # the one-character replacements of `_INLINE` in one pass.
-    escaped = " ".join(text.split()).translate(_INLINE_TABLE)
+    # the one-character replacements of `_INLINE` in one pass, for the text that holds any
+    # (most does not, and `translate` looks every character up in a table).
+    escaped = " ".join(text.split())
+    if _INLINE_SPECIAL.search(escaped):
+        escaped = escaped.translate(_INLINE_TABLE)
     # A line-leading list, quote or definition marker would turn the text into a block.
     if escaped[:1] in _LEADING_FIRST:
         escaped = _LEADING_RE.sub(lambda mo: "".join(f"&#{ord(c)};" for c in mo.group()),
@@ -98,7 +101,8 @@ def cell(text: str | None) -> str:
 
 def plain_title(text: str) -> str:
     """A page title that stays inert in <title>, navigation and search, which decode entities."""
-    text = _UNPRINTABLE_RE.sub("", _SPACE_RE.sub(" ", text))
+    # `split` splits on what `\s` matches; the ends are stripped below anyway.
+    text = _UNPRINTABLE_RE.sub("", " ".join(text.split()))
     return text.translate(_TITLE_DROP).strip()
 
 

@@ -200,3 +200,13 @@ def test_inline_escaping_by_translation_matches_the_regular_expressions(text: st
     """The `t` filter collapses whitespace with `split` and escapes with one `translate`;
     it gives what the regular expressions it replaced gave, on any text."""
     assert render._inline(text) == _inline_by_regex(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2000\u2028"
+                                                  "\x01\x7f<>&`\\{}a"),
+                                  st.characters()), max_size=30))
+def test_titles_collapse_whitespace_as_the_regular_expression_did(text: str) -> None:
+    """`plain_title` collapses whitespace with `split`, as `\\s+` did before it."""
+    old = render._UNPRINTABLE_RE.sub("", re.sub(r"\s+", " ", text))
+    assert render.plain_title(text) == old.translate(render._TITLE_DROP).strip()
