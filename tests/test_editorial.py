@@ -199,6 +199,7 @@ def _loaded_words_taken_apart(text: str) -> list[str]:
 
 _WORDS = st.sampled_from(["admitted", "admits", "administration", "terror", "terrorist",
                           "terrorized", "claimed", "claims", "the claims that", "claims that",
+                          "ADMİTTED", "admıts", "TERRORİSM", "Claımed", "admi\u0307tted",
                           "said", "called", "Iran", "Baku", "\u201c", "\u201d", '"', "'", ".",
                           ";", ",", " "])
 
