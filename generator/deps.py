@@ -617,11 +617,14 @@ UNPORTABLE = ("\0unportable",)
 
 def encode_args(args: tuple[Any, ...]) -> Any:
     """`encode(args)` (hashable: a key for a call with these arguments), or `UNPORTABLE`."""
+    if len(args) == 1:  # most calls: one record (an article's line on 58,000 list entries)
+        table = _RECORD_TABLES.get(type(args[0]))
+        if table is not None:
+            return ((REF, table, args[0].id),)
     try:
         return _each(args)
     except Unportable:
         return UNPORTABLE
-
 
 
 def _ref_read(ref: Any) -> Read | None:

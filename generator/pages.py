@@ -17,7 +17,6 @@ from generator import data, urls
 from generator import model as m
 from generator.deps import (
     FEW,
-    REF,
     UNPORTABLE,
     Fragment,
     FragmentKey,
@@ -189,14 +188,11 @@ class Helpers:
         name = macro.name
         for item in items:
             args = item if type(item) is tuple else (item,)
-            if type(item) is m.Article:  # most lines: what `encode_args` gives, made directly
-                key = (name, ((REF, "articles", item.id),))
-            else:
-                encoded = encode_args(args)
-                if encoded is UNPORTABLE:
-                    lines.append(str(macro(*args)))
-                    continue
-                key = (name, encoded)
+            encoded = encode_args(args)
+            if encoded is UNPORTABLE:
+                lines.append(str(macro(*args)))
+                continue
+            key = (name, encoded)
             made = texts.get(key)
             if made is None:
                 start = len(footnotes.log)

@@ -525,20 +525,6 @@ def _walk(data: Any, pattern: Pattern) -> list[tuple[Loc, Any]]:
     return found
 
 
-def _values(data: Any, pattern: Pattern) -> list[Any]:
-    """`_walk` without the locations, for the references of a document that has no problem
-    (most of them: their locations are never needed)."""
-    found = [data]
-    for head in pattern:
-        if head == "*":
-            found = [item for value in found if isinstance(value, list) for item in value]
-        else:
-            found = [value[head] for value in found if isinstance(value, dict) and head in value]
-        if not found:
-            break
-    return found
-
-
 def _walked(doc: Document, pattern: Pattern) -> list[tuple[Loc, Any]]:
     """`_walk` over a document's data, remembered on the document: `briefing serve` keeps
     unchanged documents (`FileCache`) and checks references again on every save."""
@@ -583,7 +569,7 @@ def _ids(doc: Document, kind: str, id_re: re.Pattern[str]) -> _Ids:
     referred: dict[str, set[str]] = {}
     for pattern, ref_kind in REFERENCES.get(kind, []):
         referred.setdefault(ref_kind, set()).update(
-            value for value in _values(doc.data, pattern) if isinstance(value, str))
+            value for _, value in _walked(doc, pattern) if isinstance(value, str))
     ids = _Ids(defined if clean else None, {k: frozenset(v) for k, v in referred.items()})
     doc.walked[_Ids] = ids
     return ids
