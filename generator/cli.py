@@ -202,11 +202,43 @@ def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
            str(project.config), "--site-dir", str(staging)]
     code = subprocess.call(cmd, env=env, cwd=project.root)
+    if code == 0:
+        code = index_search(staging)
     if code != 0:
         shutil.rmtree(staging, ignore_errors=True)
         return code
     swap_in(staging, project.site)
     return 0
+
+
+SEARCH_EXCLUDE = (".headerlink", ".footnote", ".md-source-file")
+"""Parts of a page Pagefind leaves out of the index: permalink marks, the footnote list (article
+titles a page cites, which their own pages carry), Material's page-date line."""
+
+
+def index_search(site: Path) -> int:
+    """Index a built site with Pagefind into `site/pagefind/` (the search bundle: index chunks,
+    filters, and Pagefind's UI script and styles, which the header box loads on first use).
+
+    Pagefind indexes the pages marked `data-pagefind-body` by the theme override
+    (overrides/main.html): every page but the listings. Run on the staging folder before it is
+    swapped in, so a failed index leaves `site/` as it was. Returns the exit status."""
+    from pagefind_bin import get_executable  # the binary the locked pagefind-bin wheel ships
+
+    try:
+        binary = get_executable()
+    except FileNotFoundError as exc:
+        print(f"error: Pagefind is not installed ({exc}); install the locked dependencies",
+              file=sys.stderr)
+        return 1
+    cmd = [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--quiet",
+           "--force-language", "en"]
+    for selector in SEARCH_EXCLUDE:
+        cmd += ["--exclude-selectors", selector]
+    code = subprocess.call(cmd)
+    if code != 0:
+        print(f"error: the search indexer failed (exit {code})", file=sys.stderr)
+    return code
 
 
 def _cmd_check(args: argparse.Namespace, project: Project) -> int:

@@ -910,10 +910,12 @@ def _place_ld(ix: Index, p: m.Place) -> dict[str, Any]:
 _CHRONOLOGY_LIST = {"@type": "ItemList", "name": "Chronology"}
 
 
-def _chronology_ld(ix: Index, _: object) -> dict[str, Any]:
+def _chronology_ld(ix: Index, part: Any) -> dict[str, Any]:
+    """The events of one part of the chronology (`pages.Part`): the overview carries none, so
+    no page's JSON-LD grows with the briefing."""
     return {**_CHRONOLOGY_LIST, "itemListElement": [
         {"@type": "ListItem", "position": i, "item": _event_node(ix, entry)}
-        for i, entry in enumerate(chronology_entries(ix), start=1)]}
+        for i, entry in enumerate(part.entries, start=1)]}
 
 
 STRUCTURED: dict[str, Callable[[Index, Any], dict[str, Any]]] = {
@@ -921,7 +923,7 @@ STRUCTURED: dict[str, Callable[[Index, Any], dict[str, Any]]] = {
     "event": lambda ix, entry: _event_node(ix, entry),
     "actor": _actor_ld,
     "place": _place_ld,
-    "chronology": _chronology_ld,
+    "chronology-part": _chronology_ld,
 }
 """Page kind -> the schema.org node its page carries."""
 
@@ -962,25 +964,12 @@ def embed_json(value: Any) -> str:
 def json_ld(kind: str, ix: Index, item: Any, memo: Fragments | None = None) -> str:
     """Embeddable JSON-LD for a page of `kind`, or "" when the kind carries none.
 
-    The chronology's list is joined from one fragment per event (`deps.Fragments`), so a
-    regeneration serializes again only the events that changed; the text is the same as
-    serializing the whole list at once, since `embed_json` sorts keys and writes no spaces.
+    A part of the chronology lists its own events only, so its JSON-LD is made whole.
     """
     build = STRUCTURED.get(kind)
     if build is None:
         return ""
-    if kind != "chronology" or memo is None or memo.recorder is None:
-        return embed_json({"@context": "https://schema.org", **build(ix, item)})
-
-    def list_item(position: int, entry: EventEntry) -> str:
-        return embed_json({"@type": "ListItem", "position": position,
-                           "item": _event_node(ix, entry)})
-
-    items = memo.make_each("json-ld", list_item,
-                           list(enumerate(chronology_entries(ix), start=1)), ",")
-    shell = embed_json({"@context": "https://schema.org", **_CHRONOLOGY_LIST,
-                        "itemListElement": []})
-    return shell.replace('"itemListElement":[]', '"itemListElement":[' + ",".join(items) + "]", 1)
+    return embed_json({"@context": "https://schema.org", **build(ix, item)})
 
 
 # -- the table of data files ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from generator.deps import (
     FragmentKey,
     Fragments,
     ReadId,
+    Recorder,
     encode_args,
     item_reads,
 )
@@ -54,8 +55,10 @@ class PageKind:
     """Other names search should find the page by (front matter `tags`, heavily weighted)."""
     searchable: bool = True
     """False for pages that only gather what item pages already say (chronology, listings):
-    search then answers with the article, event or actor page itself, and the search index,
-    which the site engine holds in memory, does not carry every sentence twice."""
+    search then answers with the article, event or actor page itself, and the search index
+    does not carry every sentence twice."""
+    filters: Callable[[Index, Any], dict[str, list[str]]] | None = None
+    """Search filters the page belongs to (`search_filters`): filter name -> values."""
 
 
 def _one(ix: Index) -> list[None]:
@@ -66,14 +69,53 @@ def _single(name: str, template: str, title: str, description: str,
             hide: tuple[str, ...] = (), searchable: bool = True) -> PageKind:
     return PageKind(name, template, _one, lambda _: in_folder(urls.single_page(name)),
                     lambda ix, _: title, lambda ix, _: description, hide=hide,
-                    searchable=searchable)
+                    searchable=searchable, filters=_filters(title))
 
 
 def _section(kind: str, title: str, description: str) -> PageKind:
     return PageKind(f"{kind}-index", f"{kind}_index.md.j2", _one,
                     lambda _: in_folder(urls.section_index(kind)),
                     lambda ix, _: title, lambda ix, _: description,
-                    searchable=kind in ("actor", "place"))
+                    searchable=kind in ("actor", "place"), filters=_filters("Index page"))
+
+
+def _part(listing: str, template: str, title: str, description: str) -> PageKind:
+    """The dated parts of a site-wide listing (see `Layout`)."""
+    return PageKind(f"{listing}-part", template, lambda ix: layout(ix).parts(listing),
+                    lambda part: part.path, lambda ix, part: f"{title}: {part.title}",
+                    lambda ix, part: description.format(part.title), searchable=False)
+
+
+def _record_parts(ix: Index, listing: str) -> list[Part]:
+    """The parts of every actor's (or place's) record that is too long for its page."""
+    lay = layout(ix)
+    owners = ix.actors if listing == "actor" else ix.places
+    return [part for owner in owners if lay.record_split(listing, owner)
+            for part in lay.parts(listing, owner)]
+
+
+def _month(date: m.FuzzyDate) -> str:
+    return f"{date.start.year:04d}-{date.start.month:02d}"
+
+
+def _article_filters(ix: Index, a: m.Article) -> dict[str, list[str]]:
+    actors = {a.outlet, *a.authors, *a.mentions} - {None}
+    for acc in a.accounts:
+        actors.update(acc.actors, acc.attributed_to)
+    for st in a.statements:
+        actors.update(filter(None, (st.speaker, st.addressee)))
+    return {"kind": ["Article"], "month": [_month(a.published)],
+            "actor": sorted(ix.actors[i].name for i in actors if i in ix.actors)}
+
+
+def _event_filters(ix: Index, e: Any) -> dict[str, list[str]]:
+    actors = set(e.event.actors) | {i for _, acc in e.accounts for i in acc.actors}
+    return {"kind": ["Event"], "month": [_month(e.event.date)],
+            "actor": sorted(ix.actors[i].name for i in actors if i in ix.actors)}
+
+
+def _filters(kind: str) -> Callable[[Index, Any], dict[str, list[str]]]:
+    return lambda ix, item: {"kind": [kind]}
 
 
 def _actor_description(ix: Index, a: m.Actor) -> str:
@@ -82,41 +124,64 @@ def _actor_description(ix: Index, a: m.Actor) -> str:
 
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("home", "home.md.j2", _one, lambda _: HOME,
-             lambda ix, _: ix.briefing.title, lambda ix, _: ix.briefing.description),
+             lambda ix, _: ix.briefing.title, lambda ix, _: ix.briefing.description,
+             filters=lambda ix, _: {"kind": ["Home"]}),
     PageKind("article", "article.md.j2", lambda ix: ix.articles.values(),
              lambda a: in_folder(urls.item_path("article", a.id)),
-             lambda ix, a: a.title, lambda ix, a: a.summary),
+             lambda ix, a: a.title, lambda ix, a: a.summary, filters=_article_filters),
     PageKind("actor", "actor.md.j2", lambda ix: ix.actors.values(),
              lambda a: in_folder(urls.item_path("actor", a.id)),
              lambda ix, a: a.name, _actor_description, search_boost=2,
-             search_terms=lambda ix, a: [a.name, *a.aliases]),
+             search_terms=lambda ix, a: [a.name, *a.aliases],
+             filters=lambda ix, a: {"kind": ["Actor"], "actor": [a.name]}),
     PageKind("place", "place.md.j2", lambda ix: ix.places.values(),
              lambda p: in_folder(urls.item_path("place", p.id)),
              lambda ix, p: p.name, lambda ix, p: p.kind.label, search_boost=2,
-             search_terms=lambda ix, p: [p.name, *p.aliases]),
+             search_terms=lambda ix, p: [p.name, *p.aliases], filters=_filters("Place")),
     PageKind("event", "event.md.j2", lambda ix: ix.events.values(),
              lambda e: in_folder(urls.item_path("event", e.event.id)),
-             lambda ix, e: e.event.title, lambda ix, e: e.event.title),
+             lambda ix, e: e.event.title, lambda ix, e: e.event.title,
+             filters=_event_filters),
     _section("article", "Articles", "Every source article the briefing draws on."),
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
     _single("chronology", "chronology.md.j2", "Chronology",
-            "One entry per event in date order, footnoted to every source.", searchable=False),
+            "The chronology by period and month, with the most reported events.",
+            searchable=False),
+    _part("chronology", "chronology_part.md.j2", "Chronology",
+          "Every event of {} in date order, footnoted to every source."),
     _single("demands", "demands.md.j2", "Demands",
             "Who demanded what of whom, and every recorded response.", searchable=False),
+    _part("demands", "demands_part.md.j2", "Demands",
+          "Demands made in {} and every recorded response."),
     _single("reactions", "reactions.md.j2", "Reactions",
             "Who reacted how: actors by stance.", hide=("navigation", "toc"),
             searchable=False),
+    _part("reactions", "reactions_part.md.j2", "Reactions",
+          "Reactions in {}, by stance."),
     _single("sources", "sources.md.j2", "Sources",
             "Every source article, its republication chain and what it supports.",
             searchable=False),
+    _part("sources", "sources_part.md.j2", "Sources",
+          "The source articles published in {}: their records and what they support."),
+    PageKind("actor-part", "actor_part.md.j2", lambda ix: _record_parts(ix, "actor"),
+             lambda part: part.path,
+             lambda ix, part: f"{ix.actors[part.owner].name}: {part.title}",
+             lambda ix, part: f"The record of {ix.actors[part.owner].name} for {part.title}.",
+             searchable=False),
+    PageKind("place-part", "place_part.md.j2", lambda ix: _record_parts(ix, "place"),
+             lambda part: part.path,
+             lambda ix, part: f"{ix.places[part.owner].name}: {part.title}",
+             lambda ix, part: f"The record of {ix.places[part.owner].name} for {part.title}.",
+             searchable=False),
     _single("glossary", "glossary.md.j2", "Glossary", "Abbreviations used in the briefing."),
     _single("methodology", "methodology.md.j2", "Methodology",
             "Vocabularies, statuses, and how conflicts and inferred dates are handled."),
     PageKind("data", "data.md.j2", lambda ix: [data.DATA_FILES],
              lambda _: in_folder(urls.single_page("data")), lambda ix, _: "Data",
-             lambda ix, _: "The briefing as JSON, CSV, iCalendar and Atom, and how to reuse it."),
+             lambda ix, _: "The briefing as JSON, CSV, iCalendar and Atom, and how to reuse it.",
+             filters=_filters("Data")),
 )
 
 
@@ -153,6 +218,7 @@ class Helpers:
         (None: make each anew)."""
         self.footnotes = Footnotes()
         self.memo = memo or Fragments()
+        self._layout: Layout | None = None
 
     def fragment(self, macro: Any, *args: Any) -> str:
         """`macro(*args)`, kept from the previous rendering when its reads answer as before.
@@ -275,7 +341,27 @@ class Helpers:
         return f"[{inline(label or entry.event.title)}]({self.href(target)})"
 
     def chronology(self, event_id: str) -> str:
-        return self.href(in_folder(urls.single_page("chronology")), urls.event_anchor(event_id))
+        part = self.layout().event_part(event_id)
+        if part is None:  # not in the chronology: no article reports it
+            return self.href(in_folder(urls.single_page("chronology")))
+        return self.href(part.path, urls.event_anchor(event_id))
+
+    def layout(self) -> Layout:
+        """Which entry of a long listing is on which page (`Layout`)."""
+        if self._layout is None:
+            self._layout = layout(self.ix)
+        return self._layout
+
+    def part_link(self, part: Part, label: str | None = None) -> str:
+        """A Markdown link to a part of a listing, labelled with its dates by default."""
+        return f"[{inline(label or part.title)}]({self.href(part.path)})"
+
+    def overview_link(self, part: Part, label: str) -> str:
+        """A link to the line of a part's month on the page its parts belong to (the listing's
+        overview, or the actor's or place's page)."""
+        target = in_folder(urls.single_page(part.listing) if part.owner is None
+                           else urls.item_path(part.listing, part.owner))
+        return f"[{label}]({self.href(target, urls.month_anchor(part.month))})"
 
     def article(self, article: m.Article) -> str:
         return self._link("article", article.id, lambda: self._article(article))
@@ -309,6 +395,7 @@ class Helpers:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
+            "layout", "part_link", "overview_link",
             "fragment", "fragments", "folder_lines", "footnote_lines")}
 
 
@@ -383,11 +470,14 @@ def _render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spe
     texts = None if memo is not None else shared[FOLDER_TEXTS].setdefault(
         path.rpartition("/")[0], {})
     helpers = Helpers(ix, path, memo, texts)
+    if isinstance(item, Part):  # what decides the part's entries is read (when recorded)
+        helpers.layout().parts(item.listing, item.owner)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
                "search_boost": kind.search_boost, "searchable": kind.searchable,
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
+               "filters": kind.filters(ix, item) if kind.filters else {},
                "json_ld": data.json_ld(kind.name, ix, item, memo)}
     return render(env, kind.template, context)
 
@@ -400,3 +490,260 @@ def generate(ix: Index, env: jinja2.Environment | None = None,
     shared = shared_context(ix)
     for spec in page_specs(ix) if specs is None else specs:
         yield render_page(ix, env, shared, spec)
+
+
+# -- long listings in dated parts --------------------------------------------------------------
+#
+# A listing that grows with the briefing (the chronology, the sources, the demands, the
+# reactions, an actor's or a place's record) is dealt into parts: one per calendar month of its
+# entries' dates, and a month with more than the listing's limit is cut into runs of whole days
+# of at most that many entries (a single day with more stays whole). So every page is bounded by
+# its limit, not by the briefing, and a small briefing gets one part per month.
+
+PART_LIMITS = {
+    "chronology": 20,
+    "sources": 40,
+    "demands": 40,
+    "reactions": 120,
+    "actor": 120,
+    "place": 120,
+}
+"""Most entries of each listing on one page (an event with its accounts; an article's record; a
+demand with its responses; a line of a record). Chosen so that a part stays well under 400 KB
+of HTML with the footnotes its entries bring."""
+
+RECENT = 10
+"""How many of the newest entries an actor's or a place's page shows when its full record is on
+dated parts."""
+
+INLINE_RECORD = 40
+"""An actor or place with at most this many record entries keeps the whole record on its page
+(no parts): a short record is easier to read in one place."""
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+@dataclass(eq=False)
+class Part:
+    """One dated part of a listing: a month, or a run of days of a month."""
+
+    listing: str
+    """A key of `PART_LIMITS`."""
+    owner: str | None
+    """The actor's or place's id for a record; None for the site-wide listings."""
+    month: str
+    """`YYYY-MM`."""
+    days: tuple[int, int] | None
+    """First and last day of the month the part covers, when the month is split."""
+    entries: list[Any]
+    """What the part lists, in date order (see `_listing_entries`)."""
+    siblings: list[Part]
+    """Every part of the same listing, in order (this one included)."""
+
+    @property
+    def path(self) -> str:
+        return in_folder(urls.part_path(self.listing, self.owner, self.month,
+                                        self.days[0] if self.days else None))
+
+    @property
+    def month_title(self) -> str:
+        year, month = self.month.split("-")
+        return f"{MONTHS[int(month) - 1]} {year}"
+
+    @property
+    def title(self) -> str:
+        if self.days is None:
+            return self.month_title
+        first, last = self.days
+        span = str(first) if first == last else f"{first}–{last}"
+        return f"{span} {self.month_title}"
+
+    @property
+    def position(self) -> int:
+        return next(i for i, p in enumerate(self.siblings) if p is self)
+
+    @property
+    def previous(self) -> Part | None:
+        i = self.position
+        return self.siblings[i - 1] if i > 0 else None
+
+    @property
+    def next(self) -> Part | None:
+        i = self.position
+        return self.siblings[i + 1] if i + 1 < len(self.siblings) else None
+
+    @property
+    def month_parts(self) -> list[Part]:
+        """The parts of the same month (one unless the month is split)."""
+        return [p for p in self.siblings if p.month == self.month]
+
+    def of(self, section: str) -> list[Any]:
+        """The part's entries of one section of a record (`_record_entries`), unwrapped."""
+        return [entry for name, entry in self.entries if name == section]
+
+
+def _day(date: m.FuzzyDate) -> Any:
+    return date.start
+
+
+def _split(listing: str, owner: str | None, entries: list[tuple[Any, Any]]) -> list[Part]:
+    """Deal `(day, entry)` pairs, in date order, into parts (see the section comment)."""
+    limit = PART_LIMITS[listing]
+    months: dict[str, list[tuple[Any, Any]]] = {}
+    for day, entry in sorted(entries, key=lambda pair: pair[0]):  # stable: order kept per day
+        months.setdefault(f"{day.year:04d}-{day.month:02d}", []).append((day, entry))
+    parts: list[Part] = []
+    for month, dated in months.items():
+        if len(dated) <= limit:
+            parts.append(Part(listing, owner, month, None, [e for _, e in dated], parts))
+            continue
+        runs: list[list[tuple[Any, Any]]] = []
+        run: list[tuple[Any, Any]] = []
+        for group in _by_day(dated):
+            if run and len(run) + len(group) > limit:
+                runs.append(run)
+                run = []
+            run += group
+        runs.append(run)
+        for run in runs:
+            parts.append(Part(listing, owner, month, (run[0][0].day, run[-1][0].day),
+                              [e for _, e in run], parts))
+    return parts
+
+
+def _by_day(dated: list[tuple[Any, Any]]) -> Iterator[list[tuple[Any, Any]]]:
+    """`(day, entry)` pairs in date order, a list per day."""
+    group: list[tuple[Any, Any]] = []
+    for pair in dated:
+        if group and group[0][0] != pair[0]:
+            yield group
+            group = []
+        group.append(pair)
+    if group:
+        yield group
+
+
+def _listing_entries(ix: Index, listing: str) -> list[tuple[Any, Any]]:
+    """(day, entry) for every entry of a site-wide listing."""
+    if listing == "chronology":
+        return [(_day(e.event.date), e) for e in ix.events.values() if e.accounts]
+    if listing == "sources":
+        return [(_day(a.published), a) for a in ix.articles.values()]
+    if listing == "demands":
+        return [(_day(d.statement.date), d) for d in ix.demands()]
+    if listing == "reactions":
+        columns, _ = ix.reactions()
+        return [(_day(ix.statements[sid][1].date), (stance, sid))
+                for stance, _heading in columns for sid in ix.reaction_ids(stance)]
+    raise KeyError(listing)
+
+
+RECORD_SECTIONS = {
+    "actor": ("timeline", "made", "received-demands", "received", "quotes", "published",
+              "mentions"),
+    "place": ("events", "mentions"),
+}
+"""The sections of an actor's or a place's record, in page order."""
+
+
+def _record_entries(ix: Index, listing: str, owner: str) -> list[tuple[Any, Any]]:
+    """(day, (section, entry)) for everything in an actor's or a place's record."""
+    out: list[tuple[Any, Any]] = []
+    if listing == "actor":
+        made, received_demands = ix.actor_demands(owner)
+        out += [(_day(line.date), ("timeline", line.key)) for line in ix.timeline(owner)]
+        out += [(_day(d.statement.date), ("made", d)) for d in made]
+        out += [(_day(d.statement.date), ("received-demands", d)) for d in received_demands]
+        out += [(_day(st.date), ("received", st.id)) for _, st in ix.actor_received[owner]]
+        out += [(_day(q.date), ("quotes", (art, q))) for art, q in ix.actor_quotes[owner]]
+        out += [(_day(a.published), ("published", a)) for a in ix.outlet_articles[owner]]
+        out += [(_day(a.published), ("mentions", a)) for a in ix.actor_articles[owner]]
+    else:
+        out += [(_day(e.event.date), ("events", e)) for e in ix.place_events[owner]]
+        out += [(_day(a.published), ("mentions", a)) for a in ix.place_articles[owner]]
+    return out
+
+
+class Layout:
+    """Which entry of a long listing goes on which page, worked out once per index.
+
+    Everything the templates need to lay out an overview, a part, or a record's page: they
+    never decide what goes where themselves."""
+
+    def __init__(self, ix: Index) -> None:
+        self.ix = ix
+        self._parts: dict[tuple[str, str | None], list[Part]] = {}
+        self._event_parts: dict[str, Part] | None = None
+
+    def parts(self, listing: str, owner: str | None = None) -> list[Part]:
+        """The parts of a listing (of one actor's or place's record, given its id)."""
+        key = (listing, owner)
+        found = self._parts.get(key)
+        if found is None:
+            entries = (_listing_entries(self.ix, listing) if owner is None
+                       else _record_entries(self.ix, listing, owner))
+            found = self._parts[key] = _split(listing, owner, entries)
+        return found
+
+    def record_split(self, listing: str, owner: str) -> bool:
+        """Whether an actor's or place's record is on dated parts (otherwise all on its page)."""
+        return sum(len(p.entries) for p in self.parts(listing, owner)) > INLINE_RECORD
+
+    def record(self, listing: str, owner: str) -> Part:
+        """The whole record as one part (for a page that shows it all)."""
+        entries = [e for p in self.parts(listing, owner) for e in p.entries]
+        return Part(listing, owner, "0001-01", None, entries, [])
+
+    def recent(self, listing: str, owner: str, section: str) -> list[Any]:
+        """The newest `RECENT` entries of one section of a record, newest first."""
+        found: list[Any] = []
+        for part in reversed(self.parts(listing, owner)):
+            found += reversed(part.of(section))
+            if len(found) >= RECENT:
+                break
+        return found[:RECENT]
+
+    def event_part(self, event_id: str) -> Part | None:
+        """The chronology part that shows an event (None if no article reports it)."""
+        if self._event_parts is None:
+            self._event_parts = {e.event.id: p for p in self.parts("chronology")
+                                 for e in p.entries}
+        return self._event_parts.get(event_id)
+
+    def chronology_overview(self) -> list[tuple[Any, list[tuple[Part, int, list[Any]]]]]:
+        """Per chronology period (`Index.chronology`): its parts, each with how many of the
+        period's events it holds and the most reported of them (at most three)."""
+        out = []
+        for group in self.ix.chronology():
+            counts: dict[int, list[Any]] = {}
+            order: list[Part] = []
+            for _, entries in group.days:
+                for entry in entries:
+                    part = self.event_part(entry.event.id)
+                    assert part is not None  # the chronology shows reported events only
+                    if id(part) not in counts:
+                        counts[id(part)] = []
+                        order.append(part)
+                    counts[id(part)].append(entry)
+            rows = []
+            for part in order:
+                entries = counts[id(part)]
+                top = sorted(entries, key=lambda e: -len(e.articles))[:3]
+                rows.append((part, len(entries), sorted(top, key=entries.index)))
+            out.append((group, rows))
+        return out
+
+
+def layout(ix: Index) -> Layout:
+    """The index's `Layout`, made on first use and kept on the index.
+
+    A page rendered with its reads recorded (`briefing serve`) gets a layout of its own made
+    through the recorder, so the queries that decide where entries go are noted as the page's
+    reads, and the page renders again when their answers change."""
+    if isinstance(ix, Recorder):
+        return Layout(ix)
+    found = ix.__dict__.get("_layout")
+    if found is None:
+        found = ix.__dict__["_layout"] = Layout(ix)
+    return found  # type: ignore[no-any-return]

@@ -63,6 +63,36 @@ def single_page(name: str) -> str:
     return SINGLE_PAGES[name]
 
 
+LISTINGS = {
+    "chronology": "chronology",
+    "sources": "sources",
+    "demands": "demands",
+    "reactions": "reactions",
+}
+"""Long single pages whose entries are dealt into dated parts, each in the folder named here
+beside the overview page (`chronology.md` and `chronology/2026-03.md`)."""
+
+_MONTH = re.compile(r"^[0-9]{4}-(?:0[1-9]|1[0-2])$")
+
+
+def part_path(listing: str, owner: str | None, month: str, first_day: int | None = None) -> str:
+    """Path of one dated part of a long listing: a month, or the days of a month from
+    `first_day` on when the month is split (`chronology/2026-03.md`,
+    `chronology/2026-03-08.md`). An actor's or place's full record (`listing` "actor" or
+    "place", `owner` its id) lives in a folder named after its page: `actors/iran/2026-03.md`."""
+    if not _MONTH.match(month) or (first_day is not None and not 1 <= first_day <= 31):
+        raise UnsafePath(f"'{month}' ({first_day}) is not a month or day of a month")
+    name = month if first_day is None else f"{month}-{first_day:02d}"
+    if owner is None:
+        return f"{LISTINGS[listing]}/{name}.md"
+    return f"{item_path(listing, owner)[:-3]}/{name}.md"
+
+
+def month_anchor(month: str) -> str:
+    """Anchor of a month's line on an overview page (`m-2026-03`)."""
+    return f"m-{month}"
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def _relpath(path: str, start: str) -> str:
     """`posixpath.relpath(path, start)` for two relative paths inside `docs/`, worked out from

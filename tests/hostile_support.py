@@ -41,10 +41,12 @@ def cases(kind: str) -> list[str]:
 
 
 def make_project(dest: Path, content: Path = BASE) -> Path:
-    """A project folder at `dest`: a copy of `content` plus the real mkdocs.yml."""
+    """A project folder at `dest`: a copy of `content` plus the real mkdocs.yml and the theme
+    overrides it names."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(content, dest / "content")
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     return dest
 
 

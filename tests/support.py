@@ -23,10 +23,12 @@ MINIMAL = FIXTURES / "minimal" / "content"
 
 
 def make_project(dest: Path, content: Path = MINIMAL) -> Path:
-    """A project tree at `dest`: a copy of `content` plus the repository's mkdocs.yml."""
+    """A project tree at `dest`: a copy of `content` plus the repository's mkdocs.yml and the
+    theme overrides it names."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(content, dest / "content")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     (dest / "docs").mkdir(exist_ok=True)
     return dest
 

@@ -104,30 +104,80 @@ def test_links_lead_from_home_to_an_actor_an_event_and_its_source(page, base_url
 
 def test_chronology_shows_status_sources_and_background_apart(page, base_url: str):
     page.goto(base_url + "/briefing/chronology/")
-    assert page.get_by_text("Status:").first.is_visible()
-    assert page.get_by_text("independent origin").first.is_visible()
     headings = page.locator("article h2").all_inner_texts()
     assert not headings[0].startswith("Background")
     assert any(h.startswith("Background: ") for h in headings[1:])
+    page.locator("article li > a:first-of-type").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Status:").first.is_visible()
+    assert page.get_by_text("independent origin").first.is_visible()
     shot(page, "chronology")
+
+
+def search(page, query: str) -> None:
+    """Type `query` into the header search box and wait for Pagefind's results for it."""
+    box = page.locator("input.briefing-search__input")
+    if not box.is_visible():  # a phone: the box opens from the header's search button
+        page.locator("button.briefing-search__open").click()
+    box.click()
+    box.fill("")
+    page.keyboard.type(query)
+    page.wait_for_function(
+        "term => (document.querySelector('.pagefind-ui__message') || {}).textContent"
+        "?.includes(term)", arg=query)
+    page.locator(".pagefind-ui__result-link").first.wait_for()
 
 
 @pytest.mark.parametrize("which", [0, 1])
 def test_search_finds_a_page_by_a_spelling_the_sources_use(page, base_url: str,
                                                            built: BuiltSite, which: int):
     query, expected = ALIASES[built.real][which]
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(base_url + "/")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query)
-    # Results update as each letter arrives; wait for those of the whole query.
-    first = page.locator(".md-search-result__item a.md-search-result__link").first
-    page.wait_for_function(
-        "term => (document.querySelector('a.md-search-result__link') || {}).href"
-        "?.includes('h=' + term)", arg=query.split()[0].lower())
+    page.wait_for_load_state("networkidle")
+    assert [url for url in fetched if "/pagefind/" in url] == []  # nothing before a search
+    search(page, query)
     shot(page, f"search-{which}")
-    first.click()
+    page.locator(".pagefind-ui__result-link").first.click()
     page.wait_for_load_state()
     assert re.fullmatch(expected, path_of(page)), path_of(page)
+
+
+def test_search_finds_event_and_article_titles_and_glossary_terms(page, base_url: str,
+                                                                 built: BuiltSite):
+    if not built.real:
+        pytest.skip("the minimal fixture has no glossary page worth a search")
+    page.goto(base_url + "/")
+    for query, expected in [("Drone strikes on Nakhchivan", "/briefing/events/"),
+                            ("Drone Attacks Strain Tensions", "/briefing/articles/"),
+                            ("Islamic Revolutionary Guard Corps", "/briefing/glossary/")]:
+        search(page, query)
+        # Results load one by one; the page sought must be among the first three pages.
+        page.wait_for_function(
+            "expected => [...new Set([...document.querySelectorAll('.pagefind-ui__result-link')]"
+            ".map(a => new URL(a.href).pathname))].slice(0, 3)"
+            ".some(path => path.startsWith(expected))", arg=expected)
+
+
+def test_chronology_months_lead_to_each_other_and_back(page, base_url: str):
+    page.goto(base_url + "/briefing/chronology/")
+    months = page.locator("article li > a:first-of-type")
+    assert months.count() >= 2
+    months.last.click()
+    page.wait_for_url(re.compile(r"/briefing/chronology/\d{4}-\d\d(-\d\d)?/$"))
+    first = path_of(page)
+    assert page.locator("article h4[id^='e-']").count() > 0
+    here = page.locator("article h1").inner_text()
+    nav = page.locator("article p", has_text="all ").first
+    later = nav.locator("a", has_text=re.compile(r"\d{4}$")).last
+    later.click()
+    page.wait_for_load_state()
+    assert path_of(page) != first
+    assert page.locator("article h1").inner_text() != here
+    page.locator("article p a", has_text=re.compile("^all ")).first.click()
+    page.wait_for_url(re.compile(r"/briefing/chronology/(#m-.*)?$"))
+    shot(page, "chronology-overview")
 
 
 def test_a_footnote_shows_its_source_on_hover_and_leads_to_the_source_record(
@@ -167,7 +217,8 @@ def test_key_pages_load_without_console_errors(page, base_url: str):
     assert problems == []
 
 
-def test_a_phone_sized_screen_navigates_through_the_drawer(browser, base_url: str):
+def test_a_phone_sized_screen_navigates_through_the_drawer(browser, base_url: str,
+                                                           built: BuiltSite):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
                                   has_touch=True)
     try:
@@ -184,5 +235,11 @@ def test_a_phone_sized_screen_navigates_through_the_drawer(browser, base_url: st
         page.wait_for_url(re.compile(r"/briefing/chronology/$"))
         assert page.locator("h1").inner_text().rstrip("¶") == "Chronology"
         shot(page, "mobile-chronology")
+        query, expected = ALIASES[built.real][0]
+        search(page, query)
+        shot(page, "mobile-search")
+        page.locator(".pagefind-ui__result-link").first.click()
+        page.wait_for_load_state()
+        assert re.fullmatch(expected, path_of(page)), path_of(page)
     finally:
         context.close()

@@ -10,12 +10,15 @@ diff like any other change:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import pages as pages_module
 from generator.index import Index
 from generator.pages import PAGE_KINDS, generate
 from generator.problems import Problems
@@ -26,11 +29,31 @@ GOLDEN = ROOT / "tests" / "golden"
 CASES = {
     "minimal": MINIMAL,
     "rich": GOLDEN / "rich" / "content",
+    "split": GOLDEN / "rich" / "content",
 }
 """Case name -> content tree. `rich` covers what `minimal` lacks: republications, background
 periods, inferred and approximate dates, parts of the day, an affiliation chain, an unnamed
-outlet, a demand without a response and an out-of-scope article."""
+outlet, a demand without a response and an out-of-scope article. `split` is `rich` with tiny
+page limits (`SMALL_LIMITS`), so that months are cut into runs of days and actors' and places'
+records go on dated parts, as in a briefing of thousands of articles."""
+SMALL_LIMITS = {"PART_LIMITS": dict.fromkeys(pages_module.PART_LIMITS, 2), "INLINE_RECORD": 3,
+                "RECENT": 2}
+"""Limits of `pages` for the `split` case."""
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+@contextlib.contextmanager
+def limits(case: str) -> Iterator[None]:
+    """`pages`' limits for a case (`SMALL_LIMITS` for `split`), put back afterwards."""
+    changes = SMALL_LIMITS if case == "split" else {}
+    before = {name: getattr(pages_module, name) for name in changes}
+    try:
+        for name, value in changes.items():
+            setattr(pages_module, name, value)
+        yield
+    finally:
+        for name, value in before.items():
+            setattr(pages_module, name, value)
 
 
 def render_case(content: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -51,7 +74,10 @@ def expected_pages(case: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    out = {case: render_case(content) for case, content in CASES.items()}
+    out = {}
+    for case, content in CASES.items():
+        with limits(case):
+            out[case] = render_case(content)
     if UPDATE:
         for case, (pages, _) in out.items():
             folder = GOLDEN / case / "expected"

@@ -162,9 +162,9 @@ def made(memory: Memory, path: str) -> tuple[int, int]:
 
 def test_an_edited_account_renders_only_its_own_entries_of_the_listings(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Long listings and data files are joined from one fragment per record
-    (deps.Fragments): the chronology and the calendar render again only the entries that
-    read the edited article, not all."""
+    """Data files are joined from one fragment per record (deps.Fragments): the calendar and
+    the data files render again only the entries that read the edited article, not all; the
+    chronology, on dated parts, renders again only the part that shows the event."""
     monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)  # these pages are small
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
@@ -177,47 +177,15 @@ def test_an_edited_account_renders_only_its_own_entries_of_the_listings(
     article.write_text(text.replace(account.group(0), account.group(0) + "Edited. ", 1), "utf-8")
     again = regenerate(project, memory)
     assert again.report is not None
-    assert "chronology.md" in again.report.written
+    parts = [p for p in again.report.written if p.startswith("chronology/")]
+    assert len(parts) == 1, again.report.written
     assert "data/chronology.ics" in again.report.written
-    for path in ("briefing/chronology.md", "briefing/data/chronology.ics",
-                 "briefing/data/briefing.json", "briefing/data/events.csv",
-                 "briefing/sources.md"):
+    for path in ("briefing/data/chronology.ics", "briefing/data/briefing.json",
+                 "briefing/data/events.csv"):
         rendered, total = made(memory, path)
         assert 0 < rendered < total / 4, (path, rendered, total)
     # The events index cites the article but shows none of its accounts: every entry is kept.
     assert made(memory, "briefing/events/index.md")[0] == 0
-
-
-def test_reused_entries_are_numbered_again_when_a_new_citation_comes_first(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A footnote is a placeholder until the page is rendered (render.Footnotes), so entries
-    kept from the last regeneration take new numbers when an earlier entry now cites an
-    article first."""
-    monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)  # the chronology is small
-    project = tmp_path / "synthetic"
-    synthesize(project, 60, seed=5)
-    memory = Memory()
-    regenerate(project, memory)
-    assert memory.previous is not None
-    before = str(memory.previous.pages["briefing/chronology.md"].text)
-    first_entry = re.search(r"^#### .* \{#e-(\S+)\}$", before, re.MULTILINE)
-    assert first_entry is not None
-    latest = max((project / ARTICLES).glob("*.yml"),
-                 key=lambda p: re.findall(r"\d{4}-\d\d-\d\d", p.name))
-    text = latest.read_text("utf-8")
-    first_account = re.search(r"^- event: (\S+)$", text, re.MULTILINE)
-    assert first_account is not None
-    assert first_account.group(1) != first_entry.group(1)
-    latest.write_text(text.replace(first_account.group(0), f"- event: {first_entry.group(1)}",
-                                   1), "utf-8")
-    kept = memory.previous.pages["briefing/chronology.md"].fragments or {}
-    regenerate(project, memory)  # byte for byte a fresh build, footnote numbers included
-    now = memory.previous.pages["briefing/chronology.md"].fragments or {}
-    entries = [key for key in now if key[0] == "chronology_entry"]
-    rendered = [key for key in entries if now[key] is not kept.get(key)]
-    assert 0 < len(rendered) < len(entries) / 2  # the entries kept are numbered anew
-    after = str(memory.previous.pages["briefing/chronology.md"].text)
-    assert _footnotes(after) != _footnotes(before)
 
 
 def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_edit(
@@ -239,8 +207,6 @@ def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_ed
         rendered, total = made(memory, "briefing/articles/index.md")
         assert rendered == 2, rendered  # its group, and its row inside it
         assert total == 60 + 15  # every row and every group, for the next regeneration
-    rendered, total = made(memory, "briefing/sources.md")
-    assert 0 < rendered < total / 4, (rendered, total)
 
 
 def test_the_feed_renders_again_only_when_an_edit_reaches_its_newest_entries(
@@ -307,19 +273,15 @@ def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
     memory = Memory()
     regenerate(project, memory)
     assert memory.previous is not None
-    assert memory.previous.pages["briefing/chronology.md"].fragments is None
+    assert memory.previous.pages["briefing/articles/index.md"].fragments is None
     assert memory.previous.data["briefing/data/briefing.json"].fragments  # data files keep
     article = sorted((project / ARTICLES).glob("*.yml"))[7]
     edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
     again = regenerate(project, memory)
     assert again.report is not None
-    rendered, total = made(memory, "briefing/sources.md")
+    rendered, total = made(memory, "briefing/articles/index.md")
     assert rendered > 0  # rendered whole: every entry made...
     assert total == 0  # ...and none kept
-
-
-def _footnotes(page: str) -> list[str]:
-    return re.findall(r"^\[\^\d+\]: .*$", page, re.MULTILINE)
 
 
 def test_serve_updates_docs_in_place_and_a_failed_write_changes_nothing(

@@ -4,6 +4,7 @@ an inert <title>, and inert search (index and results)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from itertools import cycle
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.hostile_support import BASE, audit, fragment_problems, make_project, run_cli
+from tests.hostile_support import BASE, audit, make_project, run_cli
 from tests.support import CHROMIUM_ARGS, chromium_path, serve_folder
 
 pytestmark = [pytest.mark.engine, pytest.mark.browser, pytest.mark.slow,
@@ -118,15 +119,32 @@ def test_no_page_carries_markup_from_content(site: Path) -> None:
                 assert not set(body) & set("<>"), page
 
 
+def search_records(site: Path) -> list[dict[str, Any]]:
+    """Pagefind's record of every indexed page: its fragment files are gzip'd JSON after a
+    `pagefind_dcd` signature (text, title, filters: what search results show)."""
+    records = []
+    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        records.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return records
+
+
 def test_search_index_is_inert(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    hostile = [d for d in index["docs"] if "xss" in d["title"] + d["text"]]
-    assert hostile, "the payloads should be searchable text"
-    for doc in index["docs"]:
-        for key in ("title", "text"):
-            problems = [p for p in fragment_problems(doc[key]) if not p.startswith("element <")]
-            assert problems == [], (doc["location"], key)
-            assert not {"script", "img", "iframe", "svg", "a", "div"} & set(audit(doc[key]).tags)
+    """Pagefind keeps each page's text as text (its UI escapes it when it shows an excerpt:
+    `test_search_results_stay_inert`). Content can add no metadata or filter of its own: only
+    the title and the generator's filters reach the records, and a payload stays the
+    characters typed."""
+    records = search_records(site)
+    assert records
+    for r in records:
+        assert set(r["meta"]) == {"title"}, r["url"]
+        assert set(r["filters"]) <= {"kind", "actor", "month"}, r["url"]
+        assert all(isinstance(v, str) for values in r["filters"].values() for v in values)
+    assert any('<script>alert("xss")</script>' in r["content"] for r in records), \
+        "the payloads should be searchable as the text typed"
+    assert any(word in v for r in records for v in r["filters"].get("actor", [])
+               for word in ("xss", "alert", "passwd")), "a hostile actor name should be a filter"
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +198,7 @@ def test_pages_in_chromium_stay_inert(site: Path, server: str, browser: Any) -> 
     titles = []
     for page in pages(site):
         rel = page.relative_to(site).as_posix()
-        if rel.startswith(("search/", "assets/")) or rel == "404.html":
+        if rel.startswith(("pagefind/", "assets/")) or rel == "404.html":
             continue
         watch.page.goto(server + rel, wait_until="load")
         watch.page.wait_for_timeout(50)
@@ -201,12 +219,14 @@ def test_search_results_stay_inert(server: str, browser: Any) -> None:
     watch = Watch(browser)
     watch.page.goto(server, wait_until="load")
     for term in ("xss", "script", "onerror", "alert"):
-        box = watch.page.locator("input.md-search__input")
+        box = watch.page.locator("input.briefing-search__input")
         box.click()
         box.fill("")
         box.press_sequentially(term, delay=20)
-        watch.page.wait_for_selector(".md-search-result__item", timeout=15000)
-        results = watch.page.locator(".md-search-result").inner_html()
+        watch.page.wait_for_function(
+            "term => [...document.querySelectorAll('.pagefind-ui__result-excerpt')]"
+            ".some(e => e.textContent.toLowerCase().includes(term))", arg=term, timeout=15000)
+        results = watch.page.locator(".briefing-search__panel").inner_html()
         found = audit(results)
         assert found.handlers == [], term
         assert term in found.visible.lower(), term

@@ -203,6 +203,10 @@ def test_generated_docs_also_build_with_zensical(project: Path):
     assert (project / "site/index.html").is_file()
     assert (project / "site/briefing/chronology/index.html").is_file()
     assert not (project / "site/briefing/.home").exists()
+    # The theme overrides carry over: the search box and what Pagefind indexes.
+    glossary = (project / "site/briefing/glossary/index.html").read_text("utf-8")
+    assert "data-pagefind-body" in glossary
+    assert "briefing-search__input" in glossary
 
 
 def _load(project: Path, cache: dict | None = None) -> tuple[Any, list[str]]:
