@@ -80,8 +80,15 @@ def _section(kind: str, title: str, description: str) -> PageKind:
 
 
 def _part(listing: str, template: str, title: str, description: str) -> PageKind:
-    """The dated parts of a site-wide listing (see `Layout`)."""
-    return PageKind(f"{listing}-part", template, lambda ix: layout(ix).parts(listing),
+    """The dated parts of a site-wide listing (see `Layout`); of an index page
+    (`INLINE_INDEXES`), only once it is too long for one page."""
+    def items(ix: Index) -> list[Part]:
+        lay = layout(ix)
+        if listing in INLINE_INDEXES and not lay.index_split(listing):
+            return []
+        return lay.parts(listing)
+
+    return PageKind(f"{listing}-part", template, items,
                     lambda part: part.path, lambda ix, part: f"{title}: {part.title}",
                     lambda ix, part: description.format(part.title), searchable=False)
 
@@ -146,6 +153,9 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
+    _part("articles", "article_index_part.md.j2", "Articles",
+          "The source articles published in {}."),
+    _part("events", "event_index_part.md.j2", "Events", "The events of {}."),
     _single("chronology", "chronology.md.j2", "Chronology",
             "The chronology by period and month, with the most reported events.",
             searchable=False),
@@ -359,8 +369,12 @@ class Helpers:
     def overview_link(self, part: Part, label: str) -> str:
         """A link to the line of a part's month on the page its parts belong to (the listing's
         overview, or the actor's or place's page)."""
-        target = in_folder(urls.single_page(part.listing) if part.owner is None
-                           else urls.item_path(part.listing, part.owner))
+        if part.owner is not None:
+            target = in_folder(urls.item_path(part.listing, part.owner))
+        elif part.listing in INLINE_INDEXES:
+            target = in_folder(urls.section_index(part.listing[:-1]))
+        else:
+            target = in_folder(urls.single_page(part.listing))
         return f"[{label}]({self.href(target, urls.month_anchor(part.month))})"
 
     def article(self, article: m.Article) -> str:
@@ -505,6 +519,8 @@ PART_LIMITS = {
     "sources": 40,
     "demands": 40,
     "reactions": 120,
+    "articles": 300,
+    "events": 80,
     "actor": 120,
     "place": 120,
 }
@@ -519,6 +535,10 @@ dated parts."""
 INLINE_RECORD = 40
 """An actor or place with at most this many record entries keeps the whole record on its page
 (no parts): a short record is easier to read in one place."""
+
+INLINE_INDEXES = ("articles", "events")
+"""Index pages that list every article or event in one table while they fit one part (the
+listing's limit), and list the months otherwise."""
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -632,6 +652,10 @@ def _listing_entries(ix: Index, listing: str) -> list[tuple[Any, Any]]:
         return [(_day(a.published), a) for a in ix.articles.values()]
     if listing == "demands":
         return [(_day(d.statement.date), d) for d in ix.demands()]
+    if listing == "articles":
+        return [(_day(a.published), a) for a in ix.articles.values()]
+    if listing == "events":
+        return [(_day(e.event.date), e) for e in ix.events.values()]
     if listing == "reactions":
         columns, _ = ix.reactions()
         return [(_day(ix.statements[sid][1].date), (stance, sid))
@@ -685,6 +709,10 @@ class Layout:
                        else _record_entries(self.ix, listing, owner))
             found = self._parts[key] = _split(listing, owner, entries)
         return found
+
+    def index_split(self, listing: str) -> bool:
+        """Whether an index page (`INLINE_INDEXES`) lists months rather than every entry."""
+        return sum(len(p.entries) for p in self.parts(listing)) > PART_LIMITS[listing]
 
     def record_split(self, listing: str, owner: str) -> bool:
         """Whether an actor's or place's record is on dated parts (otherwise all on its page)."""

@@ -68,9 +68,12 @@ LISTINGS = {
     "sources": "sources",
     "demands": "demands",
     "reactions": "reactions",
+    "articles": "articles/by-month",
+    "events": "events/by-month",
 }
-"""Long single pages whose entries are dealt into dated parts, each in the folder named here
-beside the overview page (`chronology.md` and `chronology/2026-03.md`)."""
+"""Long listings whose entries are dealt into dated parts, each in the folder named here
+(`chronology.md` and `chronology/2026-03.md`; the articles index `articles/index.md` and
+`articles/by-month/2026-03.md`, where no article's page can be: ids hold no slash)."""
 
 _MONTH = re.compile(r"^[0-9]{4}-(?:0[1-9]|1[0-2])$")
 
