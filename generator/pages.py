@@ -521,8 +521,8 @@ PART_LIMITS = {
     "reactions": 120,
     "articles": 300,
     "events": 80,
-    "actor": 120,
-    "place": 120,
+    "actor": 200,
+    "place": 200,
 }
 """Most entries of each listing on one page (an event with its accounts; an article's record; a
 demand with its responses; a line of a record). Chosen so that a part stays well under 400 KB
@@ -532,7 +532,7 @@ RECENT = 10
 """How many of the newest entries an actor's or a place's page shows when its full record is on
 dated parts."""
 
-INLINE_RECORD = 40
+INLINE_RECORD = 100
 """An actor or place with at most this many record entries keeps the whole record on its page
 (no parts): a short record is easier to read in one place."""
 
