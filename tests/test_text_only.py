@@ -265,8 +265,8 @@ def test_random_text_changes_text_only(tmp_path_factory: pytest.TempPathFactory,
     for page in (project / "docs").rglob("*.md"):
         head = page.read_text("utf-8").partition("\n---\n")[0]
         front: dict[str, Any] = yaml.safe_load(head.removeprefix("---\n")) or {}
-        values = [front.get("title", ""), front.get("description", ""), *front.get("tags", [])]
-        assert not HEAD_UNSAFE & set("".join(values)), page
+        head_text = [front.get("title", ""), front.get("description", ""), *front.get("tags", [])]
+        assert not HEAD_UNSAFE & set("".join(head_text)), page
 
 
 @given(random_text)
