@@ -511,8 +511,10 @@ def generate(ix: Index, env: jinja2.Environment | None = None,
 # A listing that grows with the briefing (the chronology, the sources, the demands, the
 # reactions, an actor's or a place's record) is dealt into parts: one per calendar month of its
 # entries' dates, and a month with more than the listing's limit is cut into runs of whole days
-# of at most that many entries (a single day with more stays whole). So every page is bounded by
-# its limit, not by the briefing, and a small briefing gets one part per month.
+# of at most that many entries (a single day with more stays whole). An actor's or place's
+# record also puts consecutive whole months on one part while they fit the limit, so a record
+# spread thinly over a year is a few pages, not twelve. So every page is bounded by its limit,
+# not by the briefing, and a small briefing gets one part per month.
 
 PART_LIMITS = {
     "chronology": 20,
@@ -560,6 +562,8 @@ class Part:
     """What the part lists, in date order (see `_listing_entries`)."""
     siblings: list[Part]
     """Every part of the same listing, in order (this one included)."""
+    last_month: str | None = None
+    """`YYYY-MM` of the last month, for a record's part that covers several whole months."""
 
     @property
     def path(self) -> str:
@@ -568,11 +572,15 @@ class Part:
 
     @property
     def month_title(self) -> str:
-        year, month = self.month.split("-")
-        return f"{MONTHS[int(month) - 1]} {year}"
+        return _month_title(self.month)
 
     @property
     def title(self) -> str:
+        if self.last_month is not None:
+            first, last = self.month_title.split(" "), _month_title(self.last_month).split(" ")
+            if first[1] == last[1]:
+                return f"{first[0]}–{last[0]} {last[1]}"
+            return f"{self.month_title} – {_month_title(self.last_month)}"
         if self.days is None:
             return self.month_title
         first, last = self.days
@@ -603,6 +611,11 @@ class Part:
         return [entry for name, entry in self.entries if name == section]
 
 
+def _month_title(month: str) -> str:
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
 def _day(date: m.FuzzyDate) -> Any:
     return date.start
 
@@ -616,6 +629,13 @@ def _split(listing: str, owner: str | None, entries: list[tuple[Any, Any]]) -> l
     parts: list[Part] = []
     for month, dated in months.items():
         if len(dated) <= limit:
+            last = parts[-1] if parts and owner is not None else None
+            if (last is not None and last.days is None
+                    and len(last.entries) + len(dated) <= limit):
+                # A record's quiet months share a page: (last.month .. this month).
+                last.entries += [e for _, e in dated]
+                last.last_month = month
+                continue
             parts.append(Part(listing, owner, month, None, [e for _, e in dated], parts))
             continue
         runs: list[list[tuple[Any, Any]]] = []
