@@ -30,8 +30,8 @@ import orjson
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel, ConfigDict
 
+from generator import maps, urls
 from generator import model as m
-from generator import urls
 from generator.deps import REPORT, Fragments, note_fields
 from generator.index import EventEntry, Index
 from generator.render import date_label
@@ -1021,6 +1021,9 @@ DATA_FILES: tuple[DataFile, ...] = (
     DataFile("chronology.ics", "iCalendar", "The chronology as all-day calendar entries, to "
              "subscribe to or import.",
              chronology_ics, fragmented=True),
+    DataFile("basemap.svg", "SVG", "The background of the maps: Natural Earth country "
+             "boundaries (public domain) of the region around the briefing's places.",
+             lambda ix: maps.basemap_svg(maps.region(ix.map_points))),
     DataFile("feed.xml", "Atom", "New source articles and chronology entries, newest first, "
              "for feed readers.", atom_feed),
 )

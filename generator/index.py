@@ -26,35 +26,6 @@ STATUS_PRECEDENCE: tuple[Status, ...] = (
 )
 """An event's status is the first of these that any of its accounts carries."""
 
-REACTION_STANCES: tuple[StatementType, ...] = (
-    StatementType.CONDEMN,
-    StatementType.EXPRESS_SUPPORT,
-    StatementType.APPEAL_FOR_RESTRAINT,
-    StatementType.DEMAND,
-    StatementType.ACCUSE,
-    StatementType.WARN,
-    StatementType.DENY_RESPONSIBILITY,
-    StatementType.REJECT,
-    StatementType.INVESTIGATE,
-    StatementType.CONSULT,
-)
-"""Columns of the reactions grid, in order."""
-
-STANCE_HEADINGS: dict[StatementType, str] = {
-    StatementType.CONDEMN: "Condemned",
-    StatementType.EXPRESS_SUPPORT: "Supported",
-    StatementType.APPEAL_FOR_RESTRAINT: "Restraint",
-    StatementType.DEMAND: "Demanded",
-    StatementType.ACCUSE: "Accused",
-    StatementType.WARN: "Warned",
-    StatementType.DENY_RESPONSIBILITY: "Denied",
-    StatementType.REJECT: "Rejected",
-    StatementType.INVESTIGATE: "Investigated",
-    StatementType.CONSULT: "Consulted",
-}
-"""Short column headings of the reactions grid (the methodology page gives the definitions)."""
-
-
 @dataclass
 class DetailVersion:
     """One value of a comparable detail and the accounts that give it."""
@@ -163,16 +134,83 @@ class ChronologyGroup:
 
 
 @dataclass
-class ReactionRow:
-    """An actor's line in the reactions grid: stance -> statements."""
+class MapPlace:
+    """A place as the maps show it: where it is drawn, and what happened there."""
 
-    actor: m.Actor
-    cells: dict[StatementType, list[Cited]]
+    place: m.Place
+    location: m.Location | None
+    """Its own location, or that of the nearest place it lies in (`located_by`)."""
+    located_by: m.Place | None
+    """The place whose coordinates stand in for it, or None when it has its own."""
+    entries: list[EventEntry]
+    """Events reported at it (with at least one account), in chronology order."""
 
-    def statement_ids(self, columns: list[tuple[StatementType, str]]
-                      ) -> tuple[tuple[str, ...], ...]:
-        """The ids of the row's statements, column by column (a fragment's key)."""
-        return tuple(tuple(st.id for _, st in self.cells.get(c, [])) for c, _ in columns)
+    @property
+    def periods(self) -> list[str]:
+        """Ids of the periods its events fall in (`none` for outside every period)."""
+        return sorted({e.period.id if e.period else "none" for e in self.entries})
+
+
+@dataclass
+class TimelineView:
+    """What the visual timeline draws: the crisis period's events on a day axis, and the
+    background periods beside it (`Index.timeline_view`)."""
+
+    start: dt.date
+    end: dt.date
+    entries: list[EventEntry]
+    """Crisis events with at least one account, in chronology order."""
+    background: list[tuple[m.Period, list[EventEntry]]]
+    """Background periods, oldest first, with their reported events."""
+
+
+@dataclass
+class Side:
+    """One side of the crisis as the statements place it, with each actor's telling
+    statement (`Index.sides`)."""
+
+    key: str
+    """`first`, `second`, `restraint` or `neutral`."""
+    title: str
+    rows: list[tuple[m.Actor, Cited]]
+
+
+@dataclass
+class Relation:
+    """Statements of one type from one actor to another (`Index.network`)."""
+
+    speaker: m.Actor
+    addressee: m.Actor
+    type: StatementType
+    statements: list[Cited]
+
+
+NETWORK_TYPES: tuple[StatementType, ...] = (
+    StatementType.CONDEMN, StatementType.EXPRESS_SUPPORT, StatementType.DEMAND,
+    StatementType.ACCUSE, StatementType.DENY_RESPONSIBILITY,
+)
+"""Statement types the network of who said what to whom draws."""
+
+STATEMENT_VERBS_SHORT: dict[StatementType, str] = {
+    StatementType.CONDEMN: "condemned", StatementType.EXPRESS_SUPPORT: "supported",
+    StatementType.DEMAND: "made demands of", StatementType.ACCUSE: "accused",
+    StatementType.DENY_RESPONSIBILITY: "denied responsibility to",
+}
+"""The network's relations as verbs between two actors."""
+
+HOSTILE = (StatementType.CONDEMN, StatementType.ACCUSE, StatementType.DEMAND,
+           StatementType.WARN, StatementType.REJECT)
+"""Statement types that set their speaker against their addressee."""
+
+TELLING: tuple[StatementType, ...] = (
+    StatementType.EXPRESS_SUPPORT, StatementType.CONDEMN, StatementType.ACCUSE,
+    StatementType.DEMAND, StatementType.DENY_RESPONSIBILITY, StatementType.APPEAL_FOR_RESTRAINT,
+    StatementType.WARN, StatementType.REJECT, StatementType.CLAIM, StatementType.CONSULT,
+    StatementType.INVESTIGATE, StatementType.MOBILIZE, StatementType.ANNOUNCE,
+    StatementType.COMMENT,
+)
+"""Which of an actor's statements the sides view quotes: the first type here it made (the
+earliest statement of that type)."""
 
 
 class Table(dict):  # type: ignore[type-arg]
@@ -228,7 +266,11 @@ class Index:
                 self.statements[st.id] = (article, st)
 
         self.events: dict[str, EventEntry] = {}
-        for event in sorted(content.events, key=lambda e: (e.date.sort_key, e.sequence, e.id)):
+        # Same date and sequence: the order of events.yml, which contributors write in the
+        # order the sources give (an id's alphabet says nothing about it).
+        position = {id(e): i for i, e in enumerate(content.events)}
+        for event in sorted(content.events,
+                            key=lambda e: (e.date.sort_key, e.sequence, position[id(e)])):
             self.events[event.id] = EventEntry(event, self.period_of(event.date))
 
         self.actor_made: dict[str, list[Cited]] = defaultdict(list)
@@ -310,8 +352,9 @@ class Index:
                 self.responses[sid].append((article, st))
         for quotes in self.actor_quotes.values():
             quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
+        rank = {eid: i for i, eid in enumerate(self.events)}
         for entries in (*self.actor_events.values(), *self.place_events.values()):
-            entries.sort(key=lambda e: (e.event.date.sort_key, e.event.id))
+            entries.sort(key=lambda e: rank[e.event.id])
         in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
         for aid, ids in actor_articles.items():
             self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
@@ -492,7 +535,10 @@ class Index:
                 if days and _same_day(days[-1][0], date):
                     days[-1][1].append(entry)
                 else:
-                    days.append((date, [entry]))
+                    # The heading is the bare day: entries under it carry their own marks.
+                    bare = date if not (date.approximate or date.inferred or date.part) \
+                        else m.FuzzyDate(value=date.value)
+                    days.append((bare, [entry]))
             title = self.period_label(period)
             groups.append(ChronologyGroup(period, title, days, background=period is not b.crisis))
         return groups
@@ -511,36 +557,6 @@ class Index:
     def demands(self) -> list[Demand]:
         """Every demand with its recorded responses, in date order."""
         return list(self._demands)
-
-    def reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
-        """The reactions grid over crisis-period statements: used columns (with their headings)
-        and actor rows."""
-        return self._reactions
-
-    def reaction_ids(self, stance: StatementType) -> list[str]:
-        """The ids of the statements in one column of the reactions grid, row by row."""
-        return self._reaction_ids.get(stance, [])
-
-    @cached_property
-    def _reaction_ids(self) -> dict[StatementType, list[str]]:
-        columns: dict[StatementType, list[str]] = defaultdict(list)
-        for row in self._reactions[1]:
-            for stance, cited in row.cells.items():
-                columns[stance].extend(st.id for _, st in cited)
-        return dict(columns)
-
-    @cached_property
-    def _reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
-        crisis = self.briefing.crisis
-        rows: dict[str, dict[StatementType, list[Cited]]] = defaultdict(lambda: defaultdict(list))
-        for article, st in self._statements_by_date:
-            if st.type in REACTION_STANCES and self.period_of(st.date) is crisis:
-                rows[st.speaker][st.type].append((article, st))
-        used = [(s, STANCE_HEADINGS[s]) for s in REACTION_STANCES
-                if any(s in cells for cells in rows.values())]
-        out = [ReactionRow(self.actors[aid], dict(cells))
-               for aid, cells in sorted(rows.items(), key=lambda kv: self.actors[kv[0]].name)]
-        return used, out
 
     def actors_by_kind(self) -> list[tuple[ActorKind, list[m.Actor]]]:
         """Actors grouped by kind (in vocabulary order), by name within a kind."""
@@ -604,6 +620,204 @@ class Index:
     def outlet_name(self, article: m.Article) -> str:
         """The outlet's name for attribution, or a stand-in when the text names none."""
         return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
+
+    def timeline_view(self) -> TimelineView:
+        """The visual timeline's content: the crisis from its start to its end (or to the
+        briefing's "as of" date, or its last event), and each background period's events."""
+        crisis = self.briefing.crisis
+        entries = [e for e in self.events.values() if e.period is crisis and e.accounts]
+        start = crisis.start.start
+        end = crisis.end.end if crisis.end else max(
+            [self.briefing.as_of.end, *(e.event.date.start for e in entries)])
+        background = []
+        for period in sorted(self.briefing.background, key=lambda p: p.start.sort_key):
+            background.append((period, [e for e in self.events.values()
+                                        if e.period is period and e.accounts]))
+        return TimelineView(start, max(end, start), entries, background)
+
+    def crisis_statements(self) -> list[Cited]:
+        """Statements made during the crisis period, in date order: what the reactions views
+        (`sides`, `network`) are drawn from."""
+        return self._crisis_statements
+
+    @cached_property
+    def _crisis_statements(self) -> list[Cited]:
+        crisis = self.briefing.crisis
+        return [c for c in self._statements_by_date if self.period_of(c[1].date) is crisis]
+
+    def party_of(self, actor_id: str) -> str:
+        """The state (or topmost body) an actor belongs to, through its affiliations: a
+        minister speaks for its state."""
+        chain = self.affiliation_chain(self.actors[actor_id])
+        states = [a for a in chain if a.kind is ActorKind.STATE]
+        return states[0].id if states else (chain[-1].id if chain else actor_id)
+
+    @cached_property
+    def _sides(self) -> list[Side]:
+        statements = self.crisis_statements()
+        # The two parties: the pair of states with the most hostile statements between them;
+        # the first is the one that made more of them (the accuser).
+        pairs: dict[tuple[str, str], int] = defaultdict(int)
+        for _, st in statements:
+            if st.addressee and st.type in (*HOSTILE, StatementType.DENY_RESPONSIBILITY):
+                a, b = self.party_of(st.speaker), self.party_of(st.addressee)
+                if a != b:
+                    pairs[(a, b)] += 1
+        if not pairs:
+            first = second = None
+        else:
+            totals: dict[frozenset[str], int] = defaultdict(int)
+            for (a, b), n in pairs.items():
+                totals[frozenset((a, b))] += n
+            pair = min(totals, key=lambda k: (-totals[k], sorted(k)))
+            a, b = sorted(pair)
+            first, second = (a, b) if pairs.get((a, b), 0) >= pairs.get((b, a), 0) else (b, a)
+        by_actor: dict[str, list[Cited]] = defaultdict(list)
+        # Events over which one party turned against the other: condemning such an event
+        # without naming anyone sides with the party that was hit.
+        against: dict[str, str] = {}
+        for cited in statements:
+            st = cited[1]
+            by_actor[st.speaker].append(cited)
+            if st.event and st.addressee and st.type in HOSTILE:
+                link = (self.party_of(st.speaker), self.party_of(st.addressee))
+                if link == (first, second):
+                    against.setdefault(st.event, "first")
+                elif link == (second, first):
+                    against.setdefault(st.event, "second")
+        rows: dict[str, list[tuple[m.Actor, Cited]]] = defaultdict(list)
+        for actor_id, made in by_actor.items():
+            key = self._side_of(actor_id, made, first, second, against)
+            rows[key].append((self.actors[actor_id], _telling(made)))
+        def title(party: str | None, key: str) -> str:
+            if party is None:
+                return ""
+            backed = any(self.party_of(a.id) != party for a, _ in rows.get(key, []))
+            return self.actors[party].name + (" and those backing it" if backed else "")
+
+        titles = {
+            "first": title(first, "first"),
+            "second": title(second, "second"),
+            "restraint": "Calling for restraint",
+            "neutral": "Neutral, mediating or commenting",
+        }
+        return [Side(key, titles[key], sorted(rows[key], key=lambda r: (r[0].name, r[0].id)))
+                for key in ("first", "second", "restraint", "neutral") if rows.get(key)]
+
+    def _side_of(self, actor_id: str, made: list[Cited], first: str | None,
+                 second: str | None, against: dict[str, str]) -> str:
+        party = self.party_of(actor_id)
+        if party == first:
+            return "first"
+        if party == second:
+            return "second"
+        lean = {"first": 0, "second": 0}
+        for _, st in made:
+            if not st.addressee:
+                if st.type is StatementType.CONDEMN and st.event in against:
+                    lean[against[st.event]] += 1
+                continue
+            target = self.party_of(st.addressee)
+            side = "first" if target == first else "second" if target == second else None
+            if side is None:
+                continue
+            other = "second" if side == "first" else "first"
+            if st.type is StatementType.EXPRESS_SUPPORT:
+                lean[side] += 1
+            elif st.type in HOSTILE:
+                lean[other] += 1
+        if lean["first"] != lean["second"]:
+            return max(lean, key=lambda k: lean[k])
+        if any(st.type is StatementType.APPEAL_FOR_RESTRAINT for _, st in made):
+            return "restraint"
+        return "neutral"
+
+    def sides(self) -> list[Side]:
+        """Who stands where during the crisis, from the statements alone: the two parties
+        (the states with the most hostile statements between them), each with every actor
+        that belongs to it, supported it or turned against the other; then those calling for
+        restraint; then the rest. Each actor comes with its most telling statement."""
+        return self._sides
+
+    @cached_property
+    def _network(self) -> list[Relation]:
+        relations: dict[tuple[str, str, StatementType], list[Cited]] = {}
+        for cited in self.crisis_statements():
+            st = cited[1]
+            if st.addressee and st.type in NETWORK_TYPES and st.addressee != st.speaker:
+                relations.setdefault((st.speaker, st.addressee, st.type), []).append(cited)
+        out = [Relation(self.actors[a], self.actors[b], t, cs)
+               for (a, b, t), cs in relations.items()]
+        out.sort(key=lambda r: (-len(r.statements), NETWORK_TYPES.index(r.type),
+                                r.speaker.name, r.addressee.name))
+        return out
+
+    def network(self) -> list[Relation]:
+        """Who condemned, supported, made demands of, accused or denied responsibility to whom
+        during the crisis: one relation per speaker, addressee and type, most statements
+        first."""
+        return self._network
+
+    def location_of(self, place_id: str) -> tuple[m.Location, m.Place] | None:
+        """Where a place is drawn: its own location, else the nearest place it lies in that
+        has one (with that place), else None."""
+        seen: set[str] = set()
+        current: str | None = place_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            place = self.places[current]
+            if place.location is not None:
+                return place.location, place
+            current = place.part_of
+        return None
+
+    @cached_property
+    def _map_places(self) -> dict[str, MapPlace]:
+        out = {}
+        for place in sorted(self.places.values(), key=lambda p: (p.name.casefold(), p.id)):
+            found = self.location_of(place.id)
+            if found is None and not place.lines:
+                continue
+            location, by = found if found else (None, None)
+            out[place.id] = MapPlace(place, location, None if by is place else by,
+                                     [e for e in self.place_events[place.id] if e.accounts])
+        return out
+
+    def map_places(self) -> list[MapPlace]:
+        """Every place the maps can draw (located itself, through a place it lies in, or by
+        its lines), by name."""
+        return list(self._map_places.values())
+
+    def map_place(self, place_id: str) -> MapPlace | None:
+        """`map_places`' entry for one place, or None when it cannot be drawn."""
+        return self._map_places.get(place_id)
+
+    def event_places(self, entry: EventEntry) -> list[str]:
+        """Ids of the places an event happened at: its own, then those its accounts name."""
+        ids = list(entry.event.places)
+        for _, acc in entry.accounts:
+            ids += [p for p in acc.places if p not in ids]
+        return ids
+
+    @cached_property
+    def map_points(self) -> list[tuple[float, float]]:
+        """Every coordinate the content gives (the maps' region is drawn around them)."""
+        points = []
+        for place in self.places.values():
+            if place.location is not None:
+                points.append((place.location.lat, place.location.lon))
+            points += [(p.lat, p.lon) for line in place.lines for p in line]
+        return points
+
+    def credit(self, article: m.Article) -> str:
+        """Who a reader should credit for an article, as plain text: the outlet, or for a
+        republication the original outlet first ("Eurasianet, republished by The Armenian
+        Mirror-Spectator"), so the origin is named wherever the article is cited."""
+        name = self.outlet_name(article)
+        first = article.first_published
+        if first is None or first.outlet == article.outlet:
+            return name
+        return f"{self.actors[first.outlet].name}, republished by {name}"
 
     @cached_property
     def home_citations(self) -> dict[str, int]:
@@ -707,8 +921,15 @@ def _timeline_key(line: TimelineLine) -> tuple[object, ...]:
     return (line.date.sort_key, 1, st.id, article.id)
 
 
+def _telling(made: list[Cited]) -> Cited:
+    """An actor's most telling statement (see `TELLING`)."""
+    return min(made, key=lambda c: (TELLING.index(c[1].type), c[1].date.sort_key, c[1].id))
+
+
 def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
-    return a.value == b.value and a.approximate == b.approximate
+    """Whether two dates fall under one chronology heading: the same day (or month, or year),
+    whether or not either is approximate or inferred; each entry shows its own marks."""
+    return a.value == b.value
 
 
 def _cited_key(cited: Cited) -> tuple[object, ...]:

@@ -28,10 +28,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
-from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
+from generator.vocab import ActorKind, DayPart, PlaceKind, Precision, Scope, StatementType, Status
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 80
@@ -120,7 +121,8 @@ class FuzzyDate(Record):
 
     @property
     def sort_key(self) -> tuple[dt.date, int, int]:
-        """Chronological order: start day, then coarser precision first, then part of day."""
+        """Chronological order: start day, then coarser precision first, then part of day
+        (`_PART_ORDER`)."""
         return _sort_key(self.value, self.part)
 
 
@@ -142,10 +144,18 @@ def _start(value: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+_PART_ORDER: dict[DayPart | None, int] = {
+    DayPart.EARLY: 0, DayPart.MORNING: 1, None: 2, DayPart.AFTERNOON: 3, DayPart.EVENING: 4,
+    DayPart.LATE: 5, DayPart.NIGHT: 6,
+}
+"""Order within a day: a date the source gives without a part of day sorts between the
+morning and the afternoon, so "early on 6 March" comes before a plain "6 March" and "late on
+6 March" after it."""
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _sort_key(value: str, part: DayPart | None) -> tuple[dt.date, int, int]:
-    order = list(DayPart).index(part) + 1 if part else 0
-    return (_start(value), value.count("-"), order)
+    return (_start(value), value.count("-"), _PART_ORDER[part])
 
 
 def _month_name(month: str | None) -> str:
@@ -218,6 +228,45 @@ class Actor(Record):
     """A sentence on who the actor is, in our own words."""
 
 
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class Point(Record):
+    """A point on a route or border line, in decimal degrees (WGS 84): `[lat, lon]`."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        if isinstance(data, list) and len(data) == 2:
+            return {"lat": data[0], "lon": data[1]}
+        return data
+
+
+PointPair = Annotated[Point, WithJsonSchema({
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "prefixItems": [{"type": "number", "minimum": -90, "maximum": 90},
+                    {"type": "number", "minimum": -180, "maximum": 180}],
+    "description": "[lat, lon] in decimal degrees"})]
+"""A point written as `[lat, lon]`, as contributors write a line's points."""
+
+
+class Location(Record):
+    """Where a place is on the map, and how exactly."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+    precision: Precision
+    """exact (the site itself), town, region (its middle) or country (its middle)."""
+
+
 class Place(Record):
     """An entry of `content/places.yml`."""
 
@@ -235,6 +284,13 @@ class Place(Record):
     """Country, as a name."""
     description: Text | None = None
     """A sentence on the place, in our own words."""
+    location: Location | None = None
+    """Coordinates and their precision, from public knowledge; without them the place is
+    shown at the location of the place it is `part_of`, if that has one."""
+    lines: list[Annotated[list[PointPair], Field(min_length=2, max_length=500)]] = Field(
+        default=[], max_length=50)
+    """For a route or border: its course as one or more stretches, each a list of
+    `[lat, lon]` points in order, drawn as lines on the map."""
 
 
 class GlossaryEntry(Record):

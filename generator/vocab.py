@@ -76,6 +76,15 @@ class PlaceKind(Vocab):
     ROUTE = "route"
 
 
+class Precision(Vocab):
+    """How exactly a place's coordinates locate it."""
+
+    EXACT = "exact"
+    TOWN = "town"
+    REGION = "region"
+    COUNTRY = "country"
+
+
 class DayPart(Vocab):
     """Time-of-day qualifier a source gives with a date."""
 
@@ -146,6 +155,12 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
         "body-of-water": ("Body of water", "A sea, lake or river."),
         "route": ("Route", "A road, corridor or pipeline."),
     },
+    Precision: {
+        "exact": ("Exact site", "The coordinates mark the site itself: a building, an airport."),
+        "town": ("Town", "The coordinates mark the town or city the place is in or is."),
+        "region": ("Region", "The coordinates mark the middle of a region, not a site in it."),
+        "country": ("Country", "The coordinates mark the middle of a country, nothing finer."),
+    },
     DayPart: {
         "early": ("early on", "Early in the day."),
         "morning": ("on the morning of", "In the morning."),
@@ -161,3 +176,24 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
 }
 
 VOCABULARIES: tuple[type[Vocab], ...] = tuple(_TABLES)
+
+STATEMENT_VERBS: dict[StatementType, tuple[str, str]] = {
+    StatementType.DEMAND: ("made a demand", "made a demand of {}"),
+    StatementType.ACCUSE: ("made an accusation", "accused {}"),
+    StatementType.CONDEMN: ("condemned", "condemned {}"),
+    StatementType.DENY_RESPONSIBILITY: ("denied responsibility",
+                                        "denied responsibility, answering {}"),
+    StatementType.REJECT: ("rejected a claim or demand", "rejected a position of {}"),
+    StatementType.CLAIM: ("made a claim", "made a claim about {}"),
+    StatementType.WARN: ("warned", "warned {}"),
+    StatementType.APPEAL_FOR_RESTRAINT: ("appealed for restraint", "appealed to {} for restraint"),
+    StatementType.EXPRESS_SUPPORT: ("expressed support", "expressed support for {}"),
+    StatementType.CONSULT: ("held talks", "held talks with {}"),
+    StatementType.INVESTIGATE: ("opened an investigation", "opened an investigation concerning {}"),
+    StatementType.MOBILIZE: ("raised military readiness", "raised military readiness facing {}"),
+    StatementType.ANNOUNCE: ("made an announcement", "made an announcement concerning {}"),
+    StatementType.COMMENT: ("commented", "commented on {}"),
+}
+"""What a statement of each type does, as a verb phrase after its speaker, without and with
+its addressee ("Ilham Aliyev accused Iran"): one line reads as a sentence, with no stacked
+parentheses (the statement's status follows the summary as a sentence of its own)."""

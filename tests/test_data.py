@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synth import synthesize
 
-DATA_NAMES = ["actors.csv", "briefing.json", "chronology.ics", "dataset.schema.json",
+DATA_NAMES = ["actors.csv", "basemap.svg", "briefing.json", "chronology.ics", "dataset.schema.json",
               "events.csv", "feed.xml", "statements.csv"]
 HOSTILE_ROLE = '=HYPERLINK("http://example.org","click")'
 HOSTILE_DESCRIPTION = '</script><script>alert("x")</script> & <!-- done'

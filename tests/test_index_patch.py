@@ -115,7 +115,8 @@ def check_patched(earlier: Index, content: Any, edited: list[str]) -> None:
         assert list(getattr(patched, name).items()) == list(getattr(full, name).items()), name
     assert patched._statements_by_date == full._statements_by_date
     assert patched.chronology() == full.chronology()
-    assert patched.reactions() == full.reactions()
+    assert patched.sides() == full.sides()
+    assert patched.network() == full.network()
     assert patched.demands() == full.demands()
     for actor_id in patched.actors:
         assert patched.timeline(actor_id) == full.timeline(actor_id)
