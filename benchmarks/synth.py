@@ -120,6 +120,30 @@ class Synth:
             self.places.append({"id": f"place-{i}", "name": self.name(3),
                                 "kind": kinds[i % len(kinds)], "part_of": f"region-{i % regions}"})
         self.place_ids = [p["id"] for p in self.places]
+        self._locate_places(regions)
+
+    def _locate_places(self, regions: int) -> None:
+        """Coordinates for the maps, from a generator of their own (the rest of the content
+        stays as it was without them): regions by their middle, cities and sites near it,
+        borders and routes as lines; every fourth place has none and is drawn at its
+        region."""
+        rng = random.Random(f"places-{self.n}")
+        middles = {}
+        for i in range(regions):
+            lat, lon = round(rng.uniform(36, 42), 4), round(rng.uniform(40, 52), 4)
+            middles[f"region-{i}"] = (lat, lon)
+            self.places[i]["location"] = {"lat": str(lat), "lon": str(lon), "precision": "region"}
+        for place in self.places[regions:]:
+            lat, lon = middles[place["part_of"]]
+            number = int(place["id"].rpartition("-")[2])
+            if number % 4 == 3:
+                continue
+            near = (round(lat + rng.uniform(-0.8, 0.8), 4), round(lon + rng.uniform(-0.8, 0.8), 4))
+            if place["kind"] in ("border", "route"):
+                place["lines"] = [[[str(round(near[0] + k * 0.2, 4)),
+                                    str(round(near[1] + k * 0.3, 4))] for k in range(3)]]
+            place["location"] = {"lat": str(near[0]), "lon": str(near[1]),
+                                 "precision": "exact" if place["kind"] == "site" else "town"}
 
     def _date(self, offset: int) -> str:
         return (CRISIS_START + dt.timedelta(days=offset)).isoformat()

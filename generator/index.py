@@ -173,6 +173,9 @@ class Side:
     """`first`, `second`, `restraint` or `neutral`."""
     title: str
     rows: list[tuple[m.Actor, Cited]]
+    more: int = 0
+    """Actors of this side left out of `rows` (those with the fewest statements, past
+    `SIDE_ROWS`)."""
 
 
 @dataclass
@@ -184,6 +187,10 @@ class Relation:
     type: StatementType
     statements: list[Cited]
 
+
+SIDE_ROWS = 40
+"""At most this many actors are listed on a side (those with the most statements), so the page
+stays small at thousands of actors; their own pages have the rest."""
 
 NETWORK_TYPES: tuple[StatementType, ...] = (
     StatementType.CONDEMN, StatementType.EXPRESS_SUPPORT, StatementType.DEMAND,
@@ -701,8 +708,14 @@ class Index:
             "restraint": "Calling for restraint",
             "neutral": "Neutral, mediating or commenting",
         }
-        return [Side(key, titles[key], sorted(rows[key], key=lambda r: (r[0].name, r[0].id)))
-                for key in ("first", "second", "restraint", "neutral") if rows.get(key)]
+        sides = []
+        for key in ("first", "second", "restraint", "neutral"):
+            if not rows.get(key):
+                continue
+            listed = sorted(rows[key], key=lambda r: (-len(by_actor[r[0].id]), r[0].id))
+            kept = sorted(listed[:SIDE_ROWS], key=lambda r: (r[0].name, r[0].id))
+            sides.append(Side(key, titles[key], kept, len(listed) - len(kept)))
+        return sides
 
     def _side_of(self, actor_id: str, made: list[Cited], first: str | None,
                  second: str | None, against: dict[str, str]) -> str:

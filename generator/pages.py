@@ -29,7 +29,7 @@ from generator.index import STATEMENT_VERBS_SHORT, Index
 from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
-NETWORK_LISTED = 200
+NETWORK_LISTED = 100
 """The reactions page lists at most this many relations of who said what to whom (those with
 the most statements): the page stays small at thousands of statements."""
 

@@ -32,7 +32,10 @@ BASEMAP = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}/basemap.svg"
 
 EVENTS_PER_PLACE = 8
 """The map page lists at most this many events under a place (the latest), then links to the
-place page for the rest: the page stays small at thousands of events."""
+place page for the rest."""
+EVENTS_LISTED = 500
+"""...and at most about this many events in all, fewer per place when there are many places:
+the page stays small at thousands of events and hundreds of places."""
 
 
 def _page(kind: str, identifier: str) -> str:
@@ -90,13 +93,14 @@ def map_page(h: Helpers) -> str:
              'a town, a wide ring for the middle of a region or a country; lines are routes '
              'and borders. Boundaries: Natural Earth (public domain).</figcaption></figure>',
              '<ul class="map-places">']
+    per_place = max(1, min(EVENTS_PER_PLACE, EVENTS_LISTED // max(len(places), 1)))
     for mp in places:
-        parts.append(_place_item(h, mp))
+        parts.append(_place_item(h, mp, per_place))
     parts.append("</ul></div>")
     return "".join(parts)
 
 
-def _place_item(h: Helpers, mp: MapPlace) -> str:
+def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
     href = urls.site_link(h.page, _page("place", mp.place.id))
     if mp.location is None:
         where = "drawn by its course"
@@ -107,7 +111,7 @@ def _place_item(h: Helpers, mp: MapPlace) -> str:
     item = [f'<li data-periods="{" ".join(mp.periods)}"><a href="{href}">{esc(mp.place.name)}</a>'
             f' <span class="map-precision">({where})</span>']
     if mp.entries:
-        shown = mp.entries[-EVENTS_PER_PLACE:][::-1]
+        shown = mp.entries[-per_place:][::-1]
         item.append('<ul>')
         for entry in shown:
             period = entry.period.id if entry.period else "none"
@@ -318,8 +322,10 @@ RELATION_COLOURS: dict[str, str] = {
 """Stroke of a network edge by statement type (the legend names each in words)."""
 
 NETWORK_NODES = 30
-"""The network draws at most this many actors (those in the most relations) and the relations
-among them; the list under it gives the rest in text."""
+"""The network draws at most this many actors (those in the most relations) and at most
+`NETWORK_EDGES` relations among them (those with the most statements); the list under it gives
+more in text."""
+NETWORK_EDGES = 120
 
 
 def network(h: Helpers) -> str:
@@ -352,9 +358,8 @@ def network(h: Helpers) -> str:
                      f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
                      f'<path d="M0 0L10 5L0 10z" fill="{colour}"/></marker>')
     parts.append("</defs>")
-    for r in relations:
-        if r.speaker.id not in pos or r.addressee.id not in pos:
-            continue
+    drawn = [r for r in relations if r.speaker.id in pos and r.addressee.id in pos]
+    for r in drawn[:NETWORK_EDGES]:
         (x1, y1, _), (x2, y2, _) = pos[r.speaker.id], pos[r.addressee.id]
         # Stop short of the node and bend a little, so A->B and B->A do not overlap.
         dx, dy = x2 - x1, y2 - y1
@@ -391,6 +396,9 @@ def network(h: Helpers) -> str:
     more = len(degree) - len(shown)
     note = f" The {more} actors in fewest relations are left out of the drawing." if more > 0 \
         else ""
+    if len(drawn) > NETWORK_EDGES:
+        note += (f" Of the relations among those drawn, the {len(drawn) - NETWORK_EDGES} with "
+                 "fewest statements are left out.")
     return ('<figure class="network-figure"><div class="network-scroll">' + "".join(parts)
             + f'</div><figcaption><span class="timeline-legend">{keys}</span>Arrows point '
             f'from the speaker to whom the statement was addressed; thicker arrows stand for '
