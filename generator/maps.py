@@ -38,7 +38,7 @@ PAD = 0.12
 """Margin around the located places, as a share of the region's extent."""
 
 MARK_RADIUS: dict[Precision, float] = {
-    Precision.EXACT: 5.0, Precision.TOWN: 6.0, Precision.REGION: 14.0, Precision.COUNTRY: 22.0,
+    Precision.EXACT: 6.0, Precision.TOWN: 7.0, Precision.REGION: 14.0, Precision.COUNTRY: 22.0,
 }
 """A mark's radius says how exact its coordinates are: a dot for a site, a wide ring for a
 country's middle."""
@@ -191,14 +191,15 @@ class Mark:
 
 def marks_svg(area: Region, marks: Sequence[Mark], basemap_href: str, label: str,
               window: tuple[float, float, float, float] | None = None,
-              lines: Sequence[tuple[m.Place, str]] = (), css_class: str = "briefing-map"
-              ) -> str:
+              lines: Sequence[tuple[m.Place, str]] = (), css_class: str = "briefing-map",
+              labels: bool = False) -> str:
     """An inline SVG of `marks` (and the `lines` of routes and borders, each with its link)
     over the basemap. `window` (x, y, width, height) crops the view; `label` names the map for
-    screen readers. One line of HTML, so Markdown passes it through as a block."""
+    screen readers. With `labels`, towns and sites are named on the map (a close-up has room
+    for that). One line of HTML, so Markdown passes it through as a block."""
     x0, y0, w, h = window if window else (0, 0, WIDTH, area.height)
     # A cropped window is drawn about as wide as the whole map: its marks would shrink with it.
-    scale = w / WIDTH * 2.5 if window else 1.0
+    scale = w / WIDTH * 3.5 if window else 1.0
     parts = [f'<svg class="{css_class}" viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" '
              f'role="group" aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">',
              f'<image href="{esc(basemap_href)}" x="0" y="0" width="{WIDTH}" '
@@ -210,8 +211,11 @@ def marks_svg(area: Region, marks: Sequence[Mark], basemap_href: str, label: str
             parts.append(f'<a href="{esc(href)}" aria-label="{esc(place.name)}" class="map-line">'
                          f'<polyline points="{points}" stroke-width="{3 * scale:.2f}"/>'
                          f'<title>{esc(place.name)}</title></a>')
-    # Wide rings first, so a town's dot inside a region's ring stays clickable.
-    for mark in sorted(marks, key=lambda k: -MARK_RADIUS[k.precision]):
+    placed: list[tuple[float, float, float, float]] = []  # label boxes drawn so far
+    # Wide rings first, so a town's dot inside a region's ring stays clickable; towns before
+    # sites, so a town keeps its label when a site beside it would hide it.
+    for mark in sorted(marks, key=lambda k: (-MARK_RADIUS[k.precision],
+                                            k.precision is Precision.EXACT, k.place.name)):
         x, y = area.xy(mark.lat, mark.lon)
         r = MARK_RADIUS[mark.precision] * scale
         periods = f' data-periods="{esc(" ".join(mark.periods))}"' if mark.periods else ""
@@ -219,8 +223,27 @@ def marks_svg(area: Region, marks: Sequence[Mark], basemap_href: str, label: str
         parts.append(f'<a href="{esc(mark.href)}" aria-label="{esc(mark.label)}" class="{css}"'
                      f'{periods}><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.2f}" '
                      f'stroke-width="{1.5 * scale:.2f}"/><title>{esc(mark.label)}</title></a>')
+        if not labels or mark.precision not in (Precision.EXACT, Precision.TOWN):
+            continue
+        width = len(mark.place.name) * 6.5 * scale
+        box = (x + r + 2 * scale, y - 8 * scale, width, 14 * scale)
+        anchor = "start"
+        if box[0] + width > x0 + w:  # no room on the right: name it on the left
+            box, anchor = (x - r - 2 * scale - width, box[1], width, box[3]), "end"
+        if box[0] < x0 or any(_overlap(box, o) for o in placed):
+            continue
+        placed.append(box)
+        # Decorative: the link before it carries the same name for screen readers.
+        tx = box[0] if anchor == "start" else box[0] + width
+        parts.append(f'<text x="{tx:.1f}" y="{y + 4 * scale:.1f}" text-anchor="{anchor}" '
+                     f'font-size="{12 * scale:.2f}" stroke-width="{3 * scale:.2f}" '
+                     f'class="map-label" aria-hidden="true">{esc(mark.place.name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def window_around(area: Region, points: Sequence[tuple[float, float]],

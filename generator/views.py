@@ -22,7 +22,7 @@ from generator import model as m
 from generator.index import STATEMENT_VERBS_SHORT, EventEntry, MapPlace, TimelineView
 from generator.maps import esc
 from generator.render import date_label
-from generator.vocab import StatementType, Status
+from generator.vocab import Precision, StatementType, Status
 
 if TYPE_CHECKING:
     from generator.pages import Helpers
@@ -33,6 +33,9 @@ BASEMAP = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}/basemap.svg"
 EVENTS_PER_PLACE = 8
 """The map page lists at most this many events under a place (the latest), then links to the
 place page for the rest."""
+CLOSE_UP = 5.0
+"""The map page's close-up takes in crisis places within this many degrees of the place with
+the most crisis events."""
 EVENTS_LISTED = 500
 """...and at most about this many events in all, fewer per place when there are many places:
 the page stays small at thousands of events and hundreds of places."""
@@ -60,13 +63,13 @@ def _region(h: Helpers) -> maps.Region:
 
 def _svg(h: Helpers, places: list[MapPlace], label: str, highlight: frozenset[str] = frozenset(),
          window: tuple[float, float, float, float] | None = None,
-         css_class: str = "briefing-map") -> str:
+         css_class: str = "briefing-map", labels: bool = False) -> str:
     area = _region(h)
     marks = [mk for mp in places if (mk := _mark(h, mp, mp.place.id in highlight)) is not None]
     lines = [(mp.place, urls.site_link(h.page, _page("place", mp.place.id)))
              for mp in places if mp.place.lines]
     return maps.marks_svg(area, marks, urls.site_link(h.page, BASEMAP), label, window, lines,
-                          css_class)
+                          css_class, labels)
 
 
 def _status(entry: EventEntry) -> str:
@@ -86,6 +89,7 @@ def map_page(h: Helpers) -> str:
     parts = ['<div class="briefing-map-page">',
              '<p class="map-filter" data-map-filter hidden><label>Show places and events of '
              f'<select><option value="">every period</option>{options}</select></label></p>',
+             _close_up(h, places),
              '<figure class="map-figure">',
              _svg(h, places, "Map of the places in this briefing; each mark links to its place "
                   "page, and the list below gives the same places in text."),
@@ -98,6 +102,31 @@ def map_page(h: Helpers) -> str:
         parts.append(_place_item(h, mp, per_place))
     parts.append("</ul></div>")
     return "".join(parts)
+
+
+def _close_up(h: Helpers, places: list[MapPlace]) -> str:
+    """A closer view around the place with the most crisis events (and the located places of
+    crisis events near it), when that is a small part of the whole region; else ""."""
+    crisis = h.ix.briefing.crisis
+    located = [(sum(e.period is crisis for e in mp.entries), mp) for mp in places
+               if mp.location is not None and mp.location.precision is not Precision.COUNTRY]
+    located = [(n, mp) for n, mp in located if n]
+    if not located:
+        return ""
+    centre = max(located, key=lambda nm: (nm[0], nm[1].place.id))[1].location
+    assert centre is not None
+    points = [(mp.location.lat, mp.location.lon) for _, mp in located if mp.location
+              and abs(mp.location.lat - centre.lat) <= CLOSE_UP
+              and abs(mp.location.lon - centre.lon) <= CLOSE_UP]
+    area = _region(h)
+    window = maps.window_around(area, points, span=2.0)
+    if window[2] > 0.6 * maps.WIDTH:
+        return ""
+    return ('<figure class="map-figure close-up">'
+            + _svg(h, places, "Close-up of where most crisis events happened; each mark links "
+                   "to its place page.", window=window, labels=True)
+            + '<figcaption>Where most crisis events happened, closer up; the whole region '
+            'follows.</figcaption></figure>')
 
 
 def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
@@ -138,7 +167,8 @@ def small_map(h: Helpers, place_ids: list[str], label: str) -> str:
     area = _region(h)
     window = maps.window_around(area, points)
     return ('<figure class="map-figure small-map">'
-            + _svg(h, places, label, frozenset(mp.place.id for mp in places), window)
+            + _svg(h, places, label, frozenset(mp.place.id for mp in places), window,
+                   labels=True)
             + f'<figcaption><a href="{urls.site_link(h.page, urls.GENERATED_DIR + "/map.md")}">'
             'See every place on the map</a></figcaption></figure>')
 

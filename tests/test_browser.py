@@ -252,17 +252,17 @@ def _resolves(tab: Tab, hrefs: list[str]) -> None:
 def test_the_map_draws_every_located_place_as_a_link_and_asks_no_one_else(tab: Tab,
                                                                          built: BuiltSite):
     page = tab.open("/briefing/map/")
-    marks = page.locator("svg.briefing-map a.map-mark")
+    marks = page.locator("figure.map-figure:not(.close-up) svg.briefing-map a.map-mark")
     listed = page.locator("ul.map-places > li")
     assert marks.count() > 0
     assert listed.count() >= marks.count()
     hrefs = [marks.nth(i).get_attribute("href") for i in range(marks.count())]
     assert all(h and h.endswith("/") and "/places/" in h for h in hrefs)
     _resolves(tab, hrefs)
-    box = page.locator("svg.briefing-map").bounding_box()
+    box = page.locator("svg.briefing-map").last.bounding_box()
     assert box is not None
     assert box["width"] <= tab.width
-    assert page.locator("svg.briefing-map image").count() == 1
+    assert page.locator("svg.briefing-map image").count() == 2  # the close-up and the region
     if built.real:
         names = page.locator("ul.map-places").inner_text()
         for place in ("Nakhchivan International Airport", "Tehran", "Baku", "Yerevan"):

@@ -82,7 +82,8 @@ def test_the_map_draws_located_places_and_places_inside_them():
     assert town.located_by is None
     assert [e.event.id for e in town.entries] == ["2026-03-05-strike"]
     svg = _page(ix, "map")
-    assert svg.count('class="map-mark precision-town"') == 1
+    assert svg.count('class="map-mark precision-town"') == 2  # close-up and whole region
+    assert svg.count('<figure class="map-figure close-up">') == 1
     assert 'href="../places/town-a/"' in svg
 
 
