@@ -6,6 +6,7 @@ Content lives in `content/`:
 * `actors.yml`     a list of `Actor`
 * `places.yml`     a list of `Place`
 * `events.yml`     a list of `Event` (shared: each article attaches its own `Account`)
+* `statements.yml` a list of `Statement` (shared: each article attaches its own `Report`)
 * `glossary.yml`   a list of `GlossaryEntry`
 * `articles/*.yml` one `Article` per file; the file name is the article id
 
@@ -31,7 +32,15 @@ from pydantic import (
     model_validator,
 )
 
-from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
+from generator.vocab import (
+    ActorKind,
+    DayPart,
+    FigureKind,
+    PlaceKind,
+    Scope,
+    StatementType,
+    Status,
+)
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 80
@@ -228,7 +237,7 @@ class Place(Record):
     kind: PlaceKind
     """country, region, city, site, border, body-of-water or route."""
     aliases: list[ShortText] = []
-    """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
+    """Other spellings the sources use (Nakhichevan), and the official local spelling when it differs (Naxçıvan); search finds the place by each."""
     part_of: Id | None = None
     """Id of the place this one lies in; no loops (a place cannot contain itself)."""
     country: ShortText | None = None
@@ -251,10 +260,10 @@ class GlossaryEntry(Record):
 
 
 class Conflict(Record):
-    """A recorded disagreement between accounts of one event."""
+    """A recorded disagreement between accounts of one event, or reports of one statement."""
 
     detail: DetailKey
-    """The detail key the accounts disagree on (see `Account.details`)."""
+    """The detail key they disagree on (see `Account.details`, `Report.details`), or a figure's kind (`injured`)."""
     note: Text
     """What differs, in neutral words."""
 
@@ -278,6 +287,37 @@ class Event(Record):
     """Order among events on the same date when the sources make it clear (lower comes first)."""
 
 
+class StatusChange(Record):
+    """An earlier verification status that an article records, and when it held."""
+
+    date: FuzzyDate
+    """From when the status held."""
+    status: Status
+    """reported, claimed, confirmed, denied, disputed or unverified."""
+    note: ShortText | None = None
+    """What changed it, in our own words ("denied by Iran's General Staff")."""
+
+
+class Figure(Record):
+    """A number an account gives (injured, killed, drones), with who gives it."""
+
+    kind: FigureKind
+    """What is counted: killed, injured, drones, intercepted, detained or evacuated."""
+    count: int | None = Field(default=None, ge=0, le=10_000_000)
+    """The number, when the source gives one; omit it for "several" or "dozens"."""
+    wording: ShortText | None = None
+    """The figure as the source words it when there is no exact number ("several civilians")."""
+    given_by: Id | None = None
+    """Actor id of who gives the figure (a ministry, a prosecutor's office); omit when the
+    article gives it in its own voice."""
+
+    @model_validator(mode="after")
+    def _count_or_wording(self) -> Figure:
+        if self.count is None and self.wording is None:
+            raise ValueError("a figure needs a count or a wording")
+        return self
+
+
 class Account(Record):
     """One article's report of an event."""
 
@@ -286,26 +326,35 @@ class Account(Record):
     summary: Text
     """What this article says happened, in our own words, attributed where the article attributes."""
     status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = []
+    """Earlier statuses the article records, oldest first (reported, then denied...)."""
     date: FuzzyDate | None = None
     """The date this article gives, when it differs from or refines the event's date."""
     attributed_to: list[Id] = []
     """Actors the article cites for this account (e.g. a ministry)."""
+    relays: list[Id] = []
+    """Whom the article relays for this account, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]` for a Defence Ministry statement carried by Azertag. The first
+    is the account's primary origin. Leave empty when the article is itself the first source."""
     actors: list[Id] = []
     """Actors the account involves."""
     places: list[Id] = []
     """Places the account names."""
     details: dict[DetailKey, ShortText] = {}
-    """Comparable details, e.g. `injured: "four"`, `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    """Comparable details, e.g. `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    figures: list[Figure] = []
+    """Numbers the account gives (injured, killed...), compared as numbers across accounts."""
 
 
 class Statement(Record):
-    """Something an actor said or did publicly, as an article reports it."""
+    """An entry of `content/statements.yml`: something an actor said or did publicly, recorded
+    once; each article that carries it attaches its own `Report`."""
 
     id: Id
     """Slug, unique across the briefing, e.g. `aliyev-demands-apology`."""
     type: StatementType
-    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, announce or comment."""
+    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, reduce-relations, announce, clarify or comment."""
     speaker: Id
     """Actor id of who made the statement."""
     addressee: Id | None = None
@@ -313,15 +362,36 @@ class Statement(Record):
     date: FuzzyDate
     """When it was made."""
     summary: Text
-    """What was said or done, in our own words."""
-    status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """What was said or done, in our own neutral words (each article's wording goes in its report)."""
     event: Id | None = None
     """Event the statement is about."""
     responds_to: list[Id] = []
     """Ids of statements this one answers (a denial answers an accusation)."""
     channel: ShortText | None = None
     """How it was made: "Telegram", "phone call", "joint statement"."""
+    conflicts: list[Conflict] = []
+    """Details on which the reports disagree (see `Report.details`), recorded as such."""
+
+
+class Report(Record):
+    """One article's report of a statement recorded in `content/statements.yml`."""
+
+    statement: Id
+    """Id of the statement in `content/statements.yml`."""
+    summary: Text
+    """What this article says was said, in our own words, attributed where the article attributes."""
+    status: Status = Status.REPORTED
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = []
+    """Earlier statuses the article records, oldest first."""
+    date: FuzzyDate | None = None
+    """The date this article gives, when it differs from or refines the statement's date."""
+    relays: list[Id] = []
+    """Whom the article relays for this statement, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]`. The first is the report's primary origin. Leave empty when the
+    article is itself the first source."""
+    details: dict[DetailKey, ShortText] = {}
+    """Comparable details, e.g. `wording: "groundless act of terror"`; differences across reports are shown side by side."""
 
 
 class Quote(Record):
@@ -334,7 +404,7 @@ class Quote(Record):
     date: FuzzyDate
     """When it was said."""
     statement: Id | None = None
-    """Id of the statement the quote belongs to."""
+    """Id of the statement (in `content/statements.yml`) the quote belongs to."""
     context: ShortText | None = None
     """Where or how it was said, in our own words."""
 
@@ -381,8 +451,8 @@ class Article(Record):
     """The article's main points, in our own words."""
     accounts: list[Account] = []
     """The events the article reports, each attached to an event id."""
-    statements: list[Statement] = []
-    """Statements and actions the article reports."""
+    reports: list[Report] = []
+    """The statements the article reports, each attached to a statement id."""
     quotes: list[Quote] = []
     """Short exact quotations the article carries."""
     mentions: list[Id] = []
@@ -398,7 +468,7 @@ class Article(Record):
 
 
 REPORT_FIELDS: frozenset[str] = frozenset({
-    "summary", "key_points", "accounts", "statements", "quotes", "mentions", "notes",
+    "summary", "key_points", "accounts", "reports", "quotes", "mentions", "notes",
     "scope_reason"})
 """What an `Article` reports, as opposed to what identifies and cites it (its title, outlet,
 dates, addresses, authors, language and scope, which a footnote or a listing shows).
@@ -416,6 +486,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "actors": Actor,
     "places": Place,
     "events": Event,
+    "statements": Statement,
     "glossary": GlossaryEntry,
     "articles": Article,
 }

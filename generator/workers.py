@@ -15,8 +15,11 @@ already runs other threads (forking a threaded process can deadlock).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -87,7 +90,22 @@ def worth_forking(jobs: int, count: int, minimum: int) -> bool:
 
 def pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of `jobs` forked workers (call only when `can_fork()`)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end when the process that forked it does. A forked worker holds both ends
+    of the pool's queues, so a killed parent would leave it waiting for work forever, keeping
+    the parent's output pipes open (a caller waiting for the build's output would hang)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process receives when its parent ends (Linux)."""
 
 
 _MAP: dict[str, Any] = {}
