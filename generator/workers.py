@@ -15,16 +15,14 @@ already runs other threads (forking a threaded process can deadlock).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from generator import procs
 from generator.problems import FatalError
 
 MAX_JOBS = 8
@@ -89,23 +87,24 @@ def worth_forking(jobs: int, count: int, minimum: int) -> bool:
 
 
 def pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of `jobs` forked workers (call only when `can_fork()`)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    """A pool of `jobs` forked workers (call only when `can_fork()`), which die with this
+    process (`procs.worker_setup`) and are stopped at once when the `with` block using the pool
+    ends in an exception (Ctrl-C, SIGTERM), rather than finishing their work first."""
+    return _Pool(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                 initializer=procs.worker_setup, initargs=(os.getpid(),))
 
 
-def _die_with_parent(parent: int) -> None:
-    """Make a worker end when the process that forked it does. A forked worker holds both ends
-    of the pool's queues, so a killed parent would leave it waiting for work forever, keeping
-    the parent's output pipes open (a caller waiting for the build's output would hang)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
+class _Pool(ProcessPoolExecutor):
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        with procs.signals_held():  # workers are forked in a submit
+            return super().submit(fn, *args, **kwargs)
 
-
-_PR_SET_PDEATHSIG = 1
-"""prctl(2) option: the signal a process receives when its parent ends (Linux)."""
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        if exc_type is not None:
+            for process in list((getattr(self, "_processes", None) or {}).values()):
+                process.kill()
+            self.shutdown(wait=True, cancel_futures=True)
+        return super().__exit__(exc_type, exc, tb)
 
 
 _MAP: dict[str, Any] = {}
