@@ -18,7 +18,8 @@ from generator import model as m
 from generator.validate import Content
 from generator.vocab import ActorKind, PlaceKind, Scope, StatementType, Status, Vocab
 
-Cited = tuple[m.Article, m.Statement]
+Reported = tuple[m.Article, m.Report]
+"""One article's report of a statement."""
 
 STATUS_PRECEDENCE: tuple[Status, ...] = (
     Status.DISPUTED, Status.DENIED, Status.CONFIRMED, Status.CLAIMED, Status.UNVERIFIED,
@@ -35,15 +36,48 @@ class DetailVersion:
 
 
 @dataclass
+class HistoryLine:
+    """One dated status of an event or statement, and the article that records it."""
+
+    date: m.FuzzyDate
+    status: Status
+    article: m.Article
+    note: str | None = None
+
+
+@dataclass
+class Origin:
+    """A primary origin behind an event or statement, and the articles resting on it."""
+
+    key: tuple[str, str]
+    """("actor", id) for a relayed first source, or an article's own origin (`origin_key`)."""
+    name: str
+    """Who the origin is, for readers: an actor's name, or the original outlet."""
+    chains: list[tuple[m.Article, Any]]
+    """Each account or report resting on it, with its article (its `relays` give the chain)."""
+
+
+@dataclass
+class FigureRow:
+    """One account's figure of one kind."""
+
+    article: m.Article
+    figure: m.Figure
+
+
+@dataclass
 class EventEntry:
     """An event with everything reported about it."""
 
     event: m.Event
     period: m.Period | None
     accounts: list[tuple[m.Article, m.Account]] = field(default_factory=list)
-    statements: list[Cited] = field(default_factory=list)
+    statements: list[StatementEntry] = field(default_factory=list)
     details: dict[str, list[DetailVersion]] = field(default_factory=dict)
     origins: int = 0
+    """How many independent outlets report it (a republication counts with its original)."""
+    primary: list[Origin] = field(default_factory=list)
+    """The primary origins its accounts rest on (see `Account.relays`)."""
 
     @property
     def id(self) -> str:
@@ -76,15 +110,75 @@ class EventEntry:
 
     def detail_table(self, keys: list[str]) -> DetailTable:
         """The given detail keys side by side: one column per article that gives any of them."""
-        columns = _unique(a for a, acc in self.accounts if any(k in acc.details for k in keys))
-        rows = []
-        for key in keys:
-            given: dict[str, str] = {}
-            for article, acc in self.accounts:
-                if key in acc.details:
-                    given.setdefault(article.id, acc.details[key])
-            rows.append((key, [given.get(a.id) for a in columns]))
-        return DetailTable(columns, rows)
+        return _detail_table(self.accounts, keys)
+
+    @cached_property
+    def history(self) -> list[HistoryLine]:
+        """Every dated status its accounts record, oldest first (see `status_history`)."""
+        return _history(self.accounts)
+
+    @cached_property
+    def figures(self) -> dict[str, list[FigureRow]]:
+        """Figure kind -> every account's figure of that kind, in account order."""
+        table: dict[str, list[FigureRow]] = {}
+        for article, acc in self.accounts:
+            for fig in acc.figures:
+                table.setdefault(fig.kind.value, []).append(FigureRow(article, fig))
+        return table
+
+    @property
+    def figures_differ(self) -> list[str]:
+        """Figure kinds for which the accounts give different numbers."""
+        return [k for k, rows in self.figures.items()
+                if len({r.figure.count for r in rows if r.figure.count is not None}) > 1]
+
+
+@dataclass
+class StatementEntry:
+    """A statement with every article's report of it (as `EventEntry` is to accounts)."""
+
+    statement: m.Statement
+    period: m.Period | None
+    reports: list[Reported] = field(default_factory=list)
+    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
+    origins: int = 0
+    """How many independent outlets report it (a republication counts with its original)."""
+    primary: list[Origin] = field(default_factory=list)
+    """The primary origins its reports rest on (see `Report.relays`)."""
+
+    @property
+    def id(self) -> str:
+        """The statement's id (the entry's key in `Index.statements`)."""
+        return self.statement.id
+
+    @cached_property
+    def articles(self) -> list[m.Article]:
+        return _unique(a for a, _ in self.reports)
+
+    @cached_property
+    def status(self) -> Status:
+        """The statement's verification status, from its reports (see STATUS_PRECEDENCE)."""
+        given = {rep.status for _, rep in self.reports}
+        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
+
+    @property
+    def conflicting(self) -> list[str]:
+        """Detail keys on which the reports give different values."""
+        return [k for k, versions in self.details.items() if len(versions) > 1]
+
+    def detail_table(self, keys: list[str]) -> DetailTable:
+        """The given detail keys side by side: one column per article that gives any of them."""
+        return _detail_table(self.reports, keys)
+
+    @cached_property
+    def history(self) -> list[HistoryLine]:
+        """Every dated status its reports record, oldest first (see `status_history`)."""
+        return _history(self.reports)
+
+    @property
+    def changed(self) -> bool:
+        """Whether its history holds more than one status (the site then shows the history)."""
+        return len({line.status for line in self.history}) > 1
 
 
 @dataclass
@@ -101,7 +195,7 @@ class TimelineLine:
 
     date: m.FuzzyDate
     entry: EventEntry | None = None
-    cited: Cited | None = None
+    said: StatementEntry | None = None
 
     @property
     def key(self) -> tuple[str, EventEntry | str]:
@@ -109,17 +203,20 @@ class TimelineLine:
         arguments."""
         if self.entry is not None:
             return ("event", self.entry)
-        assert self.cited is not None
-        return ("statement", self.cited[1].id)
+        assert self.said is not None
+        return ("statement", self.said.id)
 
 
 @dataclass
 class Demand:
     """A demand and every statement recorded as responding to it."""
 
-    article: m.Article
-    statement: m.Statement
-    responses: list[Cited]
+    entry: StatementEntry
+    responses: list[StatementEntry]
+
+    @property
+    def statement(self) -> m.Statement:
+        return self.entry.statement
 
 
 @dataclass
@@ -172,7 +269,7 @@ class Side:
     key: str
     """`first`, `second`, `restraint` or `neutral`."""
     title: str
-    rows: list[tuple[m.Actor, Cited]]
+    rows: list[tuple[m.Actor, StatementEntry]]
     more: int = 0
     """Actors of this side left out of `rows` (those with the fewest statements, past
     `SIDE_ROWS`)."""
@@ -185,7 +282,7 @@ class Relation:
     speaker: m.Actor
     addressee: m.Actor
     type: StatementType
-    statements: list[Cited]
+    statements: list[StatementEntry]
 
 
 SIDE_ROWS = 40
@@ -206,15 +303,15 @@ STATEMENT_VERBS_SHORT: dict[StatementType, str] = {
 """The network's relations as verbs between two actors."""
 
 HOSTILE = (StatementType.CONDEMN, StatementType.ACCUSE, StatementType.DEMAND,
-           StatementType.WARN, StatementType.REJECT)
+           StatementType.WARN, StatementType.REJECT, StatementType.REDUCE_RELATIONS)
 """Statement types that set their speaker against their addressee."""
 
 TELLING: tuple[StatementType, ...] = (
     StatementType.EXPRESS_SUPPORT, StatementType.CONDEMN, StatementType.ACCUSE,
     StatementType.DEMAND, StatementType.DENY_RESPONSIBILITY, StatementType.APPEAL_FOR_RESTRAINT,
     StatementType.WARN, StatementType.REJECT, StatementType.CLAIM, StatementType.CONSULT,
-    StatementType.INVESTIGATE, StatementType.MOBILIZE, StatementType.ANNOUNCE,
-    StatementType.COMMENT,
+    StatementType.INVESTIGATE, StatementType.MOBILIZE, StatementType.REDUCE_RELATIONS,
+    StatementType.ANNOUNCE, StatementType.CLARIFY, StatementType.COMMENT,
 )
 """Which of an actor's statements the sides view quotes: the first type here it made (the
 earliest statement of that type)."""
@@ -255,7 +352,8 @@ class Index:
         self.briefing: m.Briefing = content.briefing
         self._periods: dict[dt.date, m.Period | None] = {}
         """`period_of` by first day (a few hundred days among tens of thousands of dates)."""
-        self._timelines: dict[str, tuple[list[EventEntry], list[Cited], list[TimelineLine]]] = {}
+        self._timelines: dict[str, tuple[list[EventEntry], list[StatementEntry],
+                                         list[TimelineLine]]] = {}
         """`timeline` by actor, with the entries and statements it was made from."""
         self._earlier_timelines = earlier._timelines if earlier is not None else {}
         swaps = _text_edits(content, earlier) if earlier is not None else None
@@ -267,10 +365,9 @@ class Index:
         self.articles = {a.id: a for a in sorted(content.articles,
                                                  key=lambda a: (a.published.sort_key, a.id))}
         self.glossary = sorted(content.glossary, key=lambda g: g.term.casefold())
-        self.statements: dict[str, Cited] = {}
-        for article in self.articles.values():
-            for st in article.statements:
-                self.statements[st.id] = (article, st)
+        self.statements: dict[str, StatementEntry] = {}
+        for st in sorted(content.statements, key=lambda s: (s.date.sort_key, s.id)):
+            self.statements[st.id] = StatementEntry(st, self.period_of(st.date))
 
         self.events: dict[str, EventEntry] = {}
         # Same date and sequence: the order of events.yml, which contributors write in the
@@ -280,8 +377,8 @@ class Index:
                             key=lambda e: (e.date.sort_key, e.sequence, position[id(e)])):
             self.events[event.id] = EventEntry(event, self.period_of(event.date))
 
-        self.actor_made: dict[str, list[Cited]] = defaultdict(list)
-        self.actor_received: dict[str, list[Cited]] = defaultdict(list)
+        self.actor_made: dict[str, list[StatementEntry]] = defaultdict(list)
+        self.actor_received: dict[str, list[StatementEntry]] = defaultdict(list)
         self.actor_quotes: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.actor_events: dict[str, list[EventEntry]] = defaultdict(list)
         self.actor_articles: dict[str, list[m.Article]] = defaultdict(list)
@@ -289,7 +386,7 @@ class Index:
         self.place_events: dict[str, list[EventEntry]] = defaultdict(list)
         self.place_articles: dict[str, list[m.Article]] = defaultdict(list)
         self.place_children: dict[str, list[m.Place]] = defaultdict(list)
-        self.responses: dict[str, list[Cited]] = defaultdict(list)
+        self.responses: dict[str, list[StatementEntry]] = defaultdict(list)
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
         self.article_events: dict[str, list[EventEntry]] = defaultdict(list)
@@ -315,13 +412,16 @@ class Index:
             for acc in article.accounts:
                 entry = self.events[acc.event]
                 entry.accounts.append((article, acc))
-                refs.update(acc.actors, acc.attributed_to)
+                refs.update(acc.actors, acc.attributed_to, acc.relays)
+                refs.update(f.given_by for f in acc.figures if f.given_by)
                 for pid in acc.places:
                     place_articles[pid].add(article.id)
-            for st in article.statements:
+            for rep in article.reports:
+                said = self.statements[rep.statement]
+                said.reports.append((article, rep))
+                st = said.statement
                 refs.update(filter(None, (st.speaker, st.addressee)))
-                if st.event:
-                    self.events[st.event].statements.append((article, st))
+                refs.update(rep.relays)
             for q in article.quotes:
                 self.actor_quotes[q.speaker].append((article, q))
                 refs.add(q.speaker)
@@ -329,6 +429,23 @@ class Index:
                     self.quotes_of_statement[q.statement].append((article, q))
             for aid in refs:
                 actor_articles[aid].add(article.id)
+        kept_statements = self._keep_statements(earlier) if earlier is not None else set()
+        # Statements sorted once (by date, then id), so every list they are dealt into comes
+        # out in that order; only statements some article reports are shown.
+        self._statements_by_date = [e for e in self.statements.values() if e.reports]
+        for said in self._statements_by_date:
+            if said.id not in kept_statements:
+                said.origins = len({self.origin_key(a) for a in said.articles})
+                said.primary = self._primary(said.reports)
+                said.details = _details(said.reports)
+            st = said.statement
+            if st.event:
+                self.events[st.event].statements.append(said)
+            self.actor_made[st.speaker].append(said)
+            if st.addressee:
+                self.actor_received[st.addressee].append(said)
+            for sid in st.responds_to:
+                self.responses[sid].append(said)
         kept = self._keep_entries(earlier) if earlier is not None else set()
         for entry in self.events.values():
             for aid in entry.event.actors:
@@ -347,16 +464,8 @@ class Index:
                     actor_articles[aid].add(article.id)
             if entry.event.id not in kept:
                 entry.origins = len({self.origin_key(a) for a in entry.articles})
-                entry.details = self._details(entry)
-        # Statements sorted once (`_cited_key` is a total order), so every list they are
-        # dealt into comes out in that order.
-        self._statements_by_date = sorted(self.statements.values(), key=_cited_key)
-        for article, st in self._statements_by_date:
-            self.actor_made[st.speaker].append((article, st))
-            if st.addressee:
-                self.actor_received[st.addressee].append((article, st))
-            for sid in st.responds_to:
-                self.responses[sid].append((article, st))
+                entry.primary = self._primary(entry.accounts)
+                entry.details = _details(entry.accounts)
         for quotes in self.actor_quotes.values():
             quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
         rank = {eid: i for i, eid in enumerate(self.events)}
@@ -378,10 +487,42 @@ class Index:
             old = before.get(eid)
             if old is not None and old.event is entry.event and old.period is entry.period \
                     and _same_records(old.accounts, entry.accounts) \
-                    and _same_records(old.statements, entry.statements):
+                    and same_items(old.statements, entry.statements):
                 self.events[eid] = old
                 kept.add(eid)
         return kept
+
+    def _keep_statements(self, earlier: Index) -> set[str]:
+        """As `_keep_entries`, for statements: put `earlier`'s entry in place of each new one
+        made of the very same statement, period and reports; return their ids. Runs before
+        the statements are dealt into the tables and event entries."""
+        kept = set()
+        before = earlier.statements
+        for sid, said in self.statements.items():
+            old = before.get(sid)
+            if old is not None and old.statement is said.statement \
+                    and old.period is said.period and _same_records(old.reports, said.reports):
+                self.statements[sid] = old
+                kept.add(sid)
+        return kept
+
+    def _primary(self, records: list[tuple[m.Article, Any]]) -> list[Origin]:
+        """The primary origins behind accounts or reports: the first actor each relays, or
+        the outlet that first published the article when it relays none (so a republication,
+        and an article relaying that outlet, count with the original); in order of first
+        appearance."""
+        found: dict[tuple[str, str], Origin] = {}
+        for article, rec in records:
+            first = rec.relays[0] if rec.relays else self.original_outlet(article)
+            if first is not None:
+                key, name = ("actor", first), self.actors[first].name
+            else:  # an unnamed outlet's own reporting
+                key, name = self.origin_key(article), self.outlet_name(article)
+            origin = found.get(key)
+            if origin is None:
+                origin = found[key] = Origin(key, name, [])
+            origin.chains.append((article, rec))
+        return list(found.values())
 
     def _patch(self, earlier: Index, swaps: dict[int, Any]) -> None:
         """Be `earlier` with the records in `swaps` (by `id` of the old record) put in place of
@@ -393,12 +534,14 @@ class Index:
 
         def swapped(value: Any) -> Any:
             kind = type(value)
-            if kind is tuple:  # (article, its account, statement or quote)
+            if kind is tuple:  # (article, its account, report or quote)
                 article, record = value
                 new = swaps.get(id(article))
                 return value if new is None else (new, swaps[id(record)])
             if kind is EventEntry:
                 return entries.get(id(value), value)
+            if kind is StatementEntry:
+                return said_entries.get(id(value), value)
             return swaps.get(id(value), value)
 
         def in_list(items: list[Any]) -> list[Any]:
@@ -406,25 +549,39 @@ class Index:
             return items if same_items(out, items) else out
 
         edited = [a for a in earlier.articles.values() if id(a) in swaps]
-        events = {acc.event for a in edited for acc in a.accounts} | \
-            {st.event for a in edited for st in a.statements if st.event}
-        entries: dict[int, EventEntry] = {}
+        said_ids = {rep.statement for a in edited for rep in a.reports}
+        said_entries: dict[int, StatementEntry] = {}
         keys: set[str | None] = set()  # every id a list holding an old record is filed under
-        for event_id in sorted(events):
+        for sid in sorted(said_ids):
+            said = earlier.statements[sid]
+            reports = in_list(said.reports)
+            said_entries[id(said)] = StatementEntry(
+                said.statement, said.period, reports,
+                {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
+                 for key, versions in said.details.items()}, said.origins,
+                [Origin(o.key, o.name, in_list(o.chains)) for o in said.primary])
+            st = said.statement
+            keys.update((st.id, st.speaker, st.addressee), st.responds_to)
+        events = {acc.event for a in edited for acc in a.accounts} | \
+            {earlier.statements[sid].statement.event for sid in said_ids} - {None}
+        entries: dict[int, EventEntry] = {}
+        for event_id in sorted(e for e in events if e is not None):
             entry = earlier.events[event_id]
             entries[id(entry)] = EventEntry(
                 entry.event, entry.period, in_list(entry.accounts), in_list(entry.statements),
                 {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
-                 for key, versions in entry.details.items()}, entry.origins)
+                 for key, versions in entry.details.items()}, entry.origins,
+                [Origin(o.key, o.name, in_list(o.chains)) for o in entry.primary])
             keys.update(entry.event.actors, entry.event.places)
             for article, acc in entry.accounts:
                 keys.update(acc.actors, acc.places, (article.id,))
         for a in edited:
             keys.update((a.id, a.outlet), a.authors, a.mentions)
             for acc in a.accounts:
-                keys.update(acc.actors, acc.attributed_to, acc.places)
-            for st in a.statements:
-                keys.update((st.id, st.speaker, st.addressee), st.responds_to)
+                keys.update(acc.actors, acc.attributed_to, acc.places, acc.relays,
+                            (f.given_by for f in acc.figures))
+            for rep in a.reports:
+                keys.update(rep.relays)
             for q in a.quotes:
                 keys.update((q.speaker, q.statement))
         self.actors, self.places, self.glossary = earlier.actors, earlier.places, earlier.glossary
@@ -433,9 +590,9 @@ class Index:
         if edited:
             self.articles, self.statements = dict(earlier.articles), dict(earlier.statements)
             for a in edited:
-                new = self.articles[a.id] = swaps[id(a)]
-                for st in new.statements:
-                    self.statements[st.id] = (new, st)
+                self.articles[a.id] = swaps[id(a)]
+            for said in said_entries.values():
+                self.statements[said.id] = said
             self.events = dict(earlier.events)
             for entry in entries.values():
                 self.events[entry.event.id] = entry
@@ -451,18 +608,6 @@ class Index:
             setattr(self, name, table if copy is None else copy)
         self._statements_by_date = in_list(earlier._statements_by_date) if edited \
             else earlier._statements_by_date
-
-    @staticmethod
-    def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
-        table: dict[str, dict[str, list[m.Article]]] = {}
-        for article, acc in entry.accounts:
-            for key, value in acc.details.items():
-                versions = table.setdefault(key, {})
-                seen = versions.setdefault(value, [])
-                if not any(a is article for a in seen):  # identity: records compare slowly
-                    seen.append(article)
-        return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
-                for k, vs in sorted(table.items())}
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -503,6 +648,11 @@ class Index:
         if article.outlet is None:
             return ("article", article.id)
         return (article.outlet, article.published.value)
+
+    @property
+    def reported_statements(self) -> list[StatementEntry]:
+        """The statements some article reports, by date (then id)."""
+        return self._statements_by_date
 
     @property
     def in_scope(self) -> list[m.Article]:
@@ -558,8 +708,9 @@ class Index:
 
     @cached_property
     def _demands(self) -> list[Demand]:
-        return [Demand(article, st, self.responses.get(st.id, []))
-                for article, st in self._statements_by_date if st.type is StatementType.DEMAND]
+        return [Demand(said, self.responses.get(said.id, []))
+                for said in self._statements_by_date
+                if said.statement.type is StatementType.DEMAND]
 
     def demands(self) -> list[Demand]:
         """Every demand with its recorded responses, in date order."""
@@ -602,9 +753,9 @@ class Index:
         if known is None:
             known = self._earlier_timelines.get(actor_id)
             if known is None or not same_items(known[0], events) \
-                    or not _same_records(known[1], made):
+                    or not same_items(known[1], made):
                 lines = [TimelineLine(e.event.date, entry=e) for e in events if e.accounts]
-                lines += [TimelineLine(st.date, cited=(art, st)) for art, st in made]
+                lines += [TimelineLine(said.statement.date, said=said) for said in made]
                 known = (events, made, sorted(lines, key=_timeline_key))
             self._timelines[actor_id] = known
         return known[2]
@@ -624,6 +775,14 @@ class Index:
                 received[d.statement.addressee].append(d)
         return dict(made), dict(received)
 
+    @staticmethod
+    def original_outlet(article: m.Article) -> str | None:
+        """Actor id of the outlet that first published the article (its own for an original;
+        None when the text names none)."""
+        if article.first_published is not None:
+            return article.first_published.outlet
+        return article.outlet
+
     def outlet_name(self, article: m.Article) -> str:
         """The outlet's name for attribution, or a stand-in when the text names none."""
         return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
@@ -642,15 +801,15 @@ class Index:
                                         if e.period is period and e.accounts]))
         return TimelineView(start, max(end, start), entries, background)
 
-    def crisis_statements(self) -> list[Cited]:
+    def crisis_statements(self) -> list[StatementEntry]:
         """Statements made during the crisis period, in date order: what the reactions views
         (`sides`, `network`) are drawn from."""
         return self._crisis_statements
 
     @cached_property
-    def _crisis_statements(self) -> list[Cited]:
+    def _crisis_statements(self) -> list[StatementEntry]:
         crisis = self.briefing.crisis
-        return [c for c in self._statements_by_date if self.period_of(c[1].date) is crisis]
+        return [said for said in self._statements_by_date if said.period is crisis]
 
     def party_of(self, actor_id: str) -> str:
         """The state (or topmost body) an actor belongs to, through its affiliations: a
@@ -665,7 +824,8 @@ class Index:
         # The two parties: the pair of states with the most hostile statements between them;
         # the first is the one that made more of them (the accuser).
         pairs: dict[tuple[str, str], int] = defaultdict(int)
-        for _, st in statements:
+        for said in statements:
+            st = said.statement
             if st.addressee and st.type in (*HOSTILE, StatementType.DENY_RESPONSIBILITY):
                 a, b = self.party_of(st.speaker), self.party_of(st.addressee)
                 if a != b:
@@ -679,12 +839,12 @@ class Index:
             pair = min(totals, key=lambda k: (-totals[k], sorted(k)))
             a, b = sorted(pair)
             first, second = (a, b) if pairs.get((a, b), 0) >= pairs.get((b, a), 0) else (b, a)
-        by_actor: dict[str, list[Cited]] = defaultdict(list)
+        by_actor: dict[str, list[StatementEntry]] = defaultdict(list)
         # Events over which one party turned against the other: condemning such an event
         # without naming anyone sides with the party that was hit.
         against: dict[str, str] = {}
         for cited in statements:
-            st = cited[1]
+            st = cited.statement
             by_actor[st.speaker].append(cited)
             if st.event and st.addressee and st.type in HOSTILE:
                 link = (self.party_of(st.speaker), self.party_of(st.addressee))
@@ -692,7 +852,7 @@ class Index:
                     against.setdefault(st.event, "first")
                 elif link == (second, first):
                     against.setdefault(st.event, "second")
-        rows: dict[str, list[tuple[m.Actor, Cited]]] = defaultdict(list)
+        rows: dict[str, list[tuple[m.Actor, StatementEntry]]] = defaultdict(list)
         for actor_id, made in by_actor.items():
             key = self._side_of(actor_id, made, first, second, against)
             rows[key].append((self.actors[actor_id], _telling(made)))
@@ -717,7 +877,7 @@ class Index:
             sides.append(Side(key, titles[key], kept, len(listed) - len(kept)))
         return sides
 
-    def _side_of(self, actor_id: str, made: list[Cited], first: str | None,
+    def _side_of(self, actor_id: str, made: list[StatementEntry], first: str | None,
                  second: str | None, against: dict[str, str]) -> str:
         party = self.party_of(actor_id)
         if party == first:
@@ -725,7 +885,7 @@ class Index:
         if party == second:
             return "second"
         lean = {"first": 0, "second": 0}
-        for _, st in made:
+        for st in (said.statement for said in made):
             if not st.addressee:
                 if st.type is StatementType.CONDEMN and st.event in against:
                     lean[against[st.event]] += 1
@@ -741,7 +901,7 @@ class Index:
                 lean[other] += 1
         if lean["first"] != lean["second"]:
             return max(lean, key=lambda k: lean[k])
-        if any(st.type is StatementType.APPEAL_FOR_RESTRAINT for _, st in made):
+        if any(said.statement.type is StatementType.APPEAL_FOR_RESTRAINT for said in made):
             return "restraint"
         return "neutral"
 
@@ -754,9 +914,9 @@ class Index:
 
     @cached_property
     def _network(self) -> list[Relation]:
-        relations: dict[tuple[str, str, StatementType], list[Cited]] = {}
+        relations: dict[tuple[str, str, StatementType], list[StatementEntry]] = {}
         for cited in self.crisis_statements():
-            st = cited[1]
+            st = cited.statement
             if st.addressee and st.type in NETWORK_TYPES and st.addressee != st.speaker:
                 relations.setdefault((st.speaker, st.addressee, st.type), []).append(cited)
         out = [Relation(self.actors[a], self.actors[b], t, cs)
@@ -860,7 +1020,7 @@ TEXT_ONLY: dict[type, set[str]] = {
     m.Article: {"title", "url", "archived_url", "language", "summary", "key_points", "notes",
                 "scope_reason"},
     m.Account: {"summary"},
-    m.Statement: {"summary", "channel"},
+    m.Report: {"summary"},
     m.Quote: {"text", "context"},
 }
 """Fields of an article and of its parts that no index code reads: an edit of these alone
@@ -873,7 +1033,7 @@ index is built again."""
 _SKELETON: dict[str, Any] = {
     **{name: True for name in TEXT_ONLY[m.Article]},
     "accounts": {"__all__": TEXT_ONLY[m.Account]},
-    "statements": {"__all__": TEXT_ONLY[m.Statement]},
+    "reports": {"__all__": TEXT_ONLY[m.Report]},
     "quotes": {"__all__": TEXT_ONLY[m.Quote]},
 }
 """What `model_dump` leaves out of an article for `_text_edits`."""
@@ -896,6 +1056,9 @@ def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
             or len(content.events) != len(earlier.events) \
             or any((e := earlier.events.get(ev.id)) is None or e.event is not ev
                    for ev in content.events) \
+            or len(content.statements) != len(earlier.statements) \
+            or any((s := earlier.statements.get(st.id)) is None or s.statement is not st
+                   for st in content.statements) \
             or len(content.articles) != len(earlier.articles):
         return None
     edited = []
@@ -912,7 +1075,7 @@ def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
         if old.model_dump(exclude=_SKELETON) != new.model_dump(exclude=_SKELETON):
             return None
         swaps[id(old)] = new
-        for name in ("accounts", "statements", "quotes"):
+        for name in ("accounts", "reports", "quotes"):
             for was, now in zip(getattr(old, name), getattr(new, name), strict=True):
                 swaps[id(was)] = now
     return swaps
@@ -929,25 +1092,20 @@ def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[A
 def _timeline_key(line: TimelineLine) -> tuple[object, ...]:
     if line.entry is not None:
         return (line.date.sort_key, 0, line.entry.event.id, "")
-    assert line.cited is not None
-    article, st = line.cited
-    return (line.date.sort_key, 1, st.id, article.id)
+    assert line.said is not None
+    return (line.date.sort_key, 1, line.said.id, "")
 
 
-def _telling(made: list[Cited]) -> Cited:
+def _telling(made: list[StatementEntry]) -> StatementEntry:
     """An actor's most telling statement (see `TELLING`)."""
-    return min(made, key=lambda c: (TELLING.index(c[1].type), c[1].date.sort_key, c[1].id))
+    return min(made, key=lambda c: (TELLING.index(c.statement.type), c.statement.date.sort_key,
+                                    c.id))
 
 
 def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
     """Whether two dates fall under one chronology heading: the same day (or month, or year),
     whether or not either is approximate or inferred; each entry shows its own marks."""
     return a.value == b.value
-
-
-def _cited_key(cited: Cited) -> tuple[object, ...]:
-    article, st = cited
-    return (st.date.sort_key, st.id, article.id)
 
 
 def same_items(a: list[Any], b: list[Any]) -> bool:
@@ -965,3 +1123,40 @@ def _unique(items: Iterable[m.Article]) -> list[m.Article]:
     for item in items:
         seen.setdefault(item.id, item)
     return list(seen.values())
+
+
+def _details(records: list[tuple[m.Article, Any]]) -> dict[str, list[DetailVersion]]:
+    """Detail key -> each value the accounts (or reports) give, with the articles giving it."""
+    table: dict[str, dict[str, list[m.Article]]] = {}
+    for article, rec in records:
+        for key, value in rec.details.items():
+            versions = table.setdefault(key, {})
+            seen = versions.setdefault(value, [])
+            if not any(a is article for a in seen):  # identity: records compare slowly
+                seen.append(article)
+    return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
+            for k, vs in sorted(table.items())}
+
+
+def _detail_table(records: list[tuple[m.Article, Any]], keys: list[str]) -> DetailTable:
+    """Detail keys side by side: one column per article that gives any of them."""
+    columns = _unique(a for a, rec in records if any(k in rec.details for k in keys))
+    rows = []
+    for key in keys:
+        given: dict[str, str] = {}
+        for article, rec in records:
+            if key in rec.details:
+                given.setdefault(article.id, rec.details[key])
+        rows.append((key, [given.get(a.id) for a in columns]))
+    return DetailTable(columns, rows)
+
+
+def _history(records: list[tuple[m.Article, Any]]) -> list[HistoryLine]:
+    """Each record's earlier statuses (`status_history`) and its status as of its article's
+    publication, oldest first; lines of one day keep the order the articles are listed in."""
+    lines = []
+    for article, rec in records:
+        for change in rec.status_history:
+            lines.append(HistoryLine(change.date, change.status, article, change.note))
+        lines.append(HistoryLine(article.published, rec.status, article))
+    return sorted(lines, key=lambda line: line.date.sort_key)

@@ -25,8 +25,15 @@ from generator.deps import (
     encode_args,
     item_reads,
 )
-from generator.index import STATEMENT_VERBS_SHORT, Index
-from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
+from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
+from generator.render import (
+    Footnotes,
+    RecordingEnvironment,
+    date_label,
+    environment,
+    inline,
+    render,
+)
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
 NETWORK_LISTED = 100
@@ -84,6 +91,13 @@ def _actor_description(ix: Index, a: m.Actor) -> str:
     return a.role or a.kind.label
 
 
+def _statement_title(ix: Index, said: StatementEntry) -> str:
+    """"Demand: Ilham Aliyev to Iran, 5 March 2026" (statements have no title of their own)."""
+    st = said.statement
+    to = f" to {ix.actors[st.addressee].name}" if st.addressee else ""
+    return f"{st.type.label}: {ix.actors[st.speaker].name}{to}, {date_label(st.date)}"
+
+
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("home", "home.md.j2", _one, lambda _: HOME,
              lambda ix, _: ix.briefing.title, lambda ix, _: ix.briefing.description),
@@ -101,10 +115,15 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("event", "event.md.j2", lambda ix: ix.events.values(),
              lambda e: in_folder(urls.item_path("event", e.event.id)),
              lambda ix, e: e.event.title, lambda ix, e: e.event.title),
+    PageKind("statement", "statement.md.j2", lambda ix: ix.reported_statements,
+             lambda s: in_folder(urls.item_path("statement", s.id)),
+             _statement_title, lambda ix, s: s.statement.summary),
     _section("article", "Articles", "Every source article the briefing draws on."),
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
+    _section("statement", "Statements",
+             "Every statement the sources report, each with every article's report of it."),
     _single("chronology", "chronology.md.j2", "Chronology",
             "One entry per event in date order, footnoted to every source.", searchable=False),
     _single("map", "map.md.j2", "Map",
@@ -294,9 +313,8 @@ class Helpers:
     def article_href(self, article: m.Article) -> str:
         return self.href(in_folder(urls.item_path("article", article.id)))
 
-    def statement(self, article: m.Article, st: m.Statement) -> str:
-        target = in_folder(urls.item_path("article", article.id))
-        return self.href(target, urls.statement_anchor(st.id))
+    def statement(self, statement_id: str) -> str:
+        return self.href(in_folder(urls.item_path("statement", statement_id)))
 
     def page_link(self, name: str, label: str) -> str:
         target = in_folder(urls.single_page(name)) if name in urls.SINGLE_PAGES else \

@@ -25,6 +25,7 @@ SECTIONS = {
     "actor": "actors",
     "place": "places",
     "event": "events",
+    "statement": "statements",
 }
 """Item kind -> section folder holding one page per item and an `index.md`."""
 

@@ -35,7 +35,9 @@ class StatementType(Vocab):
     CONSULT = "consult"
     INVESTIGATE = "investigate"
     MOBILIZE = "mobilize"
+    REDUCE_RELATIONS = "reduce-relations"
     ANNOUNCE = "announce"
+    CLARIFY = "clarify"
     COMMENT = "comment"
 
 
@@ -48,6 +50,17 @@ class Status(Vocab):
     DENIED = "denied"
     DISPUTED = "disputed"
     UNVERIFIED = "unverified"
+
+
+class FigureKind(Vocab):
+    """What a figure on an account counts."""
+
+    KILLED = "killed"
+    INJURED = "injured"
+    DRONES = "drones"
+    INTERCEPTED = "intercepted"
+    DETAINED = "detained"
+    EVACUATED = "evacuated"
 
 
 class ActorKind(Vocab):
@@ -122,7 +135,12 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
                                             "a visit."),
         "investigate": ("Investigation", "Opens or announces an investigation."),
         "mobilize": ("Mobilization", "Raises readiness, calls up forces, deploys troops."),
+        "reduce-relations": ("Reduced relations or sanction",
+                             "Cuts ties or imposes a cost on another actor: closes a border, "
+                             "withdraws diplomats, suspends trade or imposes sanctions."),
         "announce": ("Announcement", "Announces a measure, a decision or a finding."),
+        "clarify": ("Clarification", "Corrects or clarifies the speaker's own earlier "
+                                     "statement."),
         "comment": ("Comment", "Gives an opinion or analysis without another function above."),
     },
     Status: {
@@ -133,6 +151,14 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
         "denied": ("Denied", "Denied by the party it concerns; the denial is recorded."),
         "disputed": ("Disputed", "Sources or parties give conflicting versions; all are kept."),
         "unverified": ("Unverified", "From anonymous or unconfirmed sources."),
+    },
+    FigureKind: {
+        "killed": ("Killed", "People killed."),
+        "injured": ("Injured", "People injured."),
+        "drones": ("Drones", "Drones launched or used."),
+        "intercepted": ("Intercepted", "Drones or missiles intercepted or disabled."),
+        "detained": ("Detained", "People detained or arrested."),
+        "evacuated": ("Evacuated", "People evacuated or withdrawn."),
     },
     ActorKind: {
         "person": ("Person", "A named individual, with their role at the time."),
@@ -191,6 +217,8 @@ STATEMENT_VERBS: dict[StatementType, tuple[str, str]] = {
     StatementType.CONSULT: ("held talks", "held talks with {}"),
     StatementType.INVESTIGATE: ("opened an investigation", "opened an investigation concerning {}"),
     StatementType.MOBILIZE: ("raised military readiness", "raised military readiness facing {}"),
+    StatementType.REDUCE_RELATIONS: ("reduced ties", "reduced ties with {}"),
+    StatementType.CLARIFY: ("clarified", "clarified for {}"),
     StatementType.ANNOUNCE: ("made an announcement", "made an announcement concerning {}"),
     StatementType.COMMENT: ("commented", "commented on {}"),
 }

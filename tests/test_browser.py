@@ -108,7 +108,8 @@ def test_links_lead_from_home_to_an_actor_an_event_and_its_source(page, base_url
 def test_chronology_shows_status_sources_and_background_apart(page, base_url: str):
     page.goto(base_url + "/briefing/chronology/")
     assert page.get_by_text("Status:").first.is_visible()
-    assert page.get_by_text("independent origin").first.is_visible()
+    assert page.get_by_text("independent outlet").first.is_visible()
+    assert page.get_by_text("primary origin").first.is_visible()
     headings = page.locator("article h2").all_inner_texts()
     assert not headings[0].startswith("Background")
     assert any(h.startswith("Background: ") for h in headings[1:])
