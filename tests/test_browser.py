@@ -138,6 +138,9 @@ def test_a_footnote_shows_its_source_on_hover_and_leads_to_the_source_record(
         page, base_url: str):
     page.goto(base_url + "/")
     ref = page.locator("article a.footnote-ref").first
+    # Mid-screen, so the tooltip opens in view (the theme closes it when the page scrolls,
+    # which reaching a tooltip below the fold would do).
+    ref.evaluate("el => el.scrollIntoView({block: 'center'})")
     ref.hover()
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
