@@ -113,7 +113,7 @@ def _append_entry(content: Path, kind: str, identifier: str, root: Path) -> Path
     indent = ""
     if text.strip():
         try:
-            doc = load_file(path, shown)
+            doc = load_file(path, shown, registry=True)
         except LoadError as exc:
             raise FatalError(f"{shown}:{exc.line}:{exc.col}: {exc.message}; fix the file "
                              "first") from None

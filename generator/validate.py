@@ -212,7 +212,8 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
         else:
             todo.append(i)
     kinds = {display: kind for kind, _, display in files}
-    loaded = load_files([files[i][1:] for i in todo], jobs,
+    loaded = load_files([(files[i][1], files[i][2], files[i][0] != "articles") for i in todo],
+                        jobs,
                         lambda doc: _note_ids(doc, kinds[doc.path]))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
