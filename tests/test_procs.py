@@ -37,9 +37,9 @@ import generator.load as load
 load.MIN_FILES_FOR_WORKERS = 2  # workers even for a small folder
 parse = load.parse
 delay = float(os.environ.get("PARSE_DELAY", "0.05"))
-def slow_parse(text, display):
+def slow_parse(*args):
     time.sleep(delay)
-    return parse(text, display)
+    return parse(*args)
 load.parse = slow_parse
 from generator.cli import main
 sys.exit(main(sys.argv[1:]))
