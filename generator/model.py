@@ -6,6 +6,7 @@ Content lives in `content/`:
 * `actors.yml`     a list of `Actor`
 * `places.yml`     a list of `Place`
 * `events.yml`     a list of `Event` (shared: each article attaches its own `Account`)
+* `statements.yml` a list of `Statement` (shared: each article attaches its own `Report`)
 * `glossary.yml`   a list of `GlossaryEntry`
 * `articles/*.yml` one `Article` per file; the file name is the article id
 
@@ -25,13 +26,25 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
+from generator.vocab import (
+    ActorKind,
+    DayPart,
+    FigureKind,
+    PlaceKind,
+    Precision,
+    Scope,
+    StatementType,
+    Status,
+)
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 80
@@ -58,6 +71,87 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def _unique_ids(ids: list[str]) -> list[str]:
+    """Refuse an id listed twice in one list (it would be shown twice); `validate` reports each
+    repeat at its own item, with where the id was first listed."""
+    first: dict[str, int] = {}
+    repeats: list[tuple[int, str, int]] = []
+    for i, value in enumerate(ids):
+        if value in first:
+            repeats.append((i, value, first[value]))
+        else:
+            first[value] = i
+    if repeats:
+        raise PydanticCustomError("duplicate_id", "an id is listed twice", {"repeats": repeats})
+    return ids
+
+
+LIMITS = {"article": 100, "text": 50, "ids": 30, "entries": 50}
+"""Items allowed per list, by kind of list: far above what a real article uses (the largest
+source so far has 25 statements, 12 accounts, 9 quotes, 7 key points and 8 details on one
+account), low enough that every page stays a bounded size. One article with 20,000 accounts
+would otherwise pass under the file size limit and make a multi-megabyte page that keeps the
+site engine busy for minutes. The JSON Schema carries the same limits (`maxItems`).
+
+* `article`  an article's accounts, statements, quotes and mentions
+* `text`     lists of sentences: key points, notes, the briefing's summary and takeaways
+* `ids`      the ids on one record: authors, attributed_to, actors, places, affiliation,
+             responds_to, an entry's sources; and the details of one account
+* `entries`  aliases, recorded conflicts, background periods
+"""
+
+_UNIQUE = {"uniqueItems": True}
+
+Ids = Annotated[list[Id], AfterValidator(_unique_ids),
+                Field(max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
+"""Ids on one record (authors, actors, places, ...): each once, at most `LIMITS["ids"]`."""
+MentionIds = Annotated[list[Id], AfterValidator(_unique_ids),
+                       Field(max_length=LIMITS["article"], json_schema_extra=_UNIQUE)]
+"""An article's further mentions: each once, at most `LIMITS["article"]`."""
+SourceIds = Annotated[list[Id], AfterValidator(_unique_ids),
+                      Field(min_length=1, max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
+"""The articles behind a sentence: at least one, each once."""
+_ARTICLE_LIST = LIMITS["article"]
+_TEXT_LIST = LIMITS["text"]
+_ID_LIST = LIMITS["ids"]
+_ENTRIES = LIMITS["entries"]
+
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+def _boolean(value: Any) -> bool:
+    """`true` or `false` only (the YAML 1.2 spellings, which editors and the JSON Schema
+    accept): never YAML 1.1's `yes`, `on`, `1` or `n`, which pydantic would take."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise PydanticCustomError("bool_parsing", "Input should be true or false")
+
+
+Bool = Annotated[bool, BeforeValidator(_boolean)]
+"""`true` or `false`, exactly as the JSON Schema's boolean reads in a YAML 1.2 editor."""
+
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+
+
+def _integer(value: Any) -> int:
+    """A whole number written in decimal digits (no `1_000`, `1.0` or surrounding spaces)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INT_RE.match(value) and len(value) <= 10:
+        return int(value)
+    raise PydanticCustomError("int_parsing", "Input should be a whole number")
+
+
+Int = Annotated[int, BeforeValidator(_integer)]
+"""A whole number in decimal digits."""
+
+
 class Record(BaseModel):
     """Base for all content records: unknown keys are errors, values are validated on assignment."""
 
@@ -74,7 +168,7 @@ class FuzzyDate(Record):
 
     value: str
     """`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is the number of parts given."""
-    approximate: bool = False
+    approximate: Bool = False
     """True when the source gives the date only roughly ("around", "c.")."""
     inferred: Text | None = None
     """Set when no source prints the date: say how it was inferred. Shown as "inferred"."""
@@ -94,6 +188,9 @@ class FuzzyDate(Record):
         if not m:
             raise ValueError(f"'{self.value}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
         year, month, day = m.group(1), m.group(2), m.group(3)
+        if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
+            raise ValueError(f"'{self.value}' is not a date (there is no year {year}; years run "
+                             f"from {dt.MINYEAR:04d} to {dt.MAXYEAR})")
         if month is not None and not 1 <= int(month) <= 12:
             raise ValueError(f"'{self.value}' is not a date (there is no month {month})")
         if day is not None:
@@ -120,7 +217,8 @@ class FuzzyDate(Record):
 
     @property
     def sort_key(self) -> tuple[dt.date, int, int]:
-        """Chronological order: start day, then coarser precision first, then part of day."""
+        """Chronological order: start day, then coarser precision first, then part of day
+        (`_PART_ORDER`)."""
         return _sort_key(self.value, self.part)
 
 
@@ -142,10 +240,18 @@ def _start(value: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+_PART_ORDER: dict[DayPart | None, int] = {
+    DayPart.EARLY: 0, DayPart.MORNING: 1, None: 2, DayPart.AFTERNOON: 3, DayPart.EVENING: 4,
+    DayPart.LATE: 5, DayPart.NIGHT: 6,
+}
+"""Order within a day: a date the source gives without a part of day sorts between the
+morning and the afternoon, so "early on 6 March" comes before a plain "6 March" and "late on
+6 March" after it."""
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _sort_key(value: str, part: DayPart | None) -> tuple[dt.date, int, int]:
-    order = list(DayPart).index(part) + 1 if part else 0
-    return (_start(value), value.count("-"), order)
+    return (_start(value), value.count("-"), _PART_ORDER[part])
 
 
 def _month_name(month: str | None) -> str:
@@ -157,7 +263,7 @@ class Sourced(Record):
 
     text: Text
     """The sentence, in our own words. Plain text."""
-    sources: list[Id] = Field(min_length=1)
+    sources: SourceIds
     """Ids of the articles that support it (at least one)."""
 
 
@@ -187,11 +293,11 @@ class Briefing(Record):
     """Date the information runs to (the latest source publication covered)."""
     crisis: Period
     """The crisis period. Events inside it form the main chronology."""
-    background: list[Period] = []
+    background: list[Period] = Field([], max_length=_ENTRIES)
     """Earlier periods the sources describe as background, kept apart from the crisis."""
-    summary: list[Sourced] = Field(min_length=1)
+    summary: list[Sourced] = Field(min_length=1, max_length=_TEXT_LIST)
     """Situation summary: a few footnoted sentences."""
-    takeaways: list[Sourced] = []
+    takeaways: list[Sourced] = Field([], max_length=_TEXT_LIST)
     """Key takeaways: footnoted bullet points."""
     site_url: Url | None = None
     """Public address of the published site, used for canonical links and feeds."""
@@ -208,14 +314,53 @@ class Actor(Record):
     """person, state, government-body, ministry, agency, armed-force, international-organization, media or group."""
     role: ShortText | None = None
     """Role or title at the time of the events, e.g. "Foreign Minister of Azerbaijan"."""
-    affiliation: list[Id] = []
+    affiliation: Ids = []
     """Actors this one belongs to or speaks for (a minister -> the ministry -> the state); no loops."""
     country: ShortText | None = None
     """Country the actor belongs to, as a name."""
-    aliases: list[ShortText] = []
+    aliases: list[ShortText] = Field([], max_length=_ENTRIES)
     """Other names and spellings the sources use (search finds the actor by each)."""
     description: Text | None = None
     """A sentence on who the actor is, in our own words."""
+
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class Point(Record):
+    """A point on a route or border line, in decimal degrees (WGS 84): `[lat, lon]`."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        if isinstance(data, list) and len(data) == 2:
+            return {"lat": data[0], "lon": data[1]}
+        return data
+
+
+PointPair = Annotated[Point, WithJsonSchema({
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "prefixItems": [{"type": "number", "minimum": -90, "maximum": 90},
+                    {"type": "number", "minimum": -180, "maximum": 180}],
+    "description": "[lat, lon] in decimal degrees"})]
+"""A point written as `[lat, lon]`, as contributors write a line's points."""
+
+
+class Location(Record):
+    """Where a place is on the map, and how exactly."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+    precision: Precision
+    """exact (the site itself), town, region (its middle) or country (its middle)."""
 
 
 class Place(Record):
@@ -227,14 +372,21 @@ class Place(Record):
     """Name as the briefing writes it."""
     kind: PlaceKind
     """country, region, city, site, border, body-of-water or route."""
-    aliases: list[ShortText] = []
-    """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
+    aliases: list[ShortText] = Field([], max_length=_ENTRIES)
+    """Other spellings the sources use (Nakhichevan), and the official local spelling when it differs (Naxçıvan); search finds the place by each."""
     part_of: Id | None = None
     """Id of the place this one lies in; no loops (a place cannot contain itself)."""
     country: ShortText | None = None
     """Country, as a name."""
     description: Text | None = None
     """A sentence on the place, in our own words."""
+    location: Location | None = None
+    """Coordinates and their precision, from public knowledge; without them the place is
+    shown at the location of the place it is `part_of`, if that has one."""
+    lines: list[Annotated[list[PointPair], Field(min_length=2, max_length=500)]] = Field(
+        default=[], max_length=50)
+    """For a route or border: its course as one or more stretches, each a list of
+    `[lat, lon]` points in order, drawn as lines on the map."""
 
 
 class GlossaryEntry(Record):
@@ -251,10 +403,10 @@ class GlossaryEntry(Record):
 
 
 class Conflict(Record):
-    """A recorded disagreement between accounts of one event."""
+    """A recorded disagreement between accounts of one event, or reports of one statement."""
 
     detail: DetailKey
-    """The detail key the accounts disagree on (see `Account.details`)."""
+    """The detail key they disagree on (see `Account.details`, `Report.details`), or a figure's kind (`injured`)."""
     note: Text
     """What differs, in neutral words."""
 
@@ -268,14 +420,45 @@ class Event(Record):
     """Neutral title for the chronology."""
     date: FuzzyDate
     """When it happened, with precision and marks."""
-    places: list[Id] = []
+    places: Ids = []
     """Where it happened (place ids)."""
-    actors: list[Id] = []
+    actors: Ids = []
     """Actors involved (actor ids)."""
-    conflicts: list[Conflict] = []
+    conflicts: list[Conflict] = Field([], max_length=_ENTRIES)
     """Details on which accounts disagree, recorded as such."""
-    sequence: int = 0
+    sequence: Int = 0
     """Order among events on the same date when the sources make it clear (lower comes first)."""
+
+
+class StatusChange(Record):
+    """An earlier verification status that an article records, and when it held."""
+
+    date: FuzzyDate
+    """From when the status held."""
+    status: Status
+    """reported, claimed, confirmed, denied, disputed or unverified."""
+    note: ShortText | None = None
+    """What changed it, in our own words ("denied by Iran's General Staff")."""
+
+
+class Figure(Record):
+    """A number an account gives (injured, killed, drones), with who gives it."""
+
+    kind: FigureKind
+    """What is counted: killed, injured, drones, intercepted, detained or evacuated."""
+    count: Int | None = Field(default=None, ge=0, le=10_000_000)
+    """The number, when the source gives one; omit it for "several" or "dozens"."""
+    wording: ShortText | None = None
+    """The figure as the source words it when there is no exact number ("several civilians")."""
+    given_by: Id | None = None
+    """Actor id of who gives the figure (a ministry, a prosecutor's office); omit when the
+    article gives it in its own voice."""
+
+    @model_validator(mode="after")
+    def _count_or_wording(self) -> Figure:
+        if self.count is None and self.wording is None:
+            raise ValueError("a figure needs a count or a wording")
+        return self
 
 
 class Account(Record):
@@ -286,26 +469,35 @@ class Account(Record):
     summary: Text
     """What this article says happened, in our own words, attributed where the article attributes."""
     status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = Field([], max_length=_ENTRIES)
+    """Earlier statuses the article records, oldest first (reported, then denied...)."""
     date: FuzzyDate | None = None
     """The date this article gives, when it differs from or refines the event's date."""
-    attributed_to: list[Id] = []
+    attributed_to: Ids = []
     """Actors the article cites for this account (e.g. a ministry)."""
-    actors: list[Id] = []
+    relays: Ids = []
+    """Whom the article relays for this account, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]` for a Defence Ministry statement carried by Azertag. The first
+    is the account's primary origin. Leave empty when the article is itself the first source."""
+    actors: Ids = []
     """Actors the account involves."""
-    places: list[Id] = []
+    places: Ids = []
     """Places the account names."""
-    details: dict[DetailKey, ShortText] = {}
-    """Comparable details, e.g. `injured: "four"`, `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    details: dict[DetailKey, ShortText] = Field({}, max_length=_ID_LIST)
+    """Comparable details, e.g. `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    figures: list[Figure] = Field([], max_length=_ENTRIES)
+    """Numbers the account gives (injured, killed...), compared as numbers across accounts."""
 
 
 class Statement(Record):
-    """Something an actor said or did publicly, as an article reports it."""
+    """An entry of `content/statements.yml`: something an actor said or did publicly, recorded
+    once; each article that carries it attaches its own `Report`."""
 
     id: Id
     """Slug, unique across the briefing, e.g. `aliyev-demands-apology`."""
     type: StatementType
-    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, announce or comment."""
+    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, reduce-relations, announce, clarify or comment."""
     speaker: Id
     """Actor id of who made the statement."""
     addressee: Id | None = None
@@ -313,15 +505,36 @@ class Statement(Record):
     date: FuzzyDate
     """When it was made."""
     summary: Text
-    """What was said or done, in our own words."""
-    status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """What was said or done, in our own neutral words (each article's wording goes in its report)."""
     event: Id | None = None
     """Event the statement is about."""
-    responds_to: list[Id] = []
+    responds_to: Ids = []
     """Ids of statements this one answers (a denial answers an accusation)."""
     channel: ShortText | None = None
     """How it was made: "Telegram", "phone call", "joint statement"."""
+    conflicts: list[Conflict] = Field([], max_length=_ENTRIES)
+    """Details on which the reports disagree (see `Report.details`), recorded as such."""
+
+
+class Report(Record):
+    """One article's report of a statement recorded in `content/statements.yml`."""
+
+    statement: Id
+    """Id of the statement in `content/statements.yml`."""
+    summary: Text
+    """What this article says was said, in our own words, attributed where the article attributes."""
+    status: Status = Status.REPORTED
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = Field([], max_length=_ENTRIES)
+    """Earlier statuses the article records, oldest first."""
+    date: FuzzyDate | None = None
+    """The date this article gives, when it differs from or refines the statement's date."""
+    relays: Ids = []
+    """Whom the article relays for this statement, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]`. The first is the report's primary origin. Leave empty when the
+    article is itself the first source."""
+    details: dict[DetailKey, ShortText] = Field({}, max_length=_ID_LIST)
+    """Comparable details, e.g. `wording: "groundless act of terror"`; differences across reports are shown side by side."""
 
 
 class Quote(Record):
@@ -334,7 +547,7 @@ class Quote(Record):
     date: FuzzyDate
     """When it was said."""
     statement: Id | None = None
-    """Id of the statement the quote belongs to."""
+    """Id of the statement (in `content/statements.yml`) the quote belongs to."""
     context: ShortText | None = None
     """Where or how it was said, in our own words."""
 
@@ -359,7 +572,7 @@ class Article(Record):
     """Headline as published."""
     outlet: Id | None
     """Actor id of the outlet that published this copy; `null` when the text does not name it."""
-    authors: list[Id] = []
+    authors: Ids = []
     """Actor ids of the authors (people in `actors.yml`)."""
     published: FuzzyDate
     """Publication date of this copy; mark `inferred` when no date is printed."""
@@ -377,17 +590,17 @@ class Article(Record):
     """Why the article is out of scope (required when it is)."""
     summary: Text
     """What the article says, in our own words."""
-    key_points: list[Text] = []
+    key_points: list[Text] = Field([], max_length=_TEXT_LIST)
     """The article's main points, in our own words."""
-    accounts: list[Account] = []
+    accounts: list[Account] = Field([], max_length=_ARTICLE_LIST)
     """The events the article reports, each attached to an event id."""
-    statements: list[Statement] = []
-    """Statements and actions the article reports."""
-    quotes: list[Quote] = []
+    reports: list[Report] = Field([], max_length=_ARTICLE_LIST)
+    """The statements the article reports, each attached to a statement id."""
+    quotes: list[Quote] = Field([], max_length=_ARTICLE_LIST)
     """Short exact quotations the article carries."""
-    mentions: list[Id] = []
+    mentions: MentionIds = []
     """Further actor ids the article mentions without a statement or account."""
-    notes: list[Text] = []
+    notes: list[Text] = Field([], max_length=_TEXT_LIST)
     """Editorial notes: inconsistencies in the source, how a date was inferred."""
 
     @model_validator(mode="after")
@@ -398,7 +611,7 @@ class Article(Record):
 
 
 REPORT_FIELDS: frozenset[str] = frozenset({
-    "summary", "key_points", "accounts", "statements", "quotes", "mentions", "notes",
+    "summary", "key_points", "accounts", "reports", "quotes", "mentions", "notes",
     "scope_reason"})
 """What an `Article` reports, as opposed to what identifies and cites it (its title, outlet,
 dates, addresses, authors, language and scope, which a footnote or a listing shows).
@@ -416,6 +629,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "actors": Actor,
     "places": Place,
     "events": Event,
+    "statements": Statement,
     "glossary": GlossaryEntry,
     "articles": Article,
 }

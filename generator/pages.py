@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator import data, urls
+from generator import data, urls, views
 from generator import model as m
 from generator.deps import (
     FEW,
@@ -26,9 +26,20 @@ from generator.deps import (
     encode_args,
     item_reads,
 )
-from generator.index import Index
-from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
-from generator.vocab import VOCABULARIES, StatementType, Status
+from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
+from generator.render import (
+    Footnotes,
+    RecordingEnvironment,
+    date_label,
+    environment,
+    inline,
+    render,
+)
+from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
+
+NETWORK_LISTED = 100
+"""The reactions page lists at most this many relations of who said what to whom (those with
+the most statements): the page stays small at thousands of statements."""
 
 HOME = "index.md"
 """The home page lives at the root of `docs/` (write.py links it into the generated folder)."""
@@ -119,12 +130,26 @@ def _event_filters(ix: Index, e: Any) -> dict[str, list[str]]:
             "actor": sorted(ix.actors[i].name for i in actors if i in ix.actors)}
 
 
+def _statement_filters(ix: Index, s: StatementEntry) -> dict[str, list[str]]:
+    st = s.statement
+    actors = [st.speaker, *([st.addressee] if st.addressee else [])]
+    return {"kind": ["Statement"], "month": [_month(st.date)],
+            "actor": sorted(ix.actors[i].name for i in actors if i in ix.actors)}
+
+
 def _filters(kind: str) -> Callable[[Index, Any], dict[str, list[str]]]:
     return lambda ix, item: {"kind": [kind]}
 
 
 def _actor_description(ix: Index, a: m.Actor) -> str:
     return a.role or a.kind.label
+
+
+def _statement_title(ix: Index, said: StatementEntry) -> str:
+    """"Demand: Ilham Aliyev to Iran, 5 March 2026" (statements have no title of their own)."""
+    st = said.statement
+    to = f" to {ix.actors[st.addressee].name}" if st.addressee else ""
+    return f"{st.type.label}: {ix.actors[st.speaker].name}{to}, {date_label(st.date)}"
 
 
 PAGE_KINDS: tuple[PageKind, ...] = (
@@ -147,27 +172,36 @@ PAGE_KINDS: tuple[PageKind, ...] = (
              lambda e: in_folder(urls.item_path("event", e.event.id)),
              lambda ix, e: e.event.title, lambda ix, e: e.event.title,
              filters=_event_filters),
+    PageKind("statement", "statement.md.j2", lambda ix: ix.reported_statements,
+             lambda s: in_folder(urls.item_path("statement", s.id)),
+             _statement_title, lambda ix, s: s.statement.summary,
+             filters=_statement_filters),
     _section("article", "Articles", "Every source article the briefing draws on."),
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
+    _section("statement", "Statements",
+             "Every statement the sources report, each with every article's report of it."),
     _part("articles", "article_index_part.md.j2", "Articles",
           "The source articles published in {}."),
     _part("events", "event_index_part.md.j2", "Events", "The events of {}."),
+    _part("statements", "statement_index_part.md.j2", "Statements",
+          "The statements made in {}, each with every article's report of it."),
     _single("chronology", "chronology.md.j2", "Chronology",
             "The chronology by period and month, with the most reported events.",
             searchable=False),
     _part("chronology", "chronology_part.md.j2", "Chronology",
           "Every event of {} in date order, footnoted to every source."),
+    _single("map", "map.md.j2", "Map",
+            "Every place the sources name, on a map, with what happened there.",
+            hide=("toc",), searchable=False),
     _single("demands", "demands.md.j2", "Demands",
             "Who demanded what of whom, and every recorded response.", searchable=False),
     _part("demands", "demands_part.md.j2", "Demands",
           "Demands made in {} and every recorded response."),
-    _single("reactions", "reactions.md.j2", "Reactions",
-            "Who reacted how: actors by stance.", hide=("navigation", "toc"),
+    _single("reactions", "reactions.md.j2", "Who stands where",
+            "Where each actor stood, grouped by side, and who said what to whom.",
             searchable=False),
-    _part("reactions", "reactions_part.md.j2", "Reactions",
-          "Reactions in {}, by stance."),
     _single("sources", "sources.md.j2", "Sources",
             "Every source article, its republication chain and what it supports.",
             searchable=False),
@@ -385,9 +419,8 @@ class Helpers:
     def article_href(self, article: m.Article) -> str:
         return self.href(in_folder(urls.item_path("article", article.id)))
 
-    def statement(self, article: m.Article, st: m.Statement) -> str:
-        target = in_folder(urls.item_path("article", article.id))
-        return self.href(target, urls.statement_anchor(st.id))
+    def statement(self, statement_id: str) -> str:
+        return self.href(in_folder(urls.item_path("statement", statement_id)))
 
     def page_link(self, name: str, label: str) -> str:
         target = in_folder(urls.single_page(name)) if name in urls.SINGLE_PAGES else \
@@ -403,11 +436,43 @@ class Helpers:
     def outlet(self, article: m.Article) -> str:
         return self.actor(article.outlet) if article.outlet else "Outlet not named in the text"
 
+    def credit(self, article: m.Article) -> str:
+        """`outlet(article)`, and for a republication the original outlet first, linked:
+        "[Eurasianet](…), republished by [The Armenian Mirror-Spectator](…)"."""
+        first = article.first_published
+        if first is None or first.outlet == article.outlet:
+            return self.outlet(article)
+        return f"{self.actor(first.outlet)}, republished by {self.outlet(article)}"
+
+    def stance(self, st: m.Statement, speaker: bool = True) -> str:
+        """What a statement does, as a clause: "[Ilham Aliyev](…) accused [Iran](…)" (without
+        the speaker when the page is the speaker's own)."""
+        alone, aimed = STATEMENT_VERBS[st.type]
+        verb = aimed.format(self.actor(st.addressee)) if st.addressee else alone
+        return f"{self.actor(st.speaker)} {verb}" if speaker else verb
+
+    def map_page(self) -> str:
+        """The map page's figure and list (`views.map_page`)."""
+        return views.map_page(self)
+
+    def small_map(self, place_ids: Iterable[str], label: str) -> str:
+        """A small map around some places (`views.small_map`); "" when none can be drawn."""
+        return views.small_map(self, list(place_ids), label)
+
+    def timeline(self) -> str:
+        """The visual timeline (`views.timeline`)."""
+        return views.timeline(self)
+
+    def network(self) -> str:
+        """The network of who said what to whom (`views.network`)."""
+        return views.network(self)
+
     def context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
-            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
-            "layout", "part_link", "overview_link",
+            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "credit",
+            "stance", "footnotes", "map_page", "small_map",
+            "timeline", "network", "layout", "part_link", "overview_link",
             "fragment", "fragments", "folder_lines", "footnote_lines")}
 
 
@@ -430,7 +495,8 @@ def shared_context(ix: Index) -> dict[str, Any]:
     macros = environment().get_template("_macros.md.j2").module
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
-            "feed_entries": data.FEED_ENTRIES,
+            "feed_entries": data.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
+            "network_listed": NETWORK_LISTED,
             "abbreviations": str(macros.abbreviations(ix.glossary)),  # type: ignore[attr-defined]
             FOLDER_TEXTS: {}}
 
@@ -507,19 +573,19 @@ def generate(ix: Index, env: jinja2.Environment | None = None,
 # -- long listings in dated parts --------------------------------------------------------------
 #
 # A listing that grows with the briefing (the chronology, the sources, the demands, the
-# reactions, an actor's or a place's record) is dealt into parts: one per calendar month of its
-# entries' dates, and a month with more than the listing's limit is cut into runs of whole days
-# of at most that many entries (a single day with more stays whole). An actor's or place's
-# record also puts consecutive whole months on one part while they fit the limit, so a record
-# spread thinly over a year is a few pages, not twelve. So every page is bounded by its limit,
-# not by the briefing, and a small briefing gets one part per month.
+# statements index, an actor's or a place's record) is dealt into parts: one per calendar month
+# of its entries' dates, and a month with more than the listing's limit is cut into runs of
+# whole days of at most that many entries (a single day with more stays whole). An actor's or
+# place's record also puts consecutive whole months on one part while they fit the limit, so a
+# record spread thinly over a year is a few pages, not twelve. So every page is bounded by its
+# limit, not by the briefing, and a small briefing gets one part per month.
 
 PART_LIMITS = {
     "chronology": 20,
     "sources": 40,
     "demands": 40,
-    "reactions": 120,
     "articles": 300,
+    "statements": 100,
     "events": 80,
     "actor": 200,
     "place": 200,
@@ -536,7 +602,7 @@ INLINE_RECORD = 100
 """An actor or place with at most this many record entries keeps the whole record on its page
 (no parts): a short record is easier to read in one place."""
 
-INLINE_INDEXES = ("articles", "events")
+INLINE_INDEXES = ("articles", "events", "statements")
 """Index pages that list every article or event in one table while they fit one part (the
 listing's limit), and list the months otherwise."""
 
@@ -674,10 +740,8 @@ def _listing_entries(ix: Index, listing: str) -> list[tuple[Any, Any]]:
         return [(_day(a.published), a) for a in ix.articles.values()]
     if listing == "events":
         return [(_day(e.event.date), e) for e in ix.events.values()]
-    if listing == "reactions":
-        columns, _ = ix.reactions()
-        return [(_day(ix.statements[sid][1].date), (stance, sid))
-                for stance, _heading in columns for sid in ix.reaction_ids(stance)]
+    if listing == "statements":
+        return [(_day(s.statement.date), s) for s in ix.reported_statements]
     raise KeyError(listing)
 
 
@@ -697,7 +761,8 @@ def _record_entries(ix: Index, listing: str, owner: str) -> list[tuple[Any, Any]
         out += [(_day(line.date), ("timeline", line.key)) for line in ix.timeline(owner)]
         out += [(_day(d.statement.date), ("made", d)) for d in made]
         out += [(_day(d.statement.date), ("received-demands", d)) for d in received_demands]
-        out += [(_day(st.date), ("received", st.id)) for _, st in ix.actor_received[owner]]
+        out += [(_day(said.statement.date), ("received", said.id))
+                for said in ix.actor_received[owner]]
         out += [(_day(q.date), ("quotes", (art, q))) for art, q in ix.actor_quotes[owner]]
         out += [(_day(a.published), ("published", a)) for a in ix.outlet_articles[owner]]
         out += [(_day(a.published), ("mentions", a)) for a in ix.actor_articles[owner]]

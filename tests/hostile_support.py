@@ -7,8 +7,12 @@ copy of the minimal fixture, so expected line numbers do not move when that fixt
 Besides:
 
 * `expected.txt`  exact `briefing check` stderr lines (problems plus the summary line), exit 1;
+* `warns.txt`     exact `briefing check --strict` stderr lines, exit 1; without `--strict`
+                  the same warnings, exit 0;
 * `inert.txt`     the case must build; each line is text that must appear literally on a page;
 * `remove.txt`    content files (relative paths) deleted from the copy before checking;
+* `links.txt`     symbolic links made in the copy, one `path -> target` a line (whatever was
+                  at `path` is removed first);
 * `synth.json`    files too big or too odd to store: `{"path": {"head": s, "repeat": s,
                   "times": n, "tail": s, "encoding": "utf-8"}}`.
 
@@ -28,11 +32,14 @@ from pathlib import Path
 
 import yaml
 
+from tests.support import copy_site_config
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "content"
 HOSTILE = ROOT / "tests" / "hostile"
 BASE = HOSTILE / "_base" / "content"
-META_FILES = {"expected.txt", "inert.txt", "remove.txt", "synth.json", "README.md"}
+META_FILES = {"expected.txt", "warns.txt", "inert.txt", "remove.txt", "links.txt", "synth.json",
+              "README.md"}
 
 
 def cases(kind: str) -> list[str]:
@@ -45,8 +52,7 @@ def make_project(dest: Path, content: Path = BASE) -> Path:
     overrides it names."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(content, dest / "content")
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", dest / "overrides")
+    copy_site_config(dest)
     return dest
 
 
@@ -64,6 +70,18 @@ def apply_case(case: Path, content: Path) -> None:
         for line in remove.read_text("utf-8").splitlines():
             if line.strip():
                 (content / line.strip()).unlink()
+    links = case / "links.txt"
+    if links.is_file():
+        for line in links.read_text("utf-8").splitlines():
+            if line.strip():
+                rel, _, link_target = (part.strip() for part in line.partition(" -> "))
+                path = content / rel
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                elif path.is_symlink() or path.exists():
+                    path.unlink()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.symlink_to(link_target)
     synth = case / "synth.json"
     if synth.is_file():
         for rel_path, spec in json.loads(synth.read_text("utf-8")).items():
@@ -128,7 +146,12 @@ def page_html(text: str) -> str:
 
 SAFE_TAGS = {"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
              "tbody", "tr", "th", "td", "a", "em", "strong", "code", "abbr", "span", "blockquote",
-             "div", "sup", "hr", "br", "dl", "dt", "dd", "pre"}
+             "div", "sup", "hr", "br", "dl", "dt", "dd", "pre",
+             # The maps, the timeline and the network (generator/views.py): drawn from
+             # content, so an event handler, an unsafe link or a source on any of them is
+             # still caught below.
+             "figure", "figcaption", "svg", "image", "circle", "line", "polyline", "path",
+             "text", "title", "rect", "defs", "marker", "select", "option", "label"}
 """Elements the templates and Markdown extensions produce; anything else came from content."""
 
 

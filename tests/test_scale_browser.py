@@ -8,14 +8,20 @@ states records longer than `pages.INLINE_RECORD` and chronology months split int
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import playwright.sync_api as playwright_api
 import pytest
 
 from benchmarks.synth import synthesize
-from tests.support import CHROMIUM_ARGS, ROOT, chromium_path, run_briefing, serve_folder
+from tests.support import (
+    CHROMIUM_ARGS,
+    ROOT,
+    chromium_path,
+    copy_site_config,
+    run_briefing,
+    serve_folder,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.engine, pytest.mark.slow]
 
@@ -27,8 +33,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = tmp_path_factory.mktemp("scale") / "project"
     synthesize(project, ARTICLES, seed=3)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
+    copy_site_config(project)
     result = run_briefing("build", cwd=project)
     assert result.returncode == 0, result.stderr
     with serve_folder(project / "site") as url:

@@ -71,7 +71,8 @@ def test_generation_is_deterministic() -> None:
     assert all(text.endswith("}\n") for text in first.values())
     assert sorted(first) == ["actors.schema.json", "article.schema.json",
                              "briefing.schema.json", "events.schema.json",
-                             "glossary.schema.json", "places.schema.json"]
+                             "glossary.schema.json", "places.schema.json",
+                             "statements.schema.json"]
 
 
 CONTENT_FILES = sorted([*(ROOT / "content").rglob("*.yml"), *MINIMAL.rglob("*.yml")])
@@ -135,6 +136,20 @@ AGREEMENT = [
         "accounts:\n  - event: e\n    summary: s\n    status: claimd")), False),
     ("detail key that is not a key", ARTICLE.format(published="2026", extra=(
         "accounts:\n  - event: e\n    summary: s\n    details: {Injured: two}")), False),
+    ("year 0000", ARTICLE.format(published="0000-03-05", extra=""), False),
+    ("bare year 0000", ARTICLE.format(published="0000", extra=""), False),
+    ("first year", ARTICLE.format(published="0001", extra=""), True),
+    *((f"boolean {word}", ARTICLE.format(
+        published=f"{{value: 2026-03, approximate: {word}}}", extra=""), word in (
+            "true", "True", "TRUE", "false", "False", "FALSE"))
+      for word in ("true", "True", "TRUE", "false", "False", "FALSE", "yes", "on", "1", "no",
+                   "off", "0", "y")),
+    ("id listed twice", ARTICLE.format(published="2026", extra="mentions: [a, b, a]"), False),
+    ("ids listed once", ARTICLE.format(published="2026", extra="mentions: [a, b]"), True),
+    ("key points at the limit", ARTICLE.format(
+        published="2026", extra="key_points: [" + ", ".join(["point"] * 50) + "]"), True),
+    ("key points over the limit", ARTICLE.format(
+        published="2026", extra="key_points: [" + ", ".join(["point"] * 51) + "]"), False),
 ]
 
 
@@ -183,7 +198,8 @@ def test_references_stand_alone_so_draft_7_editors_keep_descriptions() -> None:
     status = schema.build("article")["definitions"]["Account"]["properties"]["status"]
     assert status == {"allOf": [{"$ref": "#/definitions/Status"}], "default": "reported",
                       "description": "reported, claimed, confirmed, denied, disputed or "
-                                     "unverified."}
+                                     "unverified: the status this article gives when "
+                                     "published."}
 
 
 def test_schema_command_also_keeps_the_published_dataset_schema(tmp_path: Path) -> None:
