@@ -8,9 +8,11 @@ Markdown pages with a minimal layout; `briefing build` builds everything from an
 `site/` and page cache (cold); Hugo again; then one article's summary is edited and
 `briefing build` runs again with the cache of the cold build (rebuild). `--mkdocs` also times a
 plain `mkdocs build --strict` of the same `docs/`. Ratios are to the median of Hugo's runs.
-Peak memory: the largest single process of the build (`ru_maxrss` through `os.wait4`) and the
-largest sum of the RSS of the build's process tree, sampled every 0.1 s (forked workers share
-pages with their parent, so the sum overstates what the build holds).
+CPU seconds (user + system of the whole process tree) are printed beside wall times: on a shared
+machine they move less with other people's load. Peak memory: the largest single process of the
+build (`ru_maxrss` through `os.wait4`) and the largest sum of the RSS of the build's process
+tree, sampled every 0.1 s (forked workers share pages with their parent, so the sum overstates
+what the build holds).
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ def _tree_rss(pid: int) -> int:
 
 
 def timed(cmd: list[str], cwd: Path) -> dict[str, Any]:
-    """Run `cmd`; wall seconds, the largest process's and the whole tree's peak RSS in MB."""
+    """Run `cmd`; wall and CPU seconds (user + system, of the process and every descendant it
+    waited for), the largest process's and the whole tree's peak RSS in MB."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -95,7 +98,8 @@ def timed(cmd: list[str], cwd: Path) -> dict[str, Any]:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{output.decode()[-4000:]}")
-    return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024,
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+            "max_rss_mb": usage.ru_maxrss / 1024,
             "tree_rss_mb": peak[0] / 2**20, "log": output.decode()[-2000:]}
 
 
@@ -174,11 +178,13 @@ def measure(workdir: Path, n: int, seed: int, with_mkdocs: bool) -> dict[str, An
 
 def show(r: dict[str, Any]) -> str:
     rows = [f"### N = {r['n']:,} ({r['pages']:,} pages)", "",
-            "| figure | seconds | vs Hugo | largest process | process tree |",
-            "|---|---|---|---|---|"]
+            "| figure | seconds | vs Hugo | CPU seconds | vs Hugo | largest process | "
+            "process tree |", "|---|---|---|---|---|---|---|"]
+    cpu = statistics.median(x["cpu"] for x in r["hugo"])
 
     def row(name: str, x: dict[str, Any]) -> None:
         rows.append(f"| {name} | {x['seconds']:.1f} | {x['seconds'] / r['hugo_median']:.2f}× | "
+                    f"{x['cpu']:.1f} | {x['cpu'] / cpu:.2f}× | "
                     f"{x['max_rss_mb']:.0f} MB | {x['tree_rss_mb']:.0f} MB |")
 
     for i, x in enumerate(r["hugo"]):

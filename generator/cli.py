@@ -201,7 +201,7 @@ def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None
         shutil.rmtree(leftover, ignore_errors=True)
     # `mkdocs build --strict`, same bytes, with pages on every core and the page cache.
     cmd = [sys.executable, "-m", "generator.engine", "-f", str(project.config),
-           "--site-dir", str(staging)]
+           "--site-dir", str(staging), *(extra or [])]
     code = subprocess.call(cmd, env=env, cwd=project.root)
     if code != 0:
         shutil.rmtree(staging, ignore_errors=True)
@@ -224,7 +224,7 @@ def _cmd_build(args: argparse.Namespace, project: Project) -> int:
     print(f"docs: {outcome.report.summary()}", file=sys.stderr)
     if args.no_site:
         return 0
-    code = run_engine(project)
+    code = run_engine(project, extra=[] if args.jobs is None else ["--jobs", str(args.jobs)])
     if code:
         print(f"error: the site engine failed (exit {code}); site/ is unchanged", file=sys.stderr)
         return 1
@@ -313,14 +313,17 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("build", help="check, generate docs/briefing/, then build site/",
                         description="Check content, write the generated Markdown into "
                                     "docs/briefing/ (atomically, only changed files), then run "
-                                    "MkDocs in strict mode into site/. On any failure the "
-                                    "previous docs/ and site/ stay as they were.")
+                                    "MkDocs in strict mode into site/ (pages on every core; "
+                                    "unchanged pages come from .cache/briefing-engine/). On "
+                                    "any failure the previous docs/ and site/ stay as they "
+                                    "were.")
     common(sp)
     sp.add_argument("--no-site", action="store_true",
                     help="stop after generating docs/ (skip the site engine)")
     sp.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                    help="worker processes for rendering (default: $BRIEFING_JOBS, else the "
-                         "number of CPUs, at most 8; 1 renders in this process)")
+                    help="worker processes for rendering Markdown and site pages (default: "
+                         "$BRIEFING_JOBS, else the number of CPUs, at most 8; 1 renders in "
+                         "this process)")
     sp.set_defaults(func=_cmd_build)
     sp = sub.add_parser("serve", help="generate, then preview with live reload",
                         description="Generate docs/, start the MkDocs dev server, and "
