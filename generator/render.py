@@ -43,11 +43,21 @@ _INLINE = {
 }
 _BLANK_RUNS = re.compile("\n\n\n+")
 _LEADING_RE = re.compile(r"^([-+>?]|\d+[.)])")
-# Material decodes entities in <title>; front matter titles drop markup characters entirely.
-# Characters YAML front matter cannot hold (the loader already rejects them in content).
+# Front matter reaches the theme's templates outside the Markdown body: `title` lands in <title>,
+# the header, the navigation and the search index; `description` in a double-quoted attribute
+# (`<meta name="description" content="...">`); `tags` in the search index. The theme writes
+# them unescaped and decodes entities in some of them, so escaping cannot be relied on: such
+# text holds no character that HTML gives a meaning in any of those contexts. `< > &` and the
+# quotes become look-alikes (quotes curl, so the text still reads naturally), the rest are
+# characters Markdown or Jinja would act on. Characters YAML front matter cannot hold (the
+# loader already rejects them in content) are dropped.
 _UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "'", "\\": "/", "{": "(",
+_TITLE_DROP = str.maketrans({"<": "‹", ">": "›", "&": "+", "`": "’", "\\": "/", "{": "(",
                              "}": ")"})
+_OPENING_QUOTE_RE = re.compile(r"""(?:^|(?<=[\s(\[‹“‘—–-]))(["'])""")
+_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
+HEAD_UNSAFE = frozenset("<>&\"'`\\{}")
+"""Characters that never reach the page head (see `plain_title`); tests assert it."""
 
 
 _INLINE_TABLE = str.maketrans(_INLINE)
@@ -100,10 +110,11 @@ def cell(text: str | None) -> str:
 
 
 def plain_title(text: str) -> str:
-    """A page title that stays inert in <title>, navigation and search, which decode entities."""
-    # `split` splits on what `\s` matches; the ends are stripped below anyway.
-    text = _UNPRINTABLE_RE.sub("", " ".join(text.split()))
-    return text.translate(_TITLE_DROP).strip()
+    """Text for the page head (title, description, tags): safe as element text and inside a
+    quoted attribute, where the theme writes it without escaping (see `HEAD_UNSAFE`)."""
+    text = _UNPRINTABLE_RE.sub("", " ".join(text.split())).translate(_TITLE_DROP).strip()
+    text = _OPENING_QUOTE_RE.sub(lambda mo: _QUOTES[mo.group(1)][0], text)
+    return text.replace('"', "”").replace("'", "’")
 
 
 def yaml_str(text: str) -> str:

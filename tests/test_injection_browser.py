@@ -39,7 +39,11 @@ INJECTIONS = [
     '*[HTML]: xss',
     '<a href="javascript:alert(1)">xss</a>',
     '" onmouseover="alert(1)',
+    "' onmouseover='alert(1)",
+    '0;url=https://example.invalid/x" http-equiv="refresh',
 ]
+REFRESH = '0;url=https://example.invalid/x" http-equiv="refresh'
+"""A summary that once became `<meta http-equiv="refresh">` in every article page's head."""
 TITLE_BREAKOUT = '</title><script>alert("xss")</script>'
 THEME_HOSTS = {"fonts.googleapis.com", "fonts.gstatic.com"}
 """Hosts the theme itself contacts (trusted mkdocs.yml; see SECURITY.md, out of scope)."""
@@ -93,6 +97,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     article = project / "content" / "articles" / "outlet-one-2026-03-05-strike.yml"
     article.write_text(article.read_text("utf-8") + "notes:\n  - placeholder\n", "utf-8")
     hostile_content(project / "content")
+    data = yaml.safe_load(article.read_text("utf-8"))
+    data["summary"] = REFRESH  # the article page's meta description
+    article.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     code, _, err = run_cli("--project", str(project), "build")
     assert code == 0, err
     return project / "site"
@@ -184,6 +191,8 @@ def test_pages_in_chromium_stay_inert(site: Path, server: str, browser: Any) -> 
             continue
         watch.page.goto(server + rel, wait_until="load")
         watch.page.wait_for_timeout(50)
+        assert watch.page.url == server + rel, f"{rel} navigated away"
+        assert watch.page.locator("meta[http-equiv]").count() == 0, rel
         assert watch.handlers() == [], rel
         assert watch.page.locator("script:not([src])").evaluate_all(
             "els => els.filter(e => e.textContent.includes('alert(')"
