@@ -58,6 +58,8 @@ CACHE_ENV = "BRIEFING_ENGINE_CACHE"
 DEFAULT_CACHE = Path(".cache") / "briefing-engine"
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
                "post_page")
+STEPS = ("populate", "body", "render")
+"""Cache folders: a page's converted head and body (kept apart), and its rendered page."""
 SEARCH_PLUGINS = ("search", "material/search")
 """Plugins whose only page event adds the page to `search_index` (replayed in page order)."""
 CHUNK = 16
@@ -157,15 +159,18 @@ def _populate_one(uri: str, key: str) -> dict[str, Any]:
     except Exception as exc:  # logged by MkDocs already; the parent stops the build
         return {"uri": uri, "error": f"{type(exc).__name__}: {exc}", "logs": _CAPTURE.take()}
     links = page.links_to_anchors
-    result = {
-        "uri": uri, "markdown": page.markdown, "meta": page.meta, "content": page.content,
-        "toc": page.toc, "title": page._title_from_render,
+    # The head is what every later step reads; the body only the page's own rendering needs,
+    # so a rebuild whose rendering of the page comes from the cache never loads it.
+    head = {
+        "uri": uri, "meta": page.meta, "title": page._title_from_render,
         "anchors": page.present_anchor_ids,
         "links": None if links is None else {f.src_uri: v for f, v in links.items()},
         "logs": _CAPTURE.take(),
     }
-    _STATE["cache"].put("populate", key, result)
-    return result
+    body = {"markdown": page.markdown, "content": page.content, "toc": page.toc}
+    _STATE["cache"].put("body", key, body)  # first: a head in the cache has its body there
+    _STATE["cache"].put("populate", key, head)
+    return {**head, "body": body}
 
 
 def _render_one(uri: str, key: str) -> dict[str, Any]:
@@ -230,7 +235,7 @@ class PageCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.used: dict[str, set[str]] = {"populate": set(), "render": set()}
+        self.used: dict[str, set[str]] = {step: set() for step in STEPS}
 
     def get(self, step: str, key: str) -> dict[str, Any] | None:
         if self.folder is None:
@@ -242,6 +247,12 @@ class PageCache:
             return None  # absent or unreadable: made again
         self.used[step].add(key)
         return result if isinstance(result, dict) else None
+
+    def has(self, step: str, key: str) -> bool:
+        if self.folder is None or not (self.folder / step / f"{key}.pickle").is_file():
+            return False
+        self.used[step].add(key)
+        return True
 
     def put(self, step: str, key: str, result: dict[str, Any]) -> None:
         if self.folder is None:
@@ -257,7 +268,7 @@ class PageCache:
         if self.folder is None:
             return
         for step, keys in self.used.items():
-            keep = keys | made[step]
+            keep = keys | made["populate" if step == "body" else step]
             folder = self.folder / step
             for path in folder.glob("*") if folder.is_dir() else ():
                 if path.suffix != ".pickle" or path.stem not in keep:
@@ -329,13 +340,22 @@ def _site_digest(nav: Navigation, pages: list[Page]) -> str:
 
 
 def _apply_populated(page: Page, result: dict[str, Any], files: Files) -> None:
-    page.markdown, page.meta = result["markdown"], result["meta"]
-    page.content, page.toc = result["content"], result["toc"]
-    page._title_from_render = result["title"]
+    page.meta, page._title_from_render = result["meta"], result["title"]
+    _set_body(page, result.get("body"))
     page.present_anchor_ids = result["anchors"]
     links = result["links"]
     if links is not None:
         page.links_to_anchors = {_file(files, uri): v for uri, v in links.items()}
+
+
+def _set_body(page: Page, body: dict[str, Any] | None) -> None:
+    """The page's Markdown, HTML and table of contents; without `body` (a page converted in an
+    earlier build, its body still in the cache) empty stand-ins. Outside the page's own
+    rendering MkDocs reads them only to know the page was converted (`Page.title`)."""
+    if body is None:
+        page.markdown, page.content = "", ""
+    else:
+        page.markdown, page.content, page.toc = body["markdown"], body["content"], body["toc"]
 
 
 @dataclass
@@ -355,6 +375,7 @@ class Stats:
 
 def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: PageCache,
           stats: Stats, on_hit: Callable[[str, dict[str, Any]], None] | None = None,
+          before_work: Callable[[list[str]], None] | None = None,
           ) -> dict[str, dict[str, Any]]:
     """Results of `step` for every page (keys in page order): from the cache, else made in
     workers; then their log records, in page order. Raises BuildError if a page failed."""
@@ -364,12 +385,16 @@ def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: PageCac
     work = []
     for uri, key in keys.items():
         hit = cache.get(step, key)
+        if hit is not None and step == "populate" and not cache.has("body", key):
+            hit = None
         if hit is None:
             work.append((uri, key, sizes[uri]))
         else:
             results[uri] = hit
             if on_hit:
                 on_hit(uri, hit)
+    if before_work:
+        before_work([uri for uri, _key, _size in work])
     for result in _spread(stats.jobs, step, work):
         results[result["uri"]] = result
     stats.made[step] = {key for _uri, key, _size in work}
@@ -424,6 +449,7 @@ def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
         _STATE.update(config=config, files=files, nav=nav, doc_files=doc_files, cache=cache)
         populated = _step("populate", keys, sizes, cache, stats)
         pages = [_page(uri) for uri in keys]
+        unloaded = {uri for uri, result in populated.items() if "body" not in result}
         for page in pages:
             _apply_populated(page, populated.pop(page.file.src_uri), files)
         env = config.plugins.on_env(env, config=config, files=files)
@@ -437,7 +463,15 @@ def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
                 utils.write_file(hit["html"], _page(uri).file.abs_dest_path)
             hit["html"] = None
 
-        rendered = _step("render", render_keys, sizes, cache, stats, write_cached)
+        def load_bodies(uris: list[str]) -> None:
+            for uri in unloaded.intersection(uris):
+                body = cache.get("body", keys[uri])
+                if body is None:
+                    raise BuildError(f"the page cache lost '{uri}' during the build; delete "
+                                     f"{cache.folder} and build again")
+                _set_body(_page(uri), body)
+
+        rendered = _step("render", render_keys, sizes, cache, stats, write_cached, load_bodies)
         entries = _search_entries(config)
         if entries is not None:
             entries[:] = [e for uri in render_keys for e in rendered[uri]["entries"]]

@@ -64,6 +64,13 @@ def _engine(project: Path, site: Path, *args: str) -> tuple[dict[str, bytes], tu
     return _site_files(site), tuple(int(g.replace(",", "")) for g in found.groups())
 
 
+def _doc_pages(project: Path) -> dict[Path, bytes]:
+    """The Markdown pages MkDocs builds (it leaves out hidden files such as `.home.md`)."""
+    docs = project / "docs"
+    return {p: p.read_bytes() for p in docs.rglob("*.md")
+            if not any(part.startswith(".") for part in p.relative_to(docs).parts)}
+
+
 def _assert_same(expected: dict[str, bytes], actual: dict[str, bytes]) -> None:
     assert sorted(actual) == sorted(expected)
     different = [name for name in expected if expected[name] != actual[name]]
@@ -98,7 +105,7 @@ def test_cold_and_cached_builds_equal_mkdocs_byte_for_byte(project: Path, tmp_pa
 
 def test_an_article_edit_makes_only_the_changed_pages_again(project: Path, tmp_path: Path):
     _engine(project, tmp_path / "before")
-    docs_before = {p: p.read_bytes() for p in (project / "docs").rglob("*.md")}
+    docs_before = _doc_pages(project)
     article = sorted((project / "content/articles").glob("*.yml"))[5]
     data = yaml.safe_load(article.read_text("utf-8"))
     data["summary"] = "An edited summary. " + data["summary"]
@@ -110,6 +117,26 @@ def test_an_article_edit_makes_only_the_changed_pages_again(project: Path, tmp_p
     after, (_pages, converted, rendered) = _engine(project, tmp_path / "after")
 
     assert converted == rendered == len(changed)
+    _assert_same(_mkdocs(project, tmp_path / "mkdocs"), after)
+
+
+def test_a_title_edit_renders_every_page_again_from_the_cached_conversions(project: Path,
+                                                                            tmp_path: Path):
+    # Every page's title is an input of every page (the `pages` list a theme may show), so a
+    # title edit renders all pages again; only the rewritten pages are converted again.
+    _, (pages, _, _) = _engine(project, tmp_path / "before")
+    docs_before = _doc_pages(project)
+    article = sorted((project / "content/articles").glob("*.yml"))[7]
+    data = yaml.safe_load(article.read_text("utf-8"))
+    data["title"] = "A retitled article"
+    dump(article, data)
+    assert run_briefing("build", "--no-site", cwd=project).returncode == 0
+    changed = [p for p, old in docs_before.items() if p.read_bytes() != old]
+
+    after, (_, converted, rendered) = _engine(project, tmp_path / "after")
+
+    assert (converted, rendered) == (len(changed), pages)
+    assert converted < pages
     _assert_same(_mkdocs(project, tmp_path / "mkdocs"), after)
 
 
