@@ -42,6 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +113,23 @@ def _init_worker(parent: int) -> None:
     logger.propagate = False
 
 
+@contextmanager
+def _captured() -> Iterator[None]:
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    for handler in handlers:
+        logger.removeHandler(handler)
+    logger.addHandler(_CAPTURE)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(_CAPTURE)
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.propagate = propagate
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_init_worker, initargs=(os.getpid(),))
@@ -125,7 +143,9 @@ def _run_chunk(step: str, uris: list[str], keys: list[str]) -> list[dict[str, An
 def _spread(jobs: int, step: str, work: list[tuple[str, str, int]]) -> Iterator[dict[str, Any]]:
     """Run `step` on (uri, key, size) items: in forked workers when it pays, else here."""
     if jobs < 2 or len(work) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _run_chunk(step, [w[0] for w in work], [w[1] for w in work])
+        with _captured():  # as in a worker: the log is kept with the result, then replayed
+            results = _run_chunk(step, [w[0] for w in work], [w[1] for w in work])
+        yield from results
         return
     work = sorted(work, key=lambda w: -w[2])
     big = [w for w in work[: jobs * 2]]

@@ -191,3 +191,21 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return "Z"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_cached_page_warns_again_so_strict_fails_again(tmp_path: Path, jobs: str):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nstrict: true\ntheme:\n  name: material\n"
+                                         "validation:\n  links:\n    not_found: warn\n", "utf-8")
+    (tmp_path / "docs/index.md").write_text("# Home\n\n[gone](missing.md)\n", "utf-8")
+    (tmp_path / "docs/other.md").write_text("# Other\n", "utf-8")
+    cmd = [sys.executable, "-m", "generator.engine", "-f", str(tmp_path / "mkdocs.yml"),
+           "--jobs", jobs]
+    for _ in range(2):
+        result = subprocess.run(cmd, cwd=tmp_path, env=ENV, capture_output=True, text=True,
+                                timeout=300, check=False)
+        assert result.returncode == 1
+        assert "'missing.md', but the target is not found" in result.stderr
+        assert "Aborted with 1 warnings in strict mode!" in result.stderr
+    assert list((tmp_path / ".cache/briefing-engine/populate").iterdir())  # the second used it
