@@ -10,7 +10,6 @@ import argparse
 import gc
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.index import Index
 from generator.problems import FatalError, Problems
+from generator.procs import Terminated, exclusive, run, stop_on_sigterm
 from generator.report import FORMATS, print_problems
 from generator.validate import FileCache, load_content
 from generator.workers import default_jobs, parse_jobs
@@ -194,20 +194,23 @@ def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None
     if serve:
         cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project.config),
                *(extra or [])]
-        return subprocess.call(cmd, env=env, cwd=project.root)
+        return run(cmd, env=env, cwd=project.root)
     staging = project.site.with_name(f".{project.site.name}-staging-{os.getpid()}")
+    # Leftovers of a killed run (the project lock says none is running now).
     clean_leftovers(project.site.parent)
     for leftover in project.site.parent.glob(f".{project.site.name}-staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     # `mkdocs build --strict`, same bytes, with pages on every core and the page cache.
     cmd = [sys.executable, "-m", "generator.engine", "-f", str(project.config),
            "--site-dir", str(staging), *(extra or [])]
-    code = subprocess.call(cmd, env=env, cwd=project.root)
-    if code != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        return code
-    swap_in(staging, project.site)
-    return 0
+    try:
+        # The engine is stopped if this process is interrupted or killed (`procs.run`).
+        code = run(cmd, env=env, cwd=project.root)
+        if code == 0:
+            swap_in(staging, project.site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone once swapped in
+    return code
 
 
 def _cmd_check(args: argparse.Namespace, project: Project) -> int:
@@ -216,6 +219,11 @@ def _cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, project: Project) -> int:
+    with exclusive(project.root, "build"):
+        return _build(args, project)
+
+
+def _build(args: argparse.Namespace, project: Project) -> int:
     outcome = generate_docs(project, args.strict, args.jobs)
     code = _finish(outcome, args, None)
     if code:
@@ -235,7 +243,8 @@ def _cmd_build(args: argparse.Namespace, project: Project) -> int:
 def _cmd_serve(args: argparse.Namespace, project: Project) -> int:
     from generator.serve import serve
 
-    return serve(project, args)
+    with exclusive(project.root, "serve"):
+        return serve(project, args)
 
 
 def _cmd_new(args: argparse.Namespace, project: Project) -> int:
@@ -354,10 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     project = Project.at(args.project.resolve())
     try:
-        return int(args.func(args, project))
+        with stop_on_sigterm():
+            return int(args.func(args, project))
     except FatalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("terminated; docs/ and site/ are unchanged", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -62,6 +62,13 @@ class Document:
     key_positions: dict[Loc, tuple[int, int]] | None = field(default_factory=dict)
     text: str | None = None
     """The file's text, kept only while the position tables are left out."""
+    findings: list[tuple[int, int, str]] = field(default_factory=list)
+    """Problems the parser noted and went on past (a duplicate key, an escaped control
+    character), as (line, col, message): every one is an error."""
+    comments: list[tuple[Loc, int, int, str, str]] = field(default_factory=list)
+    """Plain (unquoted) values followed by a comment on the same line, as (location, line and
+    column of the `#`, the value, the comment): in a text field the comment was most likely
+    meant as text (`We're #1 in the polls`); validate.py warns about those."""
     walked: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Where each id field pattern leads in `data`, and the ids it defines and refers to
     (validate.check_references fills it)."""
@@ -81,7 +88,8 @@ class Document:
 
     def without_positions(self, text: str) -> Document:
         """This document with its position tables left out, to send between processes."""
-        return Document(self.path, self.data, None, None, text, self.walked)
+        return Document(self.path, self.data, None, None, text, self.findings, self.comments,
+                        self.walked)
 
     def _tables(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
         if self.positions is None or self.key_positions is None:
@@ -93,16 +101,20 @@ class Document:
 
 
 class LoadError(Exception):
-    """A file that cannot be loaded at all; carries its position."""
+    """A file that cannot be loaded at all; carries its position, and the problems the parser
+    had noted and gone on past before it (`Document.findings`)."""
 
-    def __init__(self, line: int, col: int, message: str) -> None:
+    def __init__(self, line: int, col: int, message: str,
+                 earlier: list[tuple[int, int, str]] | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.col = col
         self.message = message
+        self.earlier = earlier or []
 
-    def __reduce__(self) -> tuple[type[LoadError], tuple[int, int, str]]:
-        return (LoadError, (self.line, self.col, self.message))  # travels back from workers
+    def __reduce__(self) -> tuple[type[LoadError], tuple[Any, ...]]:
+        # travels back from workers
+        return (LoadError, (self.line, self.col, self.message, self.earlier))
 
 
 def read_text(path: Path, display: str) -> str:
@@ -145,12 +157,31 @@ def _check_characters(text: str) -> None:
         return
     for lineno, line in enumerate(text.split("\n"), start=1):
         for colno, ch in enumerate(line, start=1):
-            if ch in _BIDI_CONTROLS:
-                name = unicodedata.name(ch, "unnamed")
-                raise LoadError(lineno, colno, f"bidirectional control character "
-                                               f"U+{ord(ch):04X} ({name}) is not allowed")
-            if (ch < " " and ch != "\t") or "\x7f" <= ch <= "\x9f":
-                raise LoadError(lineno, colno, f"control character U+{ord(ch):04X} is not allowed")
+            reason = forbidden_character(ch)
+            if reason:
+                raise LoadError(lineno, colno, f"{reason} is not allowed")
+
+
+def forbidden_character(ch: str) -> str | None:
+    """What makes `ch` unfit for content ("bidirectional control character U+202E (...)"),
+    or None for a character content may hold."""
+    if ch in _BIDI_CONTROLS:
+        return f"bidirectional control character U+{ord(ch):04X} ({unicodedata.name(ch)})"
+    if (ch < " " and ch not in "\t\n") or "\x7f" <= ch <= "\x9f":
+        return f"control character U+{ord(ch):04X}"
+    return None
+
+
+def first_forbidden(text: str) -> str | None:
+    """`forbidden_character` of the first character of `text` content may not hold, or None."""
+    found = _FORBIDDEN_RE.search(text)
+    return forbidden_character(found.group()) if found else None
+
+
+def escape_forbidden(text: str) -> str:
+    """`text` with every character content may not hold written as a visible escape
+    (`\\u202e`), so a message can quote it without the character acting on the terminal."""
+    return _FORBIDDEN_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def load_file(path: Path, display: str) -> Document:
@@ -202,6 +233,12 @@ def parse(text: str, display: str) -> Document:
     positions: dict[Loc, tuple[int, int]] = {}
     key_positions: dict[Loc, tuple[int, int]] = {}
     doc = Document(display, None, positions, key_positions)
+    findings = doc.findings
+    # Only a double-quoted scalar can hold an escape (`"\u202e"`); the raw characters were
+    # refused with the text (`read_text`).
+    escapes = "\\" in text
+    # Lines where a comment follows something: only there can a plain value end in a comment.
+    commented = (_commented_lines(text) or None) if "#" in text else None
     # Stack frames: [container, loc, pending_key, key_pos, is_list].
     stack: list[list[Any]] = []
     frame: list[Any] | None = None
@@ -232,6 +269,10 @@ def parse(text: str, display: str) -> Document:
                     value: Any = event.value
                     if event.implicit[0] and not event.style and value in _NULLS:
                         value = None
+                    elif escapes and event.style == '"' and _FORBIDDEN_RE.search(value):
+                        findings.append((*pos, f"{first_forbidden(value)}, written as an "
+                                               "escape, is not allowed"))
+                        value = escape_forbidden(value)  # quoted safely by later messages
                     is_container = False
                 else:
                     if len(stack) >= MAX_DEPTH:
@@ -248,6 +289,9 @@ def parse(text: str, display: str) -> Document:
                     loc = (*frame[1], len(container))
                     container.append(value)
                     positions[loc] = pos
+                    if commented is not None and cls is _Scalar and event.style == "" \
+                            and event.end_mark.line in commented:
+                        _note_comment(doc, text, loc, value, event.end_mark)
                 elif frame[2] is _NO_KEY:
                     if is_container:
                         raise LoadError(*pos, "mapping keys must be plain text, got a list or "
@@ -256,18 +300,29 @@ def parse(text: str, display: str) -> Document:
                         raise LoadError(*pos, "mapping keys must be plain text, got nothing")
                     if value in frame[0]:
                         first = key_positions[(*frame[1], value)]
-                        raise LoadError(*pos, f"duplicate key '{value}' (first defined at line "
-                                              f"{first[0]})")
-                    frame[2] = value
+                        findings.append((*pos, f"duplicate key '{value}' (first defined at line "
+                                               f"{first[0]})"))
+                        # Read the repeat's value aside, so the rest of the file is checked.
+                        frame[2] = _Repeat(f"{value}\x00{pos[0]}")
+                    else:
+                        frame[2] = value
                     frame[3] = pos
                     continue
                 else:
                     key = frame[2]
-                    loc = (*frame[1], key)
-                    frame[0][key] = value
-                    positions[loc] = pos
-                    key_positions[loc] = frame[3]
-                    frame[2] = _NO_KEY
+                    if key.__class__ is _Repeat:
+                        loc = (*frame[1], key)
+                        positions[loc] = pos
+                        frame[2] = _NO_KEY
+                    else:
+                        loc = (*frame[1], key)
+                        frame[0][key] = value
+                        positions[loc] = pos
+                        key_positions[loc] = frame[3]
+                        frame[2] = _NO_KEY
+                        if commented is not None and cls is _Scalar and event.style == "" \
+                                and event.end_mark.line in commented:
+                            _note_comment(doc, text, loc, value, event.end_mark)
                 if is_container:
                     frame = [value, loc, _NO_KEY, None, cls is _SequenceStart]
                     stack.append(frame)
@@ -285,26 +340,50 @@ def parse(text: str, display: str) -> Document:
                                 "write the value out")
             elif cls is _StreamEnd:
                 break
+    except LoadError as exc:
+        exc.earlier = findings
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise LoadError(line, col, f"YAML syntax error: {problem}") from None
+        raise LoadError(line, col, f"YAML syntax error: {problem}", findings) from None
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
-        raise LoadError(line, col, "text is not valid Unicode (lone surrogate)") from None
+        raise LoadError(line, col, "text is not valid Unicode (lone surrogate)",
+                        findings) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
-        raise LoadError(line, col, f"character U+{exc.character:04X} is not allowed") from None
+        raise LoadError(line, col, f"character U+{exc.character:04X} is not allowed",
+                        findings) from None
     except yaml.YAMLError as exc:
-        raise LoadError(1, 1, "YAML error: " + " ".join(str(exc).split())) from None
+        raise LoadError(1, 1, "YAML error: " + " ".join(str(exc).split()), findings) from None
     finally:
         if loader is not None:
             loader.dispose()
     doc.data = root
     return doc
+
+
+def _commented_lines(text: str) -> set[int]:
+    """0-based numbers of the lines where a `#` follows something other than indentation."""
+    return {i for i, line in enumerate(text.split("\n"))
+            if "#" in line and not line.lstrip().startswith("#")}
+
+
+def _note_comment(doc: Document, text: str, loc: Loc, value: Any, end: Any) -> None:
+    """Note on `doc` a comment right after the plain value ending at mark `end`, if any."""
+    line = text.split("\n", end.line + 1)[end.line]
+    rest = line[end.column:]
+    if rest.lstrip(" \t").startswith("#"):
+        col = end.column + len(rest) - len(rest.lstrip(" \t")) + 1
+        doc.comments.append((loc, end.line + 1, col, str(value), rest.strip()))
+
+
+class _Repeat(str):
+    """The key of a repeated key's value, which is read but kept out of the data."""
 
 
 _NO_KEY = object()

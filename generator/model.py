@@ -25,11 +25,13 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
 
@@ -58,6 +60,87 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def _unique_ids(ids: list[str]) -> list[str]:
+    """Refuse an id listed twice in one list (it would be shown twice); `validate` reports each
+    repeat at its own item, with where the id was first listed."""
+    first: dict[str, int] = {}
+    repeats: list[tuple[int, str, int]] = []
+    for i, value in enumerate(ids):
+        if value in first:
+            repeats.append((i, value, first[value]))
+        else:
+            first[value] = i
+    if repeats:
+        raise PydanticCustomError("duplicate_id", "an id is listed twice", {"repeats": repeats})
+    return ids
+
+
+LIMITS = {"article": 100, "text": 50, "ids": 30, "entries": 50}
+"""Items allowed per list, by kind of list: far above what a real article uses (the largest
+source so far has 25 statements, 12 accounts, 9 quotes, 7 key points and 8 details on one
+account), low enough that every page stays a bounded size. One article with 20,000 accounts
+would otherwise pass under the file size limit and make a multi-megabyte page that keeps the
+site engine busy for minutes. The JSON Schema carries the same limits (`maxItems`).
+
+* `article`  an article's accounts, statements, quotes and mentions
+* `text`     lists of sentences: key points, notes, the briefing's summary and takeaways
+* `ids`      the ids on one record: authors, attributed_to, actors, places, affiliation,
+             responds_to, an entry's sources; and the details of one account
+* `entries`  aliases, recorded conflicts, background periods
+"""
+
+_UNIQUE = {"uniqueItems": True}
+
+Ids = Annotated[list[Id], AfterValidator(_unique_ids),
+                Field(max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
+"""Ids on one record (authors, actors, places, ...): each once, at most `LIMITS["ids"]`."""
+MentionIds = Annotated[list[Id], AfterValidator(_unique_ids),
+                       Field(max_length=LIMITS["article"], json_schema_extra=_UNIQUE)]
+"""An article's further mentions: each once, at most `LIMITS["article"]`."""
+SourceIds = Annotated[list[Id], AfterValidator(_unique_ids),
+                      Field(min_length=1, max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
+"""The articles behind a sentence: at least one, each once."""
+_ARTICLE_LIST = LIMITS["article"]
+_TEXT_LIST = LIMITS["text"]
+_ID_LIST = LIMITS["ids"]
+_ENTRIES = LIMITS["entries"]
+
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+def _boolean(value: Any) -> bool:
+    """`true` or `false` only (the YAML 1.2 spellings, which editors and the JSON Schema
+    accept): never YAML 1.1's `yes`, `on`, `1` or `n`, which pydantic would take."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    raise PydanticCustomError("bool_parsing", "Input should be true or false")
+
+
+Bool = Annotated[bool, BeforeValidator(_boolean)]
+"""`true` or `false`, exactly as the JSON Schema's boolean reads in a YAML 1.2 editor."""
+
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+
+
+def _integer(value: Any) -> int:
+    """A whole number written in decimal digits (no `1_000`, `1.0` or surrounding spaces)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INT_RE.match(value) and len(value) <= 10:
+        return int(value)
+    raise PydanticCustomError("int_parsing", "Input should be a whole number")
+
+
+Int = Annotated[int, BeforeValidator(_integer)]
+"""A whole number in decimal digits."""
+
+
 class Record(BaseModel):
     """Base for all content records: unknown keys are errors, values are validated on assignment."""
 
@@ -74,7 +157,7 @@ class FuzzyDate(Record):
 
     value: str
     """`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; the precision is the number of parts given."""
-    approximate: bool = False
+    approximate: Bool = False
     """True when the source gives the date only roughly ("around", "c.")."""
     inferred: Text | None = None
     """Set when no source prints the date: say how it was inferred. Shown as "inferred"."""
@@ -94,6 +177,9 @@ class FuzzyDate(Record):
         if not m:
             raise ValueError(f"'{self.value}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
         year, month, day = m.group(1), m.group(2), m.group(3)
+        if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
+            raise ValueError(f"'{self.value}' is not a date (there is no year {year}; years run "
+                             f"from {dt.MINYEAR:04d} to {dt.MAXYEAR})")
         if month is not None and not 1 <= int(month) <= 12:
             raise ValueError(f"'{self.value}' is not a date (there is no month {month})")
         if day is not None:
@@ -157,7 +243,7 @@ class Sourced(Record):
 
     text: Text
     """The sentence, in our own words. Plain text."""
-    sources: list[Id] = Field(min_length=1)
+    sources: SourceIds
     """Ids of the articles that support it (at least one)."""
 
 
@@ -187,11 +273,11 @@ class Briefing(Record):
     """Date the information runs to (the latest source publication covered)."""
     crisis: Period
     """The crisis period. Events inside it form the main chronology."""
-    background: list[Period] = []
+    background: list[Period] = Field([], max_length=_ENTRIES)
     """Earlier periods the sources describe as background, kept apart from the crisis."""
-    summary: list[Sourced] = Field(min_length=1)
+    summary: list[Sourced] = Field(min_length=1, max_length=_TEXT_LIST)
     """Situation summary: a few footnoted sentences."""
-    takeaways: list[Sourced] = []
+    takeaways: list[Sourced] = Field([], max_length=_TEXT_LIST)
     """Key takeaways: footnoted bullet points."""
     site_url: Url | None = None
     """Public address of the published site, used for canonical links and feeds."""
@@ -208,11 +294,11 @@ class Actor(Record):
     """person, state, government-body, ministry, agency, armed-force, international-organization, media or group."""
     role: ShortText | None = None
     """Role or title at the time of the events, e.g. "Foreign Minister of Azerbaijan"."""
-    affiliation: list[Id] = []
+    affiliation: Ids = []
     """Actors this one belongs to or speaks for (a minister -> the ministry -> the state); no loops."""
     country: ShortText | None = None
     """Country the actor belongs to, as a name."""
-    aliases: list[ShortText] = []
+    aliases: list[ShortText] = Field([], max_length=_ENTRIES)
     """Other names and spellings the sources use (search finds the actor by each)."""
     description: Text | None = None
     """A sentence on who the actor is, in our own words."""
@@ -227,7 +313,7 @@ class Place(Record):
     """Name as the briefing writes it."""
     kind: PlaceKind
     """country, region, city, site, border, body-of-water or route."""
-    aliases: list[ShortText] = []
+    aliases: list[ShortText] = Field([], max_length=_ENTRIES)
     """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
     part_of: Id | None = None
     """Id of the place this one lies in; no loops (a place cannot contain itself)."""
@@ -268,13 +354,13 @@ class Event(Record):
     """Neutral title for the chronology."""
     date: FuzzyDate
     """When it happened, with precision and marks."""
-    places: list[Id] = []
+    places: Ids = []
     """Where it happened (place ids)."""
-    actors: list[Id] = []
+    actors: Ids = []
     """Actors involved (actor ids)."""
-    conflicts: list[Conflict] = []
+    conflicts: list[Conflict] = Field([], max_length=_ENTRIES)
     """Details on which accounts disagree, recorded as such."""
-    sequence: int = 0
+    sequence: Int = 0
     """Order among events on the same date when the sources make it clear (lower comes first)."""
 
 
@@ -289,13 +375,13 @@ class Account(Record):
     """reported, claimed, confirmed, denied, disputed or unverified."""
     date: FuzzyDate | None = None
     """The date this article gives, when it differs from or refines the event's date."""
-    attributed_to: list[Id] = []
+    attributed_to: Ids = []
     """Actors the article cites for this account (e.g. a ministry)."""
-    actors: list[Id] = []
+    actors: Ids = []
     """Actors the account involves."""
-    places: list[Id] = []
+    places: Ids = []
     """Places the account names."""
-    details: dict[DetailKey, ShortText] = {}
+    details: dict[DetailKey, ShortText] = Field({}, max_length=_ID_LIST)
     """Comparable details, e.g. `injured: "four"`, `weekday: "Wednesday"`; differences across accounts are shown side by side."""
 
 
@@ -318,7 +404,7 @@ class Statement(Record):
     """reported, claimed, confirmed, denied, disputed or unverified."""
     event: Id | None = None
     """Event the statement is about."""
-    responds_to: list[Id] = []
+    responds_to: Ids = []
     """Ids of statements this one answers (a denial answers an accusation)."""
     channel: ShortText | None = None
     """How it was made: "Telegram", "phone call", "joint statement"."""
@@ -359,7 +445,7 @@ class Article(Record):
     """Headline as published."""
     outlet: Id | None
     """Actor id of the outlet that published this copy; `null` when the text does not name it."""
-    authors: list[Id] = []
+    authors: Ids = []
     """Actor ids of the authors (people in `actors.yml`)."""
     published: FuzzyDate
     """Publication date of this copy; mark `inferred` when no date is printed."""
@@ -377,17 +463,17 @@ class Article(Record):
     """Why the article is out of scope (required when it is)."""
     summary: Text
     """What the article says, in our own words."""
-    key_points: list[Text] = []
+    key_points: list[Text] = Field([], max_length=_TEXT_LIST)
     """The article's main points, in our own words."""
-    accounts: list[Account] = []
+    accounts: list[Account] = Field([], max_length=_ARTICLE_LIST)
     """The events the article reports, each attached to an event id."""
-    statements: list[Statement] = []
+    statements: list[Statement] = Field([], max_length=_ARTICLE_LIST)
     """Statements and actions the article reports."""
-    quotes: list[Quote] = []
+    quotes: list[Quote] = Field([], max_length=_ARTICLE_LIST)
     """Short exact quotations the article carries."""
-    mentions: list[Id] = []
+    mentions: MentionIds = []
     """Further actor ids the article mentions without a statement or account."""
-    notes: list[Text] = []
+    notes: list[Text] = Field([], max_length=_TEXT_LIST)
     """Editorial notes: inconsistencies in the source, how a date was inferred."""
 
     @model_validator(mode="after")

@@ -9,6 +9,10 @@ stays the authority; the schema follows it where the two would otherwise disagre
 * A `FuzzyDate` is a plain string (`2026-03`), a bare year, or a mapping with marks; pydantic
   only describes the mapping, because the string form goes through a "before" validator.
 * An out-of-scope article needs `scope_reason` (an "after" validator in the model).
+* Booleans are `true`/`false` (also `True`, `TRUE`, `False`, `FALSE`, as YAML 1.2 reads them)
+  in both; YAML 1.1's `yes`, `on` and `1` are errors in both. The one difference left: the
+  loader does not tell a quoted `"true"` from a plain one, so `check` takes it as a boolean,
+  where the schema sees text.
 
 Regenerate with `briefing schema`; a test checks the committed files are current.
 """
@@ -39,8 +43,9 @@ FILES: dict[str, tuple[str, type[BaseModel], bool]] = {
 """Schema name -> (content file it describes, record model, whether the file is a list of them)."""
 
 _SCALAR_TYPES = ["boolean", "number", "string"]
-_DATE_STRING = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
-_YEAR = {"type": "integer", "minimum": 1000, "maximum": 9999}
+_DATE_STRING = {"type": "string", "pattern": r"^(?!0000)[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
+"""Year 0000 does not exist (the model says so too); month and day ranges are left to it."""
+_YEAR = {"type": "integer", "minimum": 1, "maximum": 9999}
 
 
 def file_name(kind: str) -> str:

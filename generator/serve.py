@@ -32,6 +32,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from generator import urls
+from generator.procs import start
 from generator.render import TEMPLATES
 from generator.report import print_problems
 
@@ -120,10 +121,9 @@ def serve(project: Project, args: argparse.Namespace) -> int:
     stop = threading.Event()  # set by the signal handler; no thread is started
     env = {**os.environ, **ENGINE_ENV}
     with _stop_on_signals(stop):
-        engine = subprocess.Popen(engine_command(project, args.dev_addr), cwd=project.root,
-                                  env=env)
-        watcher = subprocess.Popen(watcher_command(watched), cwd=project.root,
-                                   stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        engine = start(engine_command(project, args.dev_addr), cwd=project.root, env=env)
+        watcher = start(watcher_command(watched), cwd=project.root, stdout=subprocess.PIPE,
+                        stdin=subprocess.DEVNULL)
         try:
             print(f"serving on http://{args.dev_addr}/ ; watching "
                   f"{', '.join(_show(p, project.root) for p in watched)} (Ctrl-C stops)",

@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError
 
 from generator import model as m
-from generator.load import Document, Loaded, LoadError, Loc, load_files
+from generator.load import (
+    Document,
+    Loaded,
+    LoadError,
+    Loc,
+    escape_forbidden,
+    first_forbidden,
+    load_files,
+)
 from generator.problems import Problems, Severity
 from generator.progress import track
 
@@ -52,6 +62,8 @@ class Content:
     """display path -> file kind (`briefing`, `actors`, …, `articles`)."""
     unreadable: set[str] = field(default_factory=set)
     """File kinds with a file that could not be loaded: references to their ids are not checked."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Registries (`NEEDED_REGISTRIES`) whose file does not exist: kind -> display path."""
 
     def locate(self, record: object, *fields: str | int, key: bool = False) -> tuple[str, int, int]:
         """`(path, line, col)` of a record, or of one of its fields."""
@@ -65,18 +77,108 @@ class Content:
                 yield article, statement
 
 
-def content_files(root: Path) -> list[tuple[str, Path]]:
-    """The content files, as (kind, path), in a stable order."""
-    files: list[tuple[str, Path]] = []
+NEEDED_REGISTRIES = ("actors", "places", "events")
+"""Registries that other files refer into: missing while referred to, each is one error."""
+
+
+def _content_files(root: Path, base: Path, content: Content,
+                   problems: Problems) -> list[tuple[str, Path, str]]:
+    """The content files to load, as (kind, path, display name), in a stable order; what cannot
+    be loaded at all (a missing briefing, a link, an unreadable folder) goes to `problems`.
+
+    Links: a file may be a symbolic link to another file inside the content folder; a link
+    leading out of it, a dangling link and a linked folder are refused, so nothing outside
+    `content/` is ever published. A kind with a file refused or missing is noted in
+    `content.unreadable`, so references into it are not checked (no cascade of "not defined")."""
+    root_real = root.resolve()
+    # Thousands of files share a few folders: show each folder once per load.
+    folders = functools.lru_cache(maxsize=None)(functools.partial(_display_folder, base=base))
+
+    def refuse(path: Path, kind: str, message: str) -> None:
+        problems.add(_display(path, base, folders), 1, 1, message)
+        content.unreadable.add(kind)
+
+    def accept(kind: str, path: Path) -> tuple[str, Path, str] | None:
+        if not path.is_symlink():
+            return (kind, path, _display(path, base, folders))
+        target = os.readlink(path)
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            refuse(path, kind, f"symbolic link to '{escape_forbidden(target)}', which does not "
+                               "exist")
+            return None
+        if not resolved.is_relative_to(root_real):
+            refuse(path, kind, "symbolic link to a file outside the content folder; content "
+                               "files must live in content/")
+        elif resolved.is_dir():
+            refuse(path, kind, "symbolic link to a folder; content files must be plain files")
+        else:
+            return (kind, path, _display(path, base, folders))
+        return None
+
+    files: list[tuple[str, Path, str]] = []
+    try:
+        top = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        problems.add(_display(root, base), 1, 1, f"cannot read the content folder: "
+                                                 f"{exc.strerror}")
+        content.unreadable.update(REGISTRIES, ["articles"])
+        return files
+    names = {entry.name for entry in top}
+    if "briefing.yml" not in names:
+        problems.add(_display(root / "briefing.yml", base), 1, 1,
+                     "briefing.yml is missing: every content folder needs one "
+                     "(title, as_of, crisis period, summary)")
+    for entry in top:
+        stem, dot, suffix = entry.name.rpartition(".")
+        if dot and suffix == "yaml" and stem in ("briefing", *REGISTRIES) \
+                and entry.is_file(follow_symlinks=False):
+            problems.add(_display(Path(entry.path), base), 1, 1,
+                         f"rename {entry.name} to {stem}.yml")
     for kind in ("briefing", *REGISTRIES):
-        path = root / f"{kind}.yml"
-        if path.exists():
-            files.append((kind, path))
+        if f"{kind}.yml" in names:
+            found = accept(kind, root / f"{kind}.yml")
+            if found:
+                files.append(found)
+        elif kind in NEEDED_REGISTRIES:
+            content.missing[kind] = _display(root / f"{kind}.yml", base)
+            content.unreadable.add(kind)
     articles = root / "articles"
-    if articles.is_dir():
-        for path in sorted(articles.iterdir(), key=_name):
-            if path.suffix in (".yml", ".yaml") and not path.name.startswith("."):
-                files.append(("articles", path))
+    if "articles" not in names:
+        return files
+    if articles.is_symlink():
+        refuse(articles, "articles", "symbolic link to a folder; content folders must be real "
+                                     "folders inside content/, not links that could lead "
+                                     "anywhere")
+        return files
+    if not articles.is_dir():
+        return files
+    try:
+        entries = sorted(os.scandir(articles), key=lambda e: e.name)
+    except OSError as exc:
+        refuse(articles, "articles", f"cannot read the folder: {exc.strerror}")
+        return files
+    for entry in entries:
+        name = entry.name
+        if not name.endswith((".yml", ".yaml")):
+            continue
+        path = Path(entry.path)
+        bad = first_forbidden(name)
+        if bad:
+            problems.add(escape_forbidden(_display(path, base, folders)), 1, 1,
+                         f"file name holds a {bad}; rename the file to its article id")
+            content.unreadable.add("articles")
+        elif name.startswith("."):
+            if entry.is_file(follow_symlinks=False):
+                problems.add(_display(path, base, folders), 1, 1,
+                             f"hidden file '{name}' would be skipped; remove the leading dot")
+        elif entry.is_symlink():
+            found = accept("articles", path)
+            if found:
+                files.append(found)
+        else:
+            files.append(("articles", path, _display(path, base, folders)))
     return files
 
 
@@ -97,30 +199,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     if not root.is_dir():
         problems.add(_display(root, base), 1, 1, "content folder not found")
         return content
-    if not (root / "briefing.yml").exists():
-        problems.add(_display(root / "briefing.yml", base), 1, 1,
-                     "briefing.yml is missing: every content folder needs one "
-                     "(title, as_of, crisis period, summary)")
-    for path in sorted(root.iterdir()):
-        if path.is_file() and path.suffix == ".yaml" and path.stem in ("briefing", *REGISTRIES):
-            problems.add(_display(path, base), 1, 1, f"rename {path.name} to {path.stem}.yml")
-    articles = root / "articles"
-    for path in sorted(articles.iterdir(), key=_name) if articles.is_dir() else []:
-        if path.name.startswith(".") and path.suffix in (".yml", ".yaml") \
-                and path.is_file() and not path.is_symlink():
-            problems.add(_display(path, base), 1, 1, f"hidden file '{path.name}' would be "
-                                                     "skipped; remove the leading dot")
-    files = []
-    # Thousands of files share a few folders: show each folder once per load.
-    folders = functools.lru_cache(maxsize=None)(functools.partial(_display_folder, base=base))
-    for kind, path in content_files(root):
-        display = _display(path, base, folders)
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            problems.add(display, 1, 1, "symbolic link to a file outside the content folder; "
-                                        "content files must live in content/")
-            content.unreadable.add(kind)
-            continue
-        files.append((kind, path, display))
+    files = _content_files(root, base, content, problems)
     results: list[FileResult | None] = [None] * len(files)
     signatures = [_signature(path) if cache is not None else None for _, path, _ in files]
     todo = []
@@ -214,6 +293,8 @@ def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult
     result = FileResult(kind, display)
     problems = result.problems
     if isinstance(doc, LoadError):
+        for line, col, message in doc.earlier:
+            problems.add(display, line, col, message)
         problems.add(display, doc.line, doc.col, doc.message)
         result.unreadable = True
         return result
@@ -222,6 +303,9 @@ def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult
         result.unreadable = True
         return result
     result.doc = doc
+    for line, col, message in doc.findings:
+        problems.add(display, line, col, message)
+    _check_comments(kind, doc, problems)
     if kind == "briefing":
         record = _validate(m.Briefing, doc, (), problems)
         if record is not None:
@@ -251,6 +335,61 @@ def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult
             if record is not None:
                 result.records.append((record, (i,)))
     return result
+
+
+def _check_comments(kind: str, doc: Document, problems: Problems) -> None:
+    """Warn where a comment cut an unquoted text short: `text: We're #1 in the polls` publishes
+    "We're". Comments after other values (`sequence: 1  # after the strikes`) are fine."""
+    model = m.FILE_KINDS[kind]
+    for loc, line, col, value, comment in doc.comments:
+        if _is_text_field(model, loc[1:] if kind in REGISTRIES else loc):
+            problems.add(doc.path, line, col,
+                         f"{_where(kind, loc)}: the text stops at '#', which starts a YAML "
+                         f"comment: only '{_short(value)}' is published, not "
+                         f"'{_short(comment)}'; put the whole text in quotes",
+                         Severity.WARNING)
+
+
+def _is_text_field(model: type[BaseModel], loc: Loc) -> bool:
+    """Whether `loc` in a `model` record is free text (`Text`, `ShortText`, a quote's words):
+    a string with a minimum length and no pattern or validator (unlike ids, codes and URLs)."""
+    annotation: Any = model
+    metadata: list[Any] = []
+    for part in loc:
+        annotation, metadata = _bare(annotation, metadata)
+        origin = get_origin(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+                and isinstance(part, str):
+            info = annotation.model_fields.get(part)
+            if info is None:
+                return False
+            annotation, metadata = info.annotation, list(info.metadata)
+        elif origin is list and isinstance(part, int):
+            annotation, metadata = get_args(annotation)[0], []
+        elif origin is dict and isinstance(part, str):
+            annotation, metadata = get_args(annotation)[1], []
+        else:
+            return False
+    annotation, metadata = _bare(annotation, metadata)
+    return annotation is str and not any(isinstance(c, AfterValidator) for c in metadata) \
+        and any(isinstance(c, StringConstraints) and c.min_length == 1 and c.pattern is None
+                for c in metadata)
+
+
+def _bare(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
+    """`annotation` without `Annotated` (its metadata added to `metadata`) and `| None`."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, metadata = get_args(annotation)[0], [*metadata,
+                                                             *annotation.__metadata__]
+        elif origin in (Union, UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation, metadata
+            annotation = args[0]
+        else:
+            return annotation, metadata
 
 
 def _display(path: Path, base: Path,
@@ -343,6 +482,12 @@ def _report(model: type[m.Record], doc: Document, base: Loc, data: Any,
             f" (expected one of: {', '.join(allowed)})" if allowed else ""
         problems.add(doc.path, line, col, message)
         return
+    if kind == "duplicate_id":
+        for i, value, first in error["ctx"]["repeats"]:
+            line, col = doc.position((*base, *loc, i))
+            problems.add(doc.path, line, col, f"{where}[{i}]: '{value}' is already listed as "
+                                              f"{where}[{first}]; list each id once")
+        return
     line, col = doc.position((*base, *loc))
     if kind == "missing":
         problems.add(doc.path, line, col, f"{where}: required field is missing")
@@ -368,10 +513,13 @@ def _report(model: type[m.Record], doc: Document, base: Loc, data: Any,
         return
     if kind in ("string_too_long", "too_long"):
         limit = error.get("ctx", {}).get("max_length")
-        size = len(value) if isinstance(value, (str, list)) else "?"
-        unit = "characters" if isinstance(value, str) else "items"
-        problems.add(doc.path, line, col, f"{where}: is {size} {unit} long; at most {limit} "
-                                          "allowed")
+        if isinstance(value, str):
+            problems.add(doc.path, line, col, f"{where}: is {len(value)} characters long; at "
+                                              f"most {limit} allowed")
+        else:
+            size = f"{len(value):,}" if isinstance(value, (list, dict)) else "too many"
+            problems.add(doc.path, line, col, f"{where}: has {size} items; the limit is {limit} "
+                                              "per list, to keep every page a readable size")
         return
     if kind in ("string_too_short", "too_short"):
         expected = "text" if isinstance(value, str) else "at least one item"
@@ -632,6 +780,7 @@ def check_references(content: Content, problems: Problems) -> None:
                     continue
                 folded[ref_kind][key] = (doc, loc)
                 known[ref_kind][value] = (doc, loc)
+    _check_missing_registries(content, problems)
     for display, doc in docs:
         kind = content.kinds[display]
         referred = _ids(doc, kind, id_re).referred
@@ -662,6 +811,27 @@ def check_references(content: Content, problems: Problems) -> None:
             seen_terms[key] = entry
     if content.briefing is not None:
         _check_periods(content, content.briefing, problems)
+
+
+def _check_missing_registries(content: Content, problems: Problems) -> None:
+    """One error for each missing registry that content refers into (instead of one "not
+    defined" per reference, which would bury the cause)."""
+    for kind, display in sorted(content.missing.items()):
+        ref_kind = DEFINITIONS[kind][0][1]
+        referred: set[str] = set()
+        users = []
+        for path, doc in sorted(content.documents.items()):
+            ids = _ids(doc, content.kinds[path], _ID_RE).referred.get(ref_kind, frozenset())
+            if ids:
+                referred |= ids
+                users.append(path)
+        if referred:
+            problems.add(display, 1, 1,
+                         f"{kind}.yml is missing, but {len(users)} file(s) refer to "
+                         f"{len(referred)} {ref_kind} id(s) it should define (first: "
+                         f"{users[0]}); create it as a list of {ref_kind} entries, each "
+                         f"starting with '- id:'; until then references to {ref_kind}s are "
+                         "not checked")
 
 
 def _check_self_references(content: Content, problems: Problems) -> None:
@@ -799,4 +969,4 @@ def _split(name: str) -> tuple[str | int, ...]:
     return (name,)
 
 
-__all__ = ["Content", "Severity", "check_references", "content_files", "load_content"]
+__all__ = ["Content", "Severity", "check_references", "load_content"]

@@ -19,9 +19,10 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from generator import procs
 from generator.problems import FatalError
 
 MAX_JOBS = 8
@@ -86,8 +87,24 @@ def worth_forking(jobs: int, count: int, minimum: int) -> bool:
 
 
 def pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of `jobs` forked workers (call only when `can_fork()`)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    """A pool of `jobs` forked workers (call only when `can_fork()`), which die with this
+    process (`procs.worker_setup`) and are stopped at once when the `with` block using the pool
+    ends in an exception (Ctrl-C, SIGTERM), rather than finishing their work first."""
+    return _Pool(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                 initializer=procs.worker_setup, initargs=(os.getpid(),))
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        with procs.signals_held():  # workers are forked in a submit
+            return super().submit(fn, *args, **kwargs)
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        if exc_type is not None:
+            for process in list((getattr(self, "_processes", None) or {}).values()):
+                process.kill()
+            self.shutdown(wait=True, cancel_futures=True)
+        return super().__exit__(exc_type, exc, tb)
 
 
 _MAP: dict[str, Any] = {}

@@ -7,8 +7,12 @@ copy of the minimal fixture, so expected line numbers do not move when that fixt
 Besides:
 
 * `expected.txt`  exact `briefing check` stderr lines (problems plus the summary line), exit 1;
+* `warns.txt`     exact `briefing check --strict` stderr lines, exit 1; without `--strict`
+                  the same warnings, exit 0;
 * `inert.txt`     the case must build; each line is text that must appear literally on a page;
 * `remove.txt`    content files (relative paths) deleted from the copy before checking;
+* `links.txt`     symbolic links made in the copy, one `path -> target` a line (whatever was
+                  at `path` is removed first);
 * `synth.json`    files too big or too odd to store: `{"path": {"head": s, "repeat": s,
                   "times": n, "tail": s, "encoding": "utf-8"}}`.
 
@@ -32,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "content"
 HOSTILE = ROOT / "tests" / "hostile"
 BASE = HOSTILE / "_base" / "content"
-META_FILES = {"expected.txt", "inert.txt", "remove.txt", "synth.json", "README.md"}
+META_FILES = {"expected.txt", "warns.txt", "inert.txt", "remove.txt", "links.txt", "synth.json",
+              "README.md"}
 
 
 def cases(kind: str) -> list[str]:
@@ -62,6 +67,18 @@ def apply_case(case: Path, content: Path) -> None:
         for line in remove.read_text("utf-8").splitlines():
             if line.strip():
                 (content / line.strip()).unlink()
+    links = case / "links.txt"
+    if links.is_file():
+        for line in links.read_text("utf-8").splitlines():
+            if line.strip():
+                rel, _, link_target = (part.strip() for part in line.partition(" -> "))
+                path = content / rel
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                elif path.is_symlink() or path.exists():
+                    path.unlink()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.symlink_to(link_target)
     synth = case / "synth.json"
     if synth.is_file():
         for rel_path, spec in json.loads(synth.read_text("utf-8")).items():

@@ -135,6 +135,20 @@ AGREEMENT = [
         "accounts:\n  - event: e\n    summary: s\n    status: claimd")), False),
     ("detail key that is not a key", ARTICLE.format(published="2026", extra=(
         "accounts:\n  - event: e\n    summary: s\n    details: {Injured: two}")), False),
+    ("year 0000", ARTICLE.format(published="0000-03-05", extra=""), False),
+    ("bare year 0000", ARTICLE.format(published="0000", extra=""), False),
+    ("first year", ARTICLE.format(published="0001", extra=""), True),
+    *((f"boolean {word}", ARTICLE.format(
+        published=f"{{value: 2026-03, approximate: {word}}}", extra=""), word in (
+            "true", "True", "TRUE", "false", "False", "FALSE"))
+      for word in ("true", "True", "TRUE", "false", "False", "FALSE", "yes", "on", "1", "no",
+                   "off", "0", "y")),
+    ("id listed twice", ARTICLE.format(published="2026", extra="mentions: [a, b, a]"), False),
+    ("ids listed once", ARTICLE.format(published="2026", extra="mentions: [a, b]"), True),
+    ("key points at the limit", ARTICLE.format(
+        published="2026", extra="key_points: [" + ", ".join(["point"] * 50) + "]"), True),
+    ("key points over the limit", ARTICLE.format(
+        published="2026", extra="key_points: [" + ", ".join(["point"] * 51) + "]"), False),
 ]
 
 

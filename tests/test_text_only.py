@@ -73,6 +73,8 @@ def _text_kind(tp: Any) -> Any:
         return _text_kind(inner[0]) if len(inner) == 1 else None
     if any(tp == text for text in TEXT_TYPES):
         return "text"
+    if get_origin(tp) is Annotated:  # a list's limit (`max_length`), an id list's check
+        return _text_kind(get_args(tp)[0])
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp
     if get_origin(tp) is list:
