@@ -7,7 +7,8 @@ with the same bytes out, in the same order of steps as `mkdocs.commands.build.bu
    files, build the navigation (`on_files`, `on_nav`) and make a `Page` for every Markdown file.
 2. *Populate*: each page's Markdown is read and converted (`on_pre_page`, `on_page_markdown`,
    `on_page_content`) in forked workers. What the later steps read of a page comes back: its
-   Markdown and front matter, HTML, table of contents, title, anchors and links to anchors.
+   front matter, title, anchors and links to anchors (the head), and its Markdown, HTML and
+   table of contents (the body, which only the page's own rendering reads).
 3. In this process: `on_env`, static files and theme templates (404 page, sitemap).
 4. *Render*: workers forked after step 2 (so every page title in the navigation is known) run
    MkDocs' own `_build_page` for their pages: `on_page_context`, the theme template,
@@ -22,7 +23,8 @@ with one of those configured the engine runs MkDocs' own build, on one core, wit
 
 The page cache (`.cache/briefing-engine/` beside `mkdocs.yml`, or `--cache-dir` /
 `BRIEFING_ENGINE_CACHE`) keeps each step's result per page under a key made of hashes of every
-input the step reads; see `cache_keys`. A result whose key is unchanged is reused, anything else
+input the step reads (`engine_digest`, `_files_digest`, `_site_digest` and the page's own
+bytes; CONTRIBUTING.md lists them). A result whose key is unchanged is reused, anything else
 is made again; entries no build used are deleted at the end of a build. The cache is trusted like
 the code: it holds pickles (see SECURITY.md).
 """
@@ -30,7 +32,6 @@ the code: it holds pickles (see SECURITY.md).
 from __future__ import annotations
 
 import argparse
-import ctypes
 import hashlib
 import importlib.metadata
 import logging
@@ -46,6 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from generator.procs import die_with_parent
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -65,7 +68,6 @@ SEARCH_PLUGINS = ("search", "material/search")
 """Plugins whose only page event adds the page to `search_index` (replayed in page order)."""
 CHUNK = 16
 """Pages a worker takes at a time: big pages go first, one each, so no worker ends far behind."""
-PR_SET_PDEATHSIG = 1
 CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo_url",
                "repo_name", "edit_uri", "edit_uri_template", "copyright", "extra", "extra_css",
                "extra_javascript", "extra_templates", "markdown_extensions", "mdx_configs",
@@ -98,29 +100,26 @@ _CAPTURE = _Capture()
 
 def _init_worker(parent: int) -> None:
     """Die with the parent (Linux), and route MkDocs' log records to the capture."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
-    logger = logging.getLogger("mkdocs")
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    logger.addHandler(_CAPTURE)
-    logger.propagate = False
+    _capture_log()
 
 
-@contextmanager
-def _captured() -> Iterator[None]:
+def _capture_log() -> tuple[list[logging.Handler], bool]:
+    """Send MkDocs' log to the capture only; what it went to before."""
     logger = logging.getLogger("mkdocs")
     handlers, propagate = list(logger.handlers), logger.propagate
     for handler in handlers:
         logger.removeHandler(handler)
     logger.addHandler(_CAPTURE)
     logger.propagate = False
+    return handlers, propagate
+
+
+@contextmanager
+def _captured() -> Iterator[None]:
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = _capture_log()
     try:
         yield
     finally:
@@ -148,7 +147,7 @@ def _spread(jobs: int, step: str, work: list[tuple[str, str, int]]) -> Iterator[
         yield from results
         return
     work = sorted(work, key=lambda w: -w[2])
-    big = [w for w in work[: jobs * 2]]
+    big = work[: jobs * 2]
     chunks = [[w] for w in big] + [work[i:i + CHUNK] for i in range(len(big), len(work), CHUNK)]
     with _pool(min(jobs, len(chunks))) as pool:
         futures = [pool.submit(_run_chunk, step, [w[0] for w in c], [w[1] for w in c])
@@ -541,8 +540,8 @@ def cache_folder(config_file: Path, option: str | None) -> Path | None:
 
 def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None) -> int:
     """Build as `mkdocs build --strict` would; 0 on success, 1 on a failed build."""
+    from mkdocs.__main__ import State, _enable_warnings  # noqa: I001 - MkDocs' CLI first
     from mkdocs import config as mkdocs_config
-    from mkdocs.__main__ import State, _enable_warnings
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
