@@ -35,20 +35,17 @@ import argparse
 import hashlib
 import importlib.metadata
 import logging
-import multiprocessing
 import os
 import pickle
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.procs import die_with_parent
+from generator import workers
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -77,7 +74,8 @@ CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo
 # --- workers ---------------------------------------------------------------------------------
 
 _STATE: dict[str, Any] = {}
-"""What forked workers read: config, files, nav, env; set before the pool forks."""
+"""What forked workers read: config, files, nav, env, the parent's pid; set before the pool
+forks."""
 
 
 class _Capture(logging.Handler):
@@ -96,13 +94,6 @@ class _Capture(logging.Handler):
 
 
 _CAPTURE = _Capture()
-
-
-def _init_worker(parent: int) -> None:
-    """Die with the parent (Linux), and route MkDocs' log records to the capture."""
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
-    _capture_log()
 
 
 def _capture_log() -> tuple[list[logging.Handler], bool]:
@@ -129,19 +120,18 @@ def _captured() -> Iterator[None]:
         logger.propagate = propagate
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_init_worker, initargs=(os.getpid(),))
-
-
 def _run_chunk(step: str, uris: list[str], keys: list[str]) -> list[dict[str, Any]]:
+    pid = os.getpid()
+    if pid not in (_STATE["parent"], _STATE.get("captured")):
+        _capture_log()  # a worker's first chunk: its log goes back with its results
+        _STATE["captured"] = pid
     fn = _populate_one if step == "populate" else _render_one
     return [fn(uri, key) for uri, key in zip(uris, keys, strict=True)]
 
 
 def _spread(jobs: int, step: str, work: list[tuple[str, str, int]]) -> Iterator[dict[str, Any]]:
     """Run `step` on (uri, key, size) items: in forked workers when it pays, else here."""
-    if jobs < 2 or len(work) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not workers.worth_forking(jobs, len(work), 2):
         with _captured():  # as in a worker: the log is kept with the result, then replayed
             results = _run_chunk(step, [w[0] for w in work], [w[1] for w in work])
         yield from results
@@ -149,7 +139,8 @@ def _spread(jobs: int, step: str, work: list[tuple[str, str, int]]) -> Iterator[
     work = sorted(work, key=lambda w: -w[2])
     big = work[: jobs * 2]
     chunks = [[w] for w in big] + [work[i:i + CHUNK] for i in range(len(big), len(work), CHUNK)]
-    with _pool(min(jobs, len(chunks))) as pool:
+    # Workers die with this process, leave Ctrl-C to it, and are killed if it stops early.
+    with workers.pool(min(jobs, len(chunks))) as pool:
         futures = [pool.submit(_run_chunk, step, [w[0] for w in c], [w[1] for w in c])
                    for c in chunks]
         for future in futures:
@@ -465,7 +456,8 @@ def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
         base = (engine_digest(config), logger.getEffectiveLevel(), _files_digest(files))
         keys = {uri: _digest(*base, uri, data) for uri, data in sources.items()}
         del sources
-        _STATE.update(config=config, files=files, nav=nav, doc_files=doc_files, cache=cache)
+        _STATE.update(config=config, files=files, nav=nav, doc_files=doc_files, cache=cache,
+                      parent=os.getpid())
         populated = _step("populate", keys, sizes, cache, stats)
         pages = [_page(uri) for uri in keys]
         unloaded = {uri for uri, result in populated.items() if "body" not in result}
