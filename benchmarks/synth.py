@@ -3,7 +3,9 @@
 The shape follows a real briefing: an actor registry of about N/10 (states, ministries, forces,
 outlets, people affiliated with them), places nested in regions, shared events each reported by
 several articles (some accounts disagreeing on a detail, the disagreement recorded on the event),
-statements that answer earlier statements, quotes tied to statements, republications, a few
+shared statements (in `statements.yml`) that answer earlier statements, each reported by one
+article or several (each report in its own words, some relaying another source, some with an
+earlier status), accounts with figures, quotes tied to statements, republications, a few
 out-of-scope articles, and a `briefing.yml` citing some of the articles.
 
     .venv/bin/python benchmarks/synth.py --articles 1000 --out /tmp/bench-1000
@@ -27,7 +29,7 @@ except ImportError:  # pragma: no cover - libyaml ships with the PyYAML wheels w
 CRISIS_START = dt.date(2026, 3, 1)
 STATEMENT_TYPES = ("demand", "accuse", "condemn", "deny-responsibility", "reject", "claim", "warn",
                    "appeal-for-restraint", "express-support", "consult", "investigate",
-                   "mobilize", "announce", "comment")
+                   "mobilize", "reduce-relations", "announce", "clarify", "comment")
 STATUSES = ("reported", "reported", "reported", "claimed", "confirmed", "unverified")
 DENIALS = ("deny-responsibility", "reject")
 DAY_PARTS = ("early", "morning", "afternoon", "evening", "late", "night")
@@ -64,6 +66,8 @@ class Synth:
         self.places: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.articles: list[dict[str, Any]] = []
+        self.statements: list[dict[str, Any]] = []
+        self.statement_keys: set[tuple[str, ...]] = set()
         self._make_actors()
         self._make_places()
         self._make_events()
@@ -120,6 +124,30 @@ class Synth:
             self.places.append({"id": f"place-{i}", "name": self.name(3),
                                 "kind": kinds[i % len(kinds)], "part_of": f"region-{i % regions}"})
         self.place_ids = [p["id"] for p in self.places]
+        self._locate_places(regions)
+
+    def _locate_places(self, regions: int) -> None:
+        """Coordinates for the maps, from a generator of their own (the rest of the content
+        stays as it was without them): regions by their middle, cities and sites near it,
+        borders and routes as lines; every fourth place has none and is drawn at its
+        region."""
+        rng = random.Random(f"places-{self.n}")
+        middles = {}
+        for i in range(regions):
+            lat, lon = round(rng.uniform(36, 42), 4), round(rng.uniform(40, 52), 4)
+            middles[f"region-{i}"] = (lat, lon)
+            self.places[i]["location"] = {"lat": str(lat), "lon": str(lon), "precision": "region"}
+        for place in self.places[regions:]:
+            lat, lon = middles[place["part_of"]]
+            number = int(place["id"].rpartition("-")[2])
+            if number % 4 == 3:
+                continue
+            near = (round(lat + rng.uniform(-0.8, 0.8), 4), round(lon + rng.uniform(-0.8, 0.8), 4))
+            if place["kind"] in ("border", "route"):
+                place["lines"] = [[[str(round(near[0] + k * 0.2, 4)),
+                                    str(round(near[1] + k * 0.3, 4))] for k in range(3)]]
+            place["location"] = {"lat": str(near[0]), "lon": str(near[1]),
+                                 "precision": "exact" if place["kind"] == "site" else "town"}
 
     def _date(self, offset: int) -> str:
         return (CRISIS_START + dt.timedelta(days=offset)).isoformat()
@@ -177,13 +205,24 @@ class Synth:
                     "status": self.rng.choice(STATUSES),
                     "attributed_to": [self.rng.choice(self.speakers)],
                     "actors": list(event["actors"]), "places": [event["places"][0]],
-                    "details": {"injured": "four" if index % 5 == 0 and i % 2 else "two",
-                                "weekday": event["weekday"]}}
+                    "details": {"weekday": event["weekday"]},
+                    "figures": [{"kind": "injured",
+                                 "count": 4 if index % 5 == 0 and i % 2 else 2,
+                                 "given_by": self.rng.choice(self.speakers)}]}
+                if k == 0 and i % 3 == 0:
+                    account["relays"] = [self.rng.choice(self.speakers), outlet]
                 accounts.append(account)
             if i % 50 == 3:
                 accounts.append({"event": "2025-06-war", "summary": self.text(1)})
             article["accounts"] = _unique_accounts(accounts)
             own: list[dict[str, Any]] = []
+            reports: list[dict[str, Any]] = []
+            if statements and i % 4 == 1:
+                # Another article's statement, reported again in this article's own words.
+                again = statements[-self.rng.randint(1, min(10, len(statements)))]
+                reports.append({"statement": again, "summary": self.text(1),
+                                "status": self.rng.choice(STATUSES),
+                                "relays": [self.rng.choice(self.outlets)]})
             for k in range(self.rng.randint(1, 3)):
                 sid = f"s{i}-{k}"
                 st: dict[str, Any] = {
@@ -192,8 +231,7 @@ class Synth:
                     "addressee": self.rng.choice(self.states),
                     "date": {"value": date, "part": self.rng.choice(DAY_PARTS)} if k == 1
                     else date,
-                    "summary": self.text(1), "status": self.rng.choice(STATUSES),
-                    "event": accounts[0]["event"]}
+                    "summary": self.text(1), "event": accounts[0]["event"]}
                 if st["type"] in DENIALS:
                     del st["event"]
                 if statements and self.rng.random() < 0.5:
@@ -203,10 +241,21 @@ class Synth:
                         st["responds_to"] = [target]
                 if k == 0:
                     st["channel"] = "press conference"
+                key = (st["speaker"], st["addressee"], st["type"], str(st["date"]))
+                if key in self.statement_keys:
+                    continue  # it would look like a statement recorded twice
+                self.statement_keys.add(key)
                 own.append(st)
+                report: dict[str, Any] = {"statement": sid, "summary": self.text(1),
+                                          "status": self.rng.choice(STATUSES)}
+                if k == 2:
+                    report["status_history"] = [{"date": date, "status": "unverified",
+                                                 "note": "before confirmation"}]
+                reports.append(report)
             statements.extend(s["id"] for s in own)
             types.update((s["id"], s["type"]) for s in own)
-            article["statements"] = own
+            self.statements.extend(own)
+            article["reports"] = reports
             quoted = [st for st in own[:self.rng.randint(0, 2)]
                       if st["speaker"] not in article["authors"]]
             article["quotes"] = [{"text": self.sentence(10), "speaker": st["speaker"],
@@ -242,6 +291,7 @@ class Synth:
         _dump(content / "places.yml", self.places)
         _dump(content / "events.yml", [{k: v for k, v in e.items() if k != "weekday"}
                                         for e in self.events])
+        _dump(content / "statements.yml", self.statements)
         _dump(content / "glossary.yml", [{"term": t, "expansion": e} for t, e in GLOSSARY])
         for article in self.articles:
             _dump(content / "articles" / f"{article['id']}.yml", article)

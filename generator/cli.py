@@ -342,11 +342,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                     help="address to serve on (default: 127.0.0.1:8000)")
     sp.set_defaults(func=_cmd_serve)
-    sp = sub.add_parser("new", help="scaffold a commented article, actor or place",
+    sp = sub.add_parser("new", help="scaffold a commented article, actor, place or statement",
                         description="Write a commented skeleton for a new article "
-                                    "(content/articles/ID.yml) or append one for an actor or "
-                                    "place to its registry. Fill it in, then run briefing check.")
-    sp.add_argument("kind", choices=["article", "actor", "place"], help="what to create")
+                                    "(content/articles/ID.yml) or append one for an actor, "
+                                    "place or statement to its registry. Fill it in, then run "
+                                    "briefing check.")
+    sp.add_argument("kind", choices=["article", "actor", "place", "statement"],
+                    help="what to create")
     sp.add_argument("id", help="the new id: lowercase letters, digits and hyphens")
     sp.set_defaults(func=_cmd_new)
     sp = sub.add_parser("schema", help="regenerate schema/ and the CONTRIBUTING field reference",

@@ -30,17 +30,17 @@ import orjson
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel, ConfigDict
 
+from generator import maps, urls
 from generator import model as m
-from generator import urls
 from generator.deps import REPORT, Fragments, note_fields
-from generator.index import EventEntry, Index
+from generator.index import EventEntry, Index, Origin, StatementEntry
 from generator.render import date_label
 from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
 
 DATA_DIR = urls.DATA_DIR
 """Folder inside the generated folder that holds the data files."""
 
-FORMAT_VERSION: Literal[1] = 1
+FORMAT_VERSION: Literal[2] = 2
 """Bumped when the dataset shape changes incompatibly."""
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "dataset.schema.json"
@@ -164,6 +164,29 @@ class ArticleOut(Out):
     """Path of the article's page, relative to the site root."""
 
 
+class StatusChangeOut(Out):
+    """An earlier status an article records."""
+
+    date: Date
+    """From when the status held."""
+    status: Status
+    """The status then."""
+    note: str | None
+    """What changed it."""
+
+
+class OriginOut(Out):
+    """A primary origin: the first source some articles relay, or an outlet's own reporting."""
+
+    actor: str | None
+    """Actor id of the origin: the first source the articles relay, or the outlet that first
+    published them; null for an unnamed outlet's own reporting."""
+    name: str
+    """Who the origin is, for readers."""
+    sources: list[str]
+    """Ids of the articles resting on it."""
+
+
 class AccountOut(Out):
     """One article's report of an event."""
 
@@ -179,12 +202,18 @@ class AccountOut(Out):
     """The date this article gives, when it differs from the event's."""
     attributed_to: list[str]
     """Actor ids the article cites for this account."""
+    relays: list[str]
+    """Actor ids the article relays for this account, first source first."""
+    status_history: list[StatusChangeOut]
+    """Earlier statuses the article records, oldest first."""
     actors: list[str]
     """Actor ids the account involves."""
     places: list[str]
     """Place ids the account names."""
     details: dict[str, str]
-    """Comparable details (e.g. `injured`)."""
+    """Comparable details (e.g. `weekday`)."""
+    figures: list[m.Figure]
+    """Numbers the account gives (injured, killed...), with who gives them."""
 
 
 class EventOut(Out):
@@ -213,18 +242,37 @@ class EventOut(Out):
     sources: list[str]
     """Ids of the articles that report the event."""
     independent_origins: int
-    """Number of independent origins among the sources (republications count once)."""
+    """Number of independent outlets among the sources (republications count once)."""
+    primary_origins: list[OriginOut]
+    """The primary origins the accounts rest on (the first source each relays)."""
     page: str
     """Path of the event's page, relative to the site root."""
 
 
+class ReportOut(Out):
+    """One article's report of a statement."""
+
+    article: str
+    """Id of the article."""
+    summary: str
+    """What the article says was said, in the curators' words."""
+    status: Status
+    """The status the article gives."""
+    date: Date | None
+    """The date this article gives, when it differs from the statement's."""
+    relays: list[str]
+    """Actor ids the article relays for this statement, first source first."""
+    status_history: list[StatusChangeOut]
+    """Earlier statuses the article records, oldest first."""
+    details: dict[str, str]
+    """Comparable details."""
+
+
 class StatementOut(Out):
-    """Something an actor said or did publicly, as an article reports it."""
+    """Something an actor said or did publicly, recorded once with every article's report."""
 
     id: str
     """Statement id."""
-    article: str
-    """Id of the article that reports it."""
     type: StatementType
     """What the statement does."""
     speaker: str
@@ -236,7 +284,7 @@ class StatementOut(Out):
     summary: str
     """What was said or done, in the curators' words."""
     status: Status
-    """How far it is established."""
+    """How far it is established, from its reports."""
     event: str | None
     """Event id it is about."""
     responds_to: list[str]
@@ -245,6 +293,18 @@ class StatementOut(Out):
     """Ids of statements recorded as answering it."""
     channel: str | None
     """How it was made."""
+    conflicts: list[m.Conflict]
+    """Recorded disagreements between reports."""
+    reports: list[ReportOut]
+    """Every article's report of it, in article order."""
+    sources: list[str]
+    """Ids of the articles that report it."""
+    independent_origins: int
+    """Number of independent outlets among the sources (republications count once)."""
+    primary_origins: list[OriginOut]
+    """The primary origins the reports rest on (the first source each relays)."""
+    page: str
+    """Path of the statement's page, relative to the site root."""
 
 
 class QuoteOut(Out):
@@ -269,7 +329,7 @@ class QuoteOut(Out):
 class Dataset(Out):
     """The whole briefing dataset (`briefing.json`)."""
 
-    format_version: Literal[1]
+    format_version: Literal[2]
     """Version of this shape; bumped on incompatible changes."""
     briefing: BriefingOut
     """Title, periods, summary and takeaways."""
@@ -282,7 +342,7 @@ class Dataset(Out):
     events: list[EventOut]
     """Events in date order, each with its accounts."""
     statements: list[StatementOut]
-    """Statements, by article then position."""
+    """Statements some article reports, in date order."""
     quotes: list[QuoteOut]
     """Quotes, by article then position."""
     glossary: list[m.GlossaryEntry]
@@ -342,7 +402,7 @@ def dataset(ix: Index) -> Dataset:
                    articles=[_article(a) for a in ix.articles.values()],
                    actors=list(ix.actors.values()), places=list(ix.places.values()),
                    events=[_event(ix, entry) for entry in ix.events.values()],
-                   statements=[s for a in ix.articles.values() for s in _statements(ix, a)],
+                   statements=[_statement(ix, s) for s in ix.reported_statements],
                    quotes=[q for a in ix.articles.values() for q in _quotes(a)],
                    glossary=ix.glossary)
 
@@ -366,18 +426,39 @@ def _article(a: m.Article) -> ArticleOut:
         scope_reason=a.scope_reason, summary=a.summary, key_points=a.key_points,
         mentions=a.mentions, notes=a.notes,
         accounts=[account_id(a, i) for i in range(len(a.accounts))],
-        statements=[s.id for s in a.statements],
+        statements=[r.statement for r in a.reports],
         quotes=[quote_id(a, i) for i in range(len(a.quotes))],
         page=page_url(_doc("article", a.id)))
 
 
-def _statements(ix: Index, a: m.Article) -> list[StatementOut]:
-    note_fields(a, "statements")
-    return [StatementOut(
-        id=st.id, article=a.id, type=st.type, speaker=st.speaker, addressee=st.addressee,
-        date=_date(st.date), summary=st.summary, status=st.status, event=st.event,
-        responds_to=st.responds_to, responses=[r.id for _, r in ix.responses.get(st.id, [])],
-        channel=st.channel) for st in a.statements]
+def _statement(ix: Index, said: StatementEntry) -> StatementOut:
+    st = said.statement
+    reports = []
+    for article, rep in said.reports:
+        note_fields(article, "reports")
+        reports.append(ReportOut(
+            article=article.id, summary=rep.summary, status=rep.status,
+            date=_date(rep.date) if rep.date else None, relays=rep.relays,
+            status_history=_history(rep.status_history), details=rep.details))
+    return StatementOut(
+        id=st.id, type=st.type, speaker=st.speaker, addressee=st.addressee,
+        date=_date(st.date), summary=st.summary, status=said.status, event=st.event,
+        responds_to=st.responds_to, responses=[r.id for r in ix.responses.get(st.id, [])],
+        channel=st.channel, conflicts=st.conflicts, reports=reports,
+        sources=[a.id for a in said.articles], independent_origins=said.origins,
+        primary_origins=_origins(said.primary), page=page_url(_doc("statement", st.id)))
+
+
+def _history(changes: list[m.StatusChange]) -> list[StatusChangeOut]:
+    return [StatusChangeOut(date=_date(c.date), status=c.status, note=c.note) for c in changes]
+
+
+def _origins(primary: list[Origin]) -> list[OriginOut]:
+    out = []
+    for o in primary:
+        actor = o.key[1] if o.key[0] == "actor" else None
+        out.append(OriginOut(actor=actor, name=o.name, sources=[a.id for a, _ in o.chains]))
+    return out
 
 
 def _quotes(a: m.Article) -> list[QuoteOut]:
@@ -396,16 +477,17 @@ def _event(ix: Index, entry: EventEntry) -> EventOut:
         accounts.append(AccountOut(
             id=account_id(article, position), article=article.id, summary=acc.summary,
             status=acc.status, date=_date(acc.date) if acc.date else None,
-            attributed_to=acc.attributed_to, actors=acc.actors, places=acc.places,
-            details=acc.details))
+            attributed_to=acc.attributed_to, relays=acc.relays,
+            status_history=_history(acc.status_history), actors=acc.actors, places=acc.places,
+            details=acc.details, figures=acc.figures))
     return EventOut(
         id=e.id, title=e.title, date=_date(e.date),
         period=entry.period.id if entry.period else None, places=e.places,
         actors=e.actors, conflicts=e.conflicts,
         conflicting_details=entry.conflicting, accounts=accounts,
-        statements=[st.id for _, st in entry.statements],
+        statements=[s.id for s in entry.statements],
         sources=[a.id for a in entry.articles], independent_origins=entry.origins,
-        page=page_url(_doc("event", e.id)))
+        primary_origins=_origins(entry.primary), page=page_url(_doc("event", e.id)))
 
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
@@ -455,8 +537,8 @@ def dataset_json(ix: Index, memo: Fragments | None = None) -> bytes:
         "actors": _json_list(each("actor", dump, ix.actors.values())),
         "places": _json_list(each("place", dump, ix.places.values())),
         "events": _json_list(each("event", lambda e: dump(_event(ix, e)), ix.events.values())),
-        "statements": _json_list(each("statements", lambda a: dumps(_statements(ix, a)),
-                                      articles)),
+        "statements": _json_list(each("statement", lambda s: dump(_statement(ix, s)),
+                                      ix.reported_statements)),
         "quotes": _json_list(each("quotes", lambda a: dumps(_quotes(a)), articles)),
         "glossary": _json_list(dump(g) for g in ix.glossary),
     }
@@ -549,39 +631,39 @@ DATE_COLUMNS = ["date", "date_precision", "date_start", "date_end", "date_approx
 def events_csv(ix: Index, memo: Fragments | None = None) -> bytes:
     """`events.csv`: one row per event (one fragment per event, see `Fragments`)."""
     header = ["id", "title", *DATE_COLUMNS, "period", "places", "actors", "statuses",
-              "accounts", "independent_origins", "conflicting_details", "statements", "sources",
-              "page"]
+              "accounts", "independent_origins", "primary_origins", "conflicting_details",
+              "statements", "sources", "page"]
 
     def row(entry: EventEntry) -> bytes:
         e = entry.event
         statuses = sorted({acc.status.value for _, acc in entry.accounts})
         return _csv_rows([[e.id, e.title, *_date_cells(e.date),
                            entry.period.id if entry.period else None, e.places, e.actors,
-                           statuses, len(entry.accounts), entry.origins, entry.conflicting,
-                           [st.id for _, st in entry.statements],
+                           statuses, len(entry.accounts), entry.origins,
+                           [o.name for o in entry.primary], entry.conflicting,
+                           [s.id for s in entry.statements],
                            [a.id for a in entry.articles], page_url(_doc("event", e.id))]])
 
     return _csv(header, []) + b"".join(_each(memo, "event", row, ix.events.values(), b""))
 
 
 def statements_csv(ix: Index, memo: Fragments | None = None) -> bytes:
-    """`statements.csv`: one row per statement (one fragment per article)."""
+    """`statements.csv`: one row per statement, however many articles report it (one
+    fragment per statement)."""
     header = ["id", *DATE_COLUMNS, "type", "speaker", "speaker_name", "addressee",
               "addressee_name", "status", "event", "responds_to", "channel", "summary",
-              "sources", "page"]
+              "reports", "independent_origins", "primary_origins", "sources", "page"]
 
-    def rows(a: m.Article) -> bytes:
-        note_fields(a, "statements")
-        out = []
-        for st in a.statements:
-            addressee = ix.actors[st.addressee].name if st.addressee else None
-            out.append([st.id, *_date_cells(st.date), st.type.value, st.speaker,
-                        ix.actors[st.speaker].name, st.addressee, addressee, st.status.value,
-                        st.event, st.responds_to, st.channel, st.summary, [a.id],
-                        page_url(_doc("article", a.id)) + "#" + urls.statement_anchor(st.id)])
-        return _csv_rows(out)
+    def row(said: StatementEntry) -> bytes:
+        st = said.statement
+        addressee = ix.actors[st.addressee].name if st.addressee else None
+        return _csv_rows([[st.id, *_date_cells(st.date), st.type.value, st.speaker,
+                           ix.actors[st.speaker].name, st.addressee, addressee,
+                           said.status.value, st.event, st.responds_to, st.channel, st.summary,
+                           len(said.reports), said.origins, [o.name for o in said.primary],
+                           [a.id for a in said.articles], page_url(_doc("statement", st.id))]])
 
-    return _csv(header, []) + b"".join(_each(memo, "statements", rows, ix.articles.values(),
+    return _csv(header, []) + b"".join(_each(memo, "statement", row, ix.reported_statements,
                                              b""))
 
 
@@ -1021,6 +1103,9 @@ DATA_FILES: tuple[DataFile, ...] = (
     DataFile("chronology.ics", "iCalendar", "The chronology as all-day calendar entries, to "
              "subscribe to or import.",
              chronology_ics, fragmented=True),
+    DataFile("basemap.svg", "SVG", "The background of the maps: Natural Earth country "
+             "boundaries (public domain) of the region around the briefing's places.",
+             lambda ix: maps.basemap_svg(maps.region(ix.map_points))),
     DataFile("feed.xml", "Atom", "New source articles and chronology entries, newest first, "
              "for feed readers.", atom_feed),
 )

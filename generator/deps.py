@@ -59,7 +59,7 @@ from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 from generator import model as m
-from generator.index import EventEntry, Index
+from generator.index import EventEntry, Index, StatementEntry
 
 if TYPE_CHECKING:
     from generator.pages import Page
@@ -126,7 +126,8 @@ _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """Arguments that stand for themselves, by exact type (the common case, checked first)."""
 
 _RECORD_TABLES: dict[type, str] = {m.Article: "articles", m.Actor: "actors",
-                                   m.Place: "places", EventEntry: "events"}
+                                   m.Place: "places", EventEntry: "events",
+                                   StatementEntry: "statements"}
 """Records `encode` notes as a reference to their table and id (`EventEntry.id` is its
 event's)."""
 

@@ -133,11 +133,22 @@ class _PerArticle(_ByArticle):
                 _report(index, problems, record, fields, message, severity, at)
 
 
-def _events_of(index: Index, article: m.Article) -> tuple[m.Event, ...]:
-    """The events an article's accounts and statements refer to (what dates and weekday
-    conflicts its checks read besides the article)."""
+def _said(index: Index, report: m.Report) -> m.Statement:
+    """The statement a report is of."""
+    return index.statements[report.statement].statement
+
+
+def _events_of(index: Index, article: m.Article) -> tuple[m.Record, ...]:
+    """The events an article's accounts and reports refer to, and the statements its reports
+    are of (what dates and weekday conflicts its checks read besides the article)."""
+    said = [_said(index, rep) for rep in article.reports]
     return (*(index.events[acc.event].event for acc in article.accounts),
-            *(index.events[st.event].event for st in article.statements if st.event))
+            *(index.events[st.event].event for st in said if st.event), *said)
+
+
+def _registries(index: Index) -> list[m.Record]:
+    """The registries `_events_of` picks from."""
+    return [*index.content.events, *index.content.statements]
 
 
 def _event_date(index: Index, account: m.Account) -> m.FuzzyDate:
@@ -171,16 +182,36 @@ def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"publication date '{pub.value}'; correct the event's date in "
                    f"content/events.yml, give this account the date the article gives, "
                    f"or correct the article's `published` date", sev, ())
-    items: list[m.Statement | m.Quote] = [*article.statements, *article.quotes]
-    for item in items:
-        if (sev := _later(item.date, pub)) is not None:
-            kind = "statement" if isinstance(item, m.Statement) else "quote"
-            yield (item, ("date",),
-                   f"'{item.date.value}' is after the publication date '{pub.value}' of "
-                   f"the article that reports this {kind}; {fix}", sev, ("value",))
+    for rep in article.reports:
+        if rep.date is not None:
+            if (sev := _later(rep.date, pub)) is not None:
+                yield (rep, ("date",),
+                       f"'{rep.date.value}' is after the publication date '{pub.value}' of "
+                       f"the article that reports this statement; {fix}", sev, ("value",))
+            continue
+        st = _said(index, rep)
+        if (sev := _later(st.date, pub)) is not None:
+            yield (rep, ("statement",),
+                   f"statement '{st.id}' is dated '{st.date.value}', after the article's "
+                   f"publication date '{pub.value}'; correct the statement's date in "
+                   f"content/statements.yml, give this report the date the article gives, "
+                   f"or correct the article's `published` date", sev, ())
+    records: list[m.Account | m.Report] = [*article.accounts, *article.reports]
+    for rec in records:
+        for i, change in enumerate(rec.status_history):
+            if (sev := _later(change.date, pub)) is not None:
+                yield (rec, ("status_history", i, "date"),
+                       f"'{change.date.value}' is after the article's publication date "
+                       f"'{pub.value}': an article cannot record a later status; {fix}",
+                       sev, ("value",))
+    for q in article.quotes:
+        if (sev := _later(q.date, pub)) is not None:
+            yield (q, ("date",),
+                   f"'{q.date.value}' is after the publication date '{pub.value}' of "
+                   f"the article that reports this quote; {fix}", sev, ("value",))
 
 
-_REPORTED_AFTER = _PerArticle(_reported_after, _events_of, lambda ix: ix.content.events)
+_REPORTED_AFTER = _PerArticle(_reported_after, _events_of, _registries)
 
 
 def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
@@ -285,8 +316,9 @@ def _article_texts_with_dates(index: Index, article: m.Article) -> Iterator[Date
         for key, value in acc.details.items():
             if key != "weekday":
                 yield acc, ("details", key), value, acc_ref, acc.event
-    for st in article.statements:
-        yield st, ("summary",), st.summary, st.date.start, st.event
+    for rep in article.reports:
+        st = _said(index, rep)
+        yield rep, ("summary",), rep.summary, (rep.date or st.date).start, st.event
     for q in article.quotes:
         if q.context:
             yield q, ("context",), q.context, q.date.start, None
@@ -307,6 +339,8 @@ def check_weekdays(index: Index, problems: Problems) -> None:
         for name in ("summary", "takeaways") for i, item in enumerate(getattr(b, name))]
     texts += [(e.event, ("title",), e.event.title, e.event.date.start, e.event.id)
               for e in index.events.values()]
+    texts += [(s.statement, ("summary",), s.statement.summary, s.statement.date.start,
+               s.statement.event) for s in index.statements.values()]
     for finding in _weekday_findings(index, texts):
         _report(index, problems, *finding)
     _WEEKDAYS.run(index, problems)
@@ -343,26 +377,52 @@ def _article_weekdays(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"on event '{acc.event}' in content/events.yml", WARNING, ())
 
 
-_WEEKDAYS = _PerArticle(_article_weekdays, _events_of, lambda ix: ix.content.events)
+_WEEKDAYS = _PerArticle(_article_weekdays, _events_of, _registries)
 
 
 def check_detail_conflicts(index: Index, problems: Problems) -> None:
-    """Warning: accounts of one event give different values for a detail the event does not
-    record as a conflict."""
+    """Warning: accounts of one event (or reports of one statement) give different values for
+    a detail, or different numbers for a figure, that the event (or statement) does not record
+    as a conflict."""
     for entry in index.events.values():
         recorded = {c.detail for c in entry.event.conflicts}
-        for key, versions in entry.details.items():
-            if len(versions) < 2 or key in recorded:
+        _detail_findings(index, problems, entry.details, entry.accounts, recorded,
+                         f"event '{entry.event.id}'", "the event in content/events.yml")
+        for kind in entry.figures_differ:
+            if kind in recorded:
                 continue
-            first = versions[0]
-            for version in versions[1:]:
-                acc = next(acc for _, acc in entry.accounts
-                                    if acc.details.get(key) == version.value)
-                _report(index, problems, acc, ("details", key),
-                        f"'{version.value}' disagrees with '{first.value}' in "
-                        f"{first.articles[0].id} about event '{entry.event.id}'; record the "
-                        f"disagreement as a `conflicts` entry (detail: {key}) on the event in "
-                        f"content/events.yml, or align the values")
+            rows = [r for r in entry.figures[kind] if r.figure.count is not None]
+            first = rows[0]
+            for row in rows[1:]:
+                if row.figure.count == first.figure.count:
+                    continue
+                acc = next(acc for a, acc in entry.accounts
+                           if a is row.article and row.figure in acc.figures)
+                _report(index, problems, acc, ("figures", acc.figures.index(row.figure),
+                                               "count"),
+                        f"{kind}: {row.figure.count} disagrees with {first.figure.count} in "
+                        f"{first.article.id} about event '{entry.event.id}'; record the "
+                        f"disagreement as a `conflicts` entry (detail: {kind}) on the event "
+                        f"in content/events.yml, or align the figures")
+    for said in index.statements.values():
+        recorded = {c.detail for c in said.statement.conflicts}
+        _detail_findings(index, problems, said.details, said.reports, recorded,
+                         f"statement '{said.id}'", "the statement in content/statements.yml")
+
+
+def _detail_findings(index: Index, problems: Problems, details: dict[str, Any],
+                     records: list[tuple[m.Article, Any]], recorded: set[str], what: str,
+                     where: str) -> None:
+    for key, versions in details.items():
+        if len(versions) < 2 or key in recorded:
+            continue
+        first = versions[0]
+        for version in versions[1:]:
+            rec = next(rec for _, rec in records if rec.details.get(key) == version.value)
+            _report(index, problems, rec, ("details", key),
+                    f"'{version.value}' disagrees with '{first.value}' in "
+                    f"{first.articles[0].id} about {what}; record the disagreement as a "
+                    f"`conflicts` entry (detail: {key}) on {where}, or align the values")
 
 
 def _countered(index: Index, event_id: str | None, statement: m.Statement | None,
@@ -377,7 +437,8 @@ def _countered(index: Index, event_id: str | None, statement: m.Statement | None
     # scan of every statement per record).
     candidates = [*(index.responses.get(statement.id, []) if statement is not None else []),
                   *(index.events[event_id].statements if event_id in index.events else [])]
-    for _, other in candidates:
+    for said in candidates:
+        other = said.statement
         if statement is not None and other.speaker == statement.speaker:
             continue
         answers = statement is not None and statement.id in other.responds_to
@@ -423,18 +484,21 @@ def check_status_denials(index: Index, problems: Problems) -> None:
             if acc.status in (Status.DENIED, Status.DISPUTED) and not _countered(
                     index, acc.event, None, acc.status is Status.DENIED):
                 _report(index, problems, acc, ("status",), _uncountered(acc.status, acc.event))
-        for st in article.statements:
-            if st.status in (Status.DENIED, Status.DISPUTED) and not _countered(
-                    index, st.event, st, st.status is Status.DENIED):
-                _report(index, problems, st, ("status",), _uncountered(st.status, st.event, st))
+        for rep in article.reports:
+            st = _said(index, rep)
+            if rep.status in (Status.DENIED, Status.DISPUTED) and not _countered(
+                    index, st.event, st, rep.status is Status.DENIED):
+                _report(index, problems, rep, ("status",),
+                        _uncountered(rep.status, st.event, st))
     flagged: set[int] = set()
     order = {sid: i for i, sid in enumerate(index.statements)}
     tables = _affiliation_tables(index)
-    for denial_article, denial in index.statements.values():
-        if denial.type is not StatementType.DENY_RESPONSIBILITY:
+    for denial_entry in index.statements.values():
+        denial = denial_entry.statement
+        if denial.type is not StatementType.DENY_RESPONSIBILITY or not denial_entry.reports:
             continue
         side = _side(tables, denial.speaker)
-        where = f"statement '{denial.id}' in {denial_article.id}"
+        where = f"statement '{denial.id}'"
         if denial.event is not None:
             for _, acc in index.events[denial.event].accounts:
                 if acc.status in SETTLED and side & set(acc.actors) and id(acc) not in flagged:
@@ -447,17 +511,21 @@ def check_status_denials(index: Index, problems: Problems) -> None:
         # of every statement per denial); kept in index order so reports come out as before.
         related = {s: index.statements[s] for s in denial.responds_to if s in index.statements}
         if denial.event in index.events:
-            related.update((s.id, (a, s)) for a, s in index.events[denial.event].statements)
-        for _, st in sorted(related.values(), key=lambda cited: order[cited[1].id]):
-            if st.type not in ASSERTIONS or st.status not in SETTLED or id(st) in flagged:
+            related.update((s.id, s) for s in index.events[denial.event].statements)
+        for said in sorted(related.values(), key=lambda said: order[said.id]):
+            st = said.statement
+            if st.type not in ASSERTIONS:
                 continue
             if st.id in denial.responds_to or (
                     denial.event is not None and st.event == denial.event
                     and st.addressee in side):
-                flagged.add(id(st))
-                _report(index, problems, st, ("status",),
-                        f"'{st.status.value}' but {where} denies it; use 'disputed' or "
-                        f"'denied'")
+                for _, rep in said.reports:
+                    if rep.status not in SETTLED or id(rep) in flagged:
+                        continue
+                    flagged.add(id(rep))
+                    _report(index, problems, rep, ("status",),
+                            f"'{rep.status.value}' but {where} denies it; use 'disputed' or "
+                            f"'denied'")
 
 
 def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = None) -> str:
@@ -489,6 +557,14 @@ def _own(article: m.Article) -> set[str]:
 def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
     own = _own(article)
     for q in article.quotes:
+        said = index.statements.get(q.statement) if q.statement else None
+        if said is not None and said.statement.speaker != q.speaker:
+            speaker = said.statement.speaker
+            yield (q, ("speaker",),
+                   f"'{q.speaker}' is not the speaker '{speaker}' of statement '{said.id}'; "
+                   f"attribute the words to '{speaker}' and name whoever passed them on in "
+                   f"the report's `relays`, or attach the quote to a statement by "
+                   f"'{q.speaker}'", WARNING, ())
         words = len(q.text.split())
         if words > QUOTE_MAX_WORDS or len(q.text) > QUOTE_MAX_CHARS:
             yield (q, ("text",),
@@ -507,8 +583,10 @@ def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
 
 
 _QUOTES = _PerArticle(_article_quotes,
-                      lambda ix, a: tuple(ix.actors.get(s) for s in sorted(_own(a))),
-                      lambda ix: ix.content.actors)
+                      lambda ix, a: (*(ix.actors.get(s) for s in sorted(_own(a))),
+                                     *(ix.statements[q.statement].statement for q in a.quotes
+                                       if q.statement in ix.statements)),
+                      lambda ix: [*ix.content.actors, *ix.content.statements])
 
 
 _ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
@@ -529,6 +607,9 @@ def _content_texts(index: Index) -> Iterator[str]:
     for entry in index.events.values():
         yield entry.event.title
         yield from (c.note for c in entry.event.conflicts)
+    for said in index.statements.values():
+        yield from filter(None, (said.statement.summary, said.statement.channel))
+        yield from (c.note for c in said.statement.conflicts)
     yield from _ARTICLE_TEXTS.each(index)
 
 
@@ -538,8 +619,9 @@ def _article_texts(index: Index, article: m.Article) -> str:
     for acc in article.accounts:
         texts.append(acc.summary)
         texts += acc.details.values()
-    for st in article.statements:
-        texts += filter(None, (st.summary, st.channel))
+    for rep in article.reports:
+        texts.append(rep.summary)
+        texts += rep.details.values()
     for q in article.quotes:
         texts += filter(None, (q.text, q.context))
     return "\0".join(texts)
@@ -585,6 +667,12 @@ def check_unused_entries(index: Index, problems: Problems) -> None:
                     f"place '{place.id}' is not referred to by any event or account; add it to "
                     f"the `places` of an event or account that names it, or remove it from "
                     f"content/places.yml")
+    for said in index.statements.values():
+        if not said.reports:
+            _report(index, problems, said.statement, ("id",),
+                    f"statement '{said.id}' has no report: no article reports it; add a "
+                    f"report to the article that carries it, or remove it from "
+                    f"content/statements.yml")
     for entry in index.events.values():
         if entry.accounts:
             continue
@@ -646,7 +734,7 @@ _REPUBLICATIONS = _PerArticle(_article_republication)
 
 def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
     """Error: a briefing sentence cites an out-of-scope article. Warning: an out-of-scope article
-    still carries accounts, statements or quotes, or is the only report of an event."""
+    still carries accounts, reports or quotes, or is the only report of an event."""
     out_of_scope = index.out_of_scope
     out = {a.id for a in out_of_scope}
     b = index.briefing
@@ -659,7 +747,7 @@ def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
                             f"cite an in-scope article, or change the article's scope",
                             ERROR)
     for article in out_of_scope:
-        for name in ("accounts", "statements", "quotes"):
+        for name in ("accounts", "reports", "quotes"):
             items = getattr(article, name)
             if items:
                 one = len(items) == 1
@@ -750,7 +838,7 @@ def _side_taking_texts(article: m.Article) -> Iterator[tuple[object, tuple[str |
     yield article, ("summary",), article.summary
     for i, point in enumerate(article.key_points):
         yield article, ("key_points", i), point
-    records: list[m.Account | m.Statement] = [*article.accounts, *article.statements]
+    records: list[m.Account | m.Report] = [*article.accounts, *article.reports]
     for record in records:
         if record.status is not Status.CONFIRMED:
             yield record, ("summary",), record.summary
@@ -764,6 +852,10 @@ def check_loaded_words(index: Index, problems: Problems) -> None:
         for i, item in enumerate(getattr(b, name)):
             for message in loaded_words(item.text):
                 _report(index, problems, b, (name, i, "text"), message)
+    for said in index.statements.values():
+        if said.status is not Status.CONFIRMED:
+            for message in loaded_words(said.statement.summary):
+                _report(index, problems, said.statement, ("summary",), message)
     _LOADED_WORDS.run(index, problems)
 
 
@@ -776,11 +868,30 @@ def _article_loaded_words(index: Index, article: m.Article) -> Iterator[Finding]
 _LOADED_WORDS = _PerArticle(_article_loaded_words)
 
 
+def check_duplicate_statements(index: Index, problems: Problems) -> None:
+    """Warning: two statements with the same speaker, addressee, type and date, which are
+    likely one statement recorded twice (each article should attach a report to one id)."""
+    seen: dict[tuple[object, ...], m.Statement] = {}
+    for st in index.content.statements:
+        key = (st.speaker, st.addressee, st.type, st.date.value, st.date.part)
+        first = seen.setdefault(key, st)
+        if first is st:
+            continue
+        path, line, _ = index.content.locate(first)
+        to = f", to '{st.addressee}'" if st.addressee else ""
+        _report(index, problems, st, ("id",),
+                f"statement '{st.id}' looks like statement '{first.id}' ({path}:{line}): same "
+                f"speaker '{st.speaker}'{to}, type '{st.type.value}' and date "
+                f"'{st.date.value}'; if they are one statement, merge them: keep one id, "
+                f"attach each article's report to it and record differences as `conflicts`")
+
+
 CHECKS: list[Callable[[Index, Problems], None]] = [
     check_reported_after_publication,
     check_weekdays,
     check_detail_conflicts,
     check_status_denials,
+    check_duplicate_statements,
     check_quotes,
     check_unused_entries,
     check_republications,

@@ -24,6 +24,7 @@ FILES: list[tuple[str, type[BaseModel], bool]] = [
     ("actors.yml", m.Actor, True),
     ("places.yml", m.Place, True),
     ("events.yml", m.Event, True),
+    ("statements.yml", m.Statement, True),
     ("glossary.yml", m.GlossaryEntry, True),
     ("articles/<id>.yml", m.Article, False),
 ]
@@ -33,7 +34,9 @@ PARTS: dict[type[BaseModel], str] = {
     m.Period: "period",
     m.Sourced: "sourced sentence",
     m.Account: "account",
-    m.Statement: "statement",
+    m.Report: "report",
+    m.StatusChange: "status change",
+    m.Figure: "figure",
     m.Quote: "quote",
     m.FirstPublication: "first publication",
     m.Conflict: "conflict",

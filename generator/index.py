@@ -18,42 +18,14 @@ from generator import model as m
 from generator.validate import Content
 from generator.vocab import ActorKind, PlaceKind, Scope, StatementType, Status, Vocab
 
-Cited = tuple[m.Article, m.Statement]
+Reported = tuple[m.Article, m.Report]
+"""One article's report of a statement."""
 
 STATUS_PRECEDENCE: tuple[Status, ...] = (
     Status.DISPUTED, Status.DENIED, Status.CONFIRMED, Status.CLAIMED, Status.UNVERIFIED,
     Status.REPORTED,
 )
 """An event's status is the first of these that any of its accounts carries."""
-
-REACTION_STANCES: tuple[StatementType, ...] = (
-    StatementType.CONDEMN,
-    StatementType.EXPRESS_SUPPORT,
-    StatementType.APPEAL_FOR_RESTRAINT,
-    StatementType.DEMAND,
-    StatementType.ACCUSE,
-    StatementType.WARN,
-    StatementType.DENY_RESPONSIBILITY,
-    StatementType.REJECT,
-    StatementType.INVESTIGATE,
-    StatementType.CONSULT,
-)
-"""Columns of the reactions grid, in order."""
-
-STANCE_HEADINGS: dict[StatementType, str] = {
-    StatementType.CONDEMN: "Condemned",
-    StatementType.EXPRESS_SUPPORT: "Supported",
-    StatementType.APPEAL_FOR_RESTRAINT: "Restraint",
-    StatementType.DEMAND: "Demanded",
-    StatementType.ACCUSE: "Accused",
-    StatementType.WARN: "Warned",
-    StatementType.DENY_RESPONSIBILITY: "Denied",
-    StatementType.REJECT: "Rejected",
-    StatementType.INVESTIGATE: "Investigated",
-    StatementType.CONSULT: "Consulted",
-}
-"""Short column headings of the reactions grid (the methodology page gives the definitions)."""
-
 
 @dataclass
 class DetailVersion:
@@ -64,15 +36,48 @@ class DetailVersion:
 
 
 @dataclass
+class HistoryLine:
+    """One dated status of an event or statement, and the article that records it."""
+
+    date: m.FuzzyDate
+    status: Status
+    article: m.Article
+    note: str | None = None
+
+
+@dataclass
+class Origin:
+    """A primary origin behind an event or statement, and the articles resting on it."""
+
+    key: tuple[str, str]
+    """("actor", id) for a relayed first source, or an article's own origin (`origin_key`)."""
+    name: str
+    """Who the origin is, for readers: an actor's name, or the original outlet."""
+    chains: list[tuple[m.Article, Any]]
+    """Each account or report resting on it, with its article (its `relays` give the chain)."""
+
+
+@dataclass
+class FigureRow:
+    """One account's figure of one kind."""
+
+    article: m.Article
+    figure: m.Figure
+
+
+@dataclass
 class EventEntry:
     """An event with everything reported about it."""
 
     event: m.Event
     period: m.Period | None
     accounts: list[tuple[m.Article, m.Account]] = field(default_factory=list)
-    statements: list[Cited] = field(default_factory=list)
+    statements: list[StatementEntry] = field(default_factory=list)
     details: dict[str, list[DetailVersion]] = field(default_factory=dict)
     origins: int = 0
+    """How many independent outlets report it (a republication counts with its original)."""
+    primary: list[Origin] = field(default_factory=list)
+    """The primary origins its accounts rest on (see `Account.relays`)."""
 
     @property
     def id(self) -> str:
@@ -105,15 +110,75 @@ class EventEntry:
 
     def detail_table(self, keys: list[str]) -> DetailTable:
         """The given detail keys side by side: one column per article that gives any of them."""
-        columns = _unique(a for a, acc in self.accounts if any(k in acc.details for k in keys))
-        rows = []
-        for key in keys:
-            given: dict[str, str] = {}
-            for article, acc in self.accounts:
-                if key in acc.details:
-                    given.setdefault(article.id, acc.details[key])
-            rows.append((key, [given.get(a.id) for a in columns]))
-        return DetailTable(columns, rows)
+        return _detail_table(self.accounts, keys)
+
+    @cached_property
+    def history(self) -> list[HistoryLine]:
+        """Every dated status its accounts record, oldest first (see `status_history`)."""
+        return _history(self.accounts)
+
+    @cached_property
+    def figures(self) -> dict[str, list[FigureRow]]:
+        """Figure kind -> every account's figure of that kind, in account order."""
+        table: dict[str, list[FigureRow]] = {}
+        for article, acc in self.accounts:
+            for fig in acc.figures:
+                table.setdefault(fig.kind.value, []).append(FigureRow(article, fig))
+        return table
+
+    @property
+    def figures_differ(self) -> list[str]:
+        """Figure kinds for which the accounts give different numbers."""
+        return [k for k, rows in self.figures.items()
+                if len({r.figure.count for r in rows if r.figure.count is not None}) > 1]
+
+
+@dataclass
+class StatementEntry:
+    """A statement with every article's report of it (as `EventEntry` is to accounts)."""
+
+    statement: m.Statement
+    period: m.Period | None
+    reports: list[Reported] = field(default_factory=list)
+    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
+    origins: int = 0
+    """How many independent outlets report it (a republication counts with its original)."""
+    primary: list[Origin] = field(default_factory=list)
+    """The primary origins its reports rest on (see `Report.relays`)."""
+
+    @property
+    def id(self) -> str:
+        """The statement's id (the entry's key in `Index.statements`)."""
+        return self.statement.id
+
+    @cached_property
+    def articles(self) -> list[m.Article]:
+        return _unique(a for a, _ in self.reports)
+
+    @cached_property
+    def status(self) -> Status:
+        """The statement's verification status, from its reports (see STATUS_PRECEDENCE)."""
+        given = {rep.status for _, rep in self.reports}
+        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
+
+    @property
+    def conflicting(self) -> list[str]:
+        """Detail keys on which the reports give different values."""
+        return [k for k, versions in self.details.items() if len(versions) > 1]
+
+    def detail_table(self, keys: list[str]) -> DetailTable:
+        """The given detail keys side by side: one column per article that gives any of them."""
+        return _detail_table(self.reports, keys)
+
+    @cached_property
+    def history(self) -> list[HistoryLine]:
+        """Every dated status its reports record, oldest first (see `status_history`)."""
+        return _history(self.reports)
+
+    @property
+    def changed(self) -> bool:
+        """Whether its history holds more than one status (the site then shows the history)."""
+        return len({line.status for line in self.history}) > 1
 
 
 @dataclass
@@ -130,7 +195,7 @@ class TimelineLine:
 
     date: m.FuzzyDate
     entry: EventEntry | None = None
-    cited: Cited | None = None
+    said: StatementEntry | None = None
 
     @property
     def key(self) -> tuple[str, EventEntry | str]:
@@ -138,17 +203,20 @@ class TimelineLine:
         arguments."""
         if self.entry is not None:
             return ("event", self.entry)
-        assert self.cited is not None
-        return ("statement", self.cited[1].id)
+        assert self.said is not None
+        return ("statement", self.said.id)
 
 
 @dataclass
 class Demand:
     """A demand and every statement recorded as responding to it."""
 
-    article: m.Article
-    statement: m.Statement
-    responses: list[Cited]
+    entry: StatementEntry
+    responses: list[StatementEntry]
+
+    @property
+    def statement(self) -> m.Statement:
+        return self.entry.statement
 
 
 @dataclass
@@ -163,16 +231,90 @@ class ChronologyGroup:
 
 
 @dataclass
-class ReactionRow:
-    """An actor's line in the reactions grid: stance -> statements."""
+class MapPlace:
+    """A place as the maps show it: where it is drawn, and what happened there."""
 
-    actor: m.Actor
-    cells: dict[StatementType, list[Cited]]
+    place: m.Place
+    location: m.Location | None
+    """Its own location, or that of the nearest place it lies in (`located_by`)."""
+    located_by: m.Place | None
+    """The place whose coordinates stand in for it, or None when it has its own."""
+    entries: list[EventEntry]
+    """Events reported at it (with at least one account), in chronology order."""
 
-    def statement_ids(self, columns: list[tuple[StatementType, str]]
-                      ) -> tuple[tuple[str, ...], ...]:
-        """The ids of the row's statements, column by column (a fragment's key)."""
-        return tuple(tuple(st.id for _, st in self.cells.get(c, [])) for c, _ in columns)
+    @property
+    def periods(self) -> list[str]:
+        """Ids of the periods its events fall in (`none` for outside every period)."""
+        return sorted({e.period.id if e.period else "none" for e in self.entries})
+
+
+@dataclass
+class TimelineView:
+    """What the visual timeline draws: the crisis period's events on a day axis, and the
+    background periods beside it (`Index.timeline_view`)."""
+
+    start: dt.date
+    end: dt.date
+    entries: list[EventEntry]
+    """Crisis events with at least one account, in chronology order."""
+    background: list[tuple[m.Period, list[EventEntry]]]
+    """Background periods, oldest first, with their reported events."""
+
+
+@dataclass
+class Side:
+    """One side of the crisis as the statements place it, with each actor's telling
+    statement (`Index.sides`)."""
+
+    key: str
+    """`first`, `second`, `restraint` or `neutral`."""
+    title: str
+    rows: list[tuple[m.Actor, StatementEntry]]
+    more: int = 0
+    """Actors of this side left out of `rows` (those with the fewest statements, past
+    `SIDE_ROWS`)."""
+
+
+@dataclass
+class Relation:
+    """Statements of one type from one actor to another (`Index.network`)."""
+
+    speaker: m.Actor
+    addressee: m.Actor
+    type: StatementType
+    statements: list[StatementEntry]
+
+
+SIDE_ROWS = 40
+"""At most this many actors are listed on a side (those with the most statements), so the page
+stays small at thousands of actors; their own pages have the rest."""
+
+NETWORK_TYPES: tuple[StatementType, ...] = (
+    StatementType.CONDEMN, StatementType.EXPRESS_SUPPORT, StatementType.DEMAND,
+    StatementType.ACCUSE, StatementType.DENY_RESPONSIBILITY,
+)
+"""Statement types the network of who said what to whom draws."""
+
+STATEMENT_VERBS_SHORT: dict[StatementType, str] = {
+    StatementType.CONDEMN: "condemned", StatementType.EXPRESS_SUPPORT: "supported",
+    StatementType.DEMAND: "made demands of", StatementType.ACCUSE: "accused",
+    StatementType.DENY_RESPONSIBILITY: "denied responsibility to",
+}
+"""The network's relations as verbs between two actors."""
+
+HOSTILE = (StatementType.CONDEMN, StatementType.ACCUSE, StatementType.DEMAND,
+           StatementType.WARN, StatementType.REJECT, StatementType.REDUCE_RELATIONS)
+"""Statement types that set their speaker against their addressee."""
+
+TELLING: tuple[StatementType, ...] = (
+    StatementType.EXPRESS_SUPPORT, StatementType.CONDEMN, StatementType.ACCUSE,
+    StatementType.DEMAND, StatementType.DENY_RESPONSIBILITY, StatementType.APPEAL_FOR_RESTRAINT,
+    StatementType.WARN, StatementType.REJECT, StatementType.CLAIM, StatementType.CONSULT,
+    StatementType.INVESTIGATE, StatementType.MOBILIZE, StatementType.REDUCE_RELATIONS,
+    StatementType.ANNOUNCE, StatementType.CLARIFY, StatementType.COMMENT,
+)
+"""Which of an actor's statements the sides view quotes: the first type here it made (the
+earliest statement of that type)."""
 
 
 class Table(dict):  # type: ignore[type-arg]
@@ -210,7 +352,8 @@ class Index:
         self.briefing: m.Briefing = content.briefing
         self._periods: dict[dt.date, m.Period | None] = {}
         """`period_of` by first day (a few hundred days among tens of thousands of dates)."""
-        self._timelines: dict[str, tuple[list[EventEntry], list[Cited], list[TimelineLine]]] = {}
+        self._timelines: dict[str, tuple[list[EventEntry], list[StatementEntry],
+                                         list[TimelineLine]]] = {}
         """`timeline` by actor, with the entries and statements it was made from."""
         self._earlier_timelines = earlier._timelines if earlier is not None else {}
         swaps = _text_edits(content, earlier) if earlier is not None else None
@@ -222,17 +365,20 @@ class Index:
         self.articles = {a.id: a for a in sorted(content.articles,
                                                  key=lambda a: (a.published.sort_key, a.id))}
         self.glossary = sorted(content.glossary, key=lambda g: g.term.casefold())
-        self.statements: dict[str, Cited] = {}
-        for article in self.articles.values():
-            for st in article.statements:
-                self.statements[st.id] = (article, st)
+        self.statements: dict[str, StatementEntry] = {}
+        for st in sorted(content.statements, key=lambda s: (s.date.sort_key, s.id)):
+            self.statements[st.id] = StatementEntry(st, self.period_of(st.date))
 
         self.events: dict[str, EventEntry] = {}
-        for event in sorted(content.events, key=lambda e: (e.date.sort_key, e.sequence, e.id)):
+        # Same date and sequence: the order of events.yml, which contributors write in the
+        # order the sources give (an id's alphabet says nothing about it).
+        position = {id(e): i for i, e in enumerate(content.events)}
+        for event in sorted(content.events,
+                            key=lambda e: (e.date.sort_key, e.sequence, position[id(e)])):
             self.events[event.id] = EventEntry(event, self.period_of(event.date))
 
-        self.actor_made: dict[str, list[Cited]] = defaultdict(list)
-        self.actor_received: dict[str, list[Cited]] = defaultdict(list)
+        self.actor_made: dict[str, list[StatementEntry]] = defaultdict(list)
+        self.actor_received: dict[str, list[StatementEntry]] = defaultdict(list)
         self.actor_quotes: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.actor_events: dict[str, list[EventEntry]] = defaultdict(list)
         self.actor_articles: dict[str, list[m.Article]] = defaultdict(list)
@@ -240,7 +386,7 @@ class Index:
         self.place_events: dict[str, list[EventEntry]] = defaultdict(list)
         self.place_articles: dict[str, list[m.Article]] = defaultdict(list)
         self.place_children: dict[str, list[m.Place]] = defaultdict(list)
-        self.responses: dict[str, list[Cited]] = defaultdict(list)
+        self.responses: dict[str, list[StatementEntry]] = defaultdict(list)
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
         self.article_events: dict[str, list[EventEntry]] = defaultdict(list)
@@ -266,13 +412,16 @@ class Index:
             for acc in article.accounts:
                 entry = self.events[acc.event]
                 entry.accounts.append((article, acc))
-                refs.update(acc.actors, acc.attributed_to)
+                refs.update(acc.actors, acc.attributed_to, acc.relays)
+                refs.update(f.given_by for f in acc.figures if f.given_by)
                 for pid in acc.places:
                     place_articles[pid].add(article.id)
-            for st in article.statements:
+            for rep in article.reports:
+                said = self.statements[rep.statement]
+                said.reports.append((article, rep))
+                st = said.statement
                 refs.update(filter(None, (st.speaker, st.addressee)))
-                if st.event:
-                    self.events[st.event].statements.append((article, st))
+                refs.update(rep.relays)
             for q in article.quotes:
                 self.actor_quotes[q.speaker].append((article, q))
                 refs.add(q.speaker)
@@ -280,6 +429,23 @@ class Index:
                     self.quotes_of_statement[q.statement].append((article, q))
             for aid in refs:
                 actor_articles[aid].add(article.id)
+        kept_statements = self._keep_statements(earlier) if earlier is not None else set()
+        # Statements sorted once (by date, then id), so every list they are dealt into comes
+        # out in that order; only statements some article reports are shown.
+        self._statements_by_date = [e for e in self.statements.values() if e.reports]
+        for said in self._statements_by_date:
+            if said.id not in kept_statements:
+                said.origins = len({self.origin_key(a) for a in said.articles})
+                said.primary = self._primary(said.reports)
+                said.details = _details(said.reports)
+            st = said.statement
+            if st.event:
+                self.events[st.event].statements.append(said)
+            self.actor_made[st.speaker].append(said)
+            if st.addressee:
+                self.actor_received[st.addressee].append(said)
+            for sid in st.responds_to:
+                self.responses[sid].append(said)
         kept = self._keep_entries(earlier) if earlier is not None else set()
         for entry in self.events.values():
             for aid in entry.event.actors:
@@ -298,20 +464,13 @@ class Index:
                     actor_articles[aid].add(article.id)
             if entry.event.id not in kept:
                 entry.origins = len({self.origin_key(a) for a in entry.articles})
-                entry.details = self._details(entry)
-        # Statements sorted once (`_cited_key` is a total order), so every list they are
-        # dealt into comes out in that order.
-        self._statements_by_date = sorted(self.statements.values(), key=_cited_key)
-        for article, st in self._statements_by_date:
-            self.actor_made[st.speaker].append((article, st))
-            if st.addressee:
-                self.actor_received[st.addressee].append((article, st))
-            for sid in st.responds_to:
-                self.responses[sid].append((article, st))
+                entry.primary = self._primary(entry.accounts)
+                entry.details = _details(entry.accounts)
         for quotes in self.actor_quotes.values():
             quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
+        rank = {eid: i for i, eid in enumerate(self.events)}
         for entries in (*self.actor_events.values(), *self.place_events.values()):
-            entries.sort(key=lambda e: (e.event.date.sort_key, e.event.id))
+            entries.sort(key=lambda e: rank[e.event.id])
         in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
         for aid, ids in actor_articles.items():
             self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
@@ -328,10 +487,42 @@ class Index:
             old = before.get(eid)
             if old is not None and old.event is entry.event and old.period is entry.period \
                     and _same_records(old.accounts, entry.accounts) \
-                    and _same_records(old.statements, entry.statements):
+                    and same_items(old.statements, entry.statements):
                 self.events[eid] = old
                 kept.add(eid)
         return kept
+
+    def _keep_statements(self, earlier: Index) -> set[str]:
+        """As `_keep_entries`, for statements: put `earlier`'s entry in place of each new one
+        made of the very same statement, period and reports; return their ids. Runs before
+        the statements are dealt into the tables and event entries."""
+        kept = set()
+        before = earlier.statements
+        for sid, said in self.statements.items():
+            old = before.get(sid)
+            if old is not None and old.statement is said.statement \
+                    and old.period is said.period and _same_records(old.reports, said.reports):
+                self.statements[sid] = old
+                kept.add(sid)
+        return kept
+
+    def _primary(self, records: list[tuple[m.Article, Any]]) -> list[Origin]:
+        """The primary origins behind accounts or reports: the first actor each relays, or
+        the outlet that first published the article when it relays none (so a republication,
+        and an article relaying that outlet, count with the original); in order of first
+        appearance."""
+        found: dict[tuple[str, str], Origin] = {}
+        for article, rec in records:
+            first = rec.relays[0] if rec.relays else self.original_outlet(article)
+            if first is not None:
+                key, name = ("actor", first), self.actors[first].name
+            else:  # an unnamed outlet's own reporting
+                key, name = self.origin_key(article), self.outlet_name(article)
+            origin = found.get(key)
+            if origin is None:
+                origin = found[key] = Origin(key, name, [])
+            origin.chains.append((article, rec))
+        return list(found.values())
 
     def _patch(self, earlier: Index, swaps: dict[int, Any]) -> None:
         """Be `earlier` with the records in `swaps` (by `id` of the old record) put in place of
@@ -343,12 +534,14 @@ class Index:
 
         def swapped(value: Any) -> Any:
             kind = type(value)
-            if kind is tuple:  # (article, its account, statement or quote)
+            if kind is tuple:  # (article, its account, report or quote)
                 article, record = value
                 new = swaps.get(id(article))
                 return value if new is None else (new, swaps[id(record)])
             if kind is EventEntry:
                 return entries.get(id(value), value)
+            if kind is StatementEntry:
+                return said_entries.get(id(value), value)
             return swaps.get(id(value), value)
 
         def in_list(items: list[Any]) -> list[Any]:
@@ -356,25 +549,39 @@ class Index:
             return items if same_items(out, items) else out
 
         edited = [a for a in earlier.articles.values() if id(a) in swaps]
-        events = {acc.event for a in edited for acc in a.accounts} | \
-            {st.event for a in edited for st in a.statements if st.event}
-        entries: dict[int, EventEntry] = {}
+        said_ids = {rep.statement for a in edited for rep in a.reports}
+        said_entries: dict[int, StatementEntry] = {}
         keys: set[str | None] = set()  # every id a list holding an old record is filed under
-        for event_id in sorted(events):
+        for sid in sorted(said_ids):
+            said = earlier.statements[sid]
+            reports = in_list(said.reports)
+            said_entries[id(said)] = StatementEntry(
+                said.statement, said.period, reports,
+                {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
+                 for key, versions in said.details.items()}, said.origins,
+                [Origin(o.key, o.name, in_list(o.chains)) for o in said.primary])
+            st = said.statement
+            keys.update((st.id, st.speaker, st.addressee), st.responds_to)
+        events = {acc.event for a in edited for acc in a.accounts} | \
+            {earlier.statements[sid].statement.event for sid in said_ids} - {None}
+        entries: dict[int, EventEntry] = {}
+        for event_id in sorted(e for e in events if e is not None):
             entry = earlier.events[event_id]
             entries[id(entry)] = EventEntry(
                 entry.event, entry.period, in_list(entry.accounts), in_list(entry.statements),
                 {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
-                 for key, versions in entry.details.items()}, entry.origins)
+                 for key, versions in entry.details.items()}, entry.origins,
+                [Origin(o.key, o.name, in_list(o.chains)) for o in entry.primary])
             keys.update(entry.event.actors, entry.event.places)
             for article, acc in entry.accounts:
                 keys.update(acc.actors, acc.places, (article.id,))
         for a in edited:
             keys.update((a.id, a.outlet), a.authors, a.mentions)
             for acc in a.accounts:
-                keys.update(acc.actors, acc.attributed_to, acc.places)
-            for st in a.statements:
-                keys.update((st.id, st.speaker, st.addressee), st.responds_to)
+                keys.update(acc.actors, acc.attributed_to, acc.places, acc.relays,
+                            (f.given_by for f in acc.figures))
+            for rep in a.reports:
+                keys.update(rep.relays)
             for q in a.quotes:
                 keys.update((q.speaker, q.statement))
         self.actors, self.places, self.glossary = earlier.actors, earlier.places, earlier.glossary
@@ -383,9 +590,9 @@ class Index:
         if edited:
             self.articles, self.statements = dict(earlier.articles), dict(earlier.statements)
             for a in edited:
-                new = self.articles[a.id] = swaps[id(a)]
-                for st in new.statements:
-                    self.statements[st.id] = (new, st)
+                self.articles[a.id] = swaps[id(a)]
+            for said in said_entries.values():
+                self.statements[said.id] = said
             self.events = dict(earlier.events)
             for entry in entries.values():
                 self.events[entry.event.id] = entry
@@ -401,18 +608,6 @@ class Index:
             setattr(self, name, table if copy is None else copy)
         self._statements_by_date = in_list(earlier._statements_by_date) if edited \
             else earlier._statements_by_date
-
-    @staticmethod
-    def _details(entry: EventEntry) -> dict[str, list[DetailVersion]]:
-        table: dict[str, dict[str, list[m.Article]]] = {}
-        for article, acc in entry.accounts:
-            for key, value in acc.details.items():
-                versions = table.setdefault(key, {})
-                seen = versions.setdefault(value, [])
-                if not any(a is article for a in seen):  # identity: records compare slowly
-                    seen.append(article)
-        return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
-                for k, vs in sorted(table.items())}
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -455,6 +650,11 @@ class Index:
         return (article.outlet, article.published.value)
 
     @property
+    def reported_statements(self) -> list[StatementEntry]:
+        """The statements some article reports, by date (then id)."""
+        return self._statements_by_date
+
+    @property
     def in_scope(self) -> list[m.Article]:
         return [a for a in self.articles.values() if a.scope is Scope.IN_SCOPE]
 
@@ -492,7 +692,10 @@ class Index:
                 if days and _same_day(days[-1][0], date):
                     days[-1][1].append(entry)
                 else:
-                    days.append((date, [entry]))
+                    # The heading is the bare day: entries under it carry their own marks.
+                    bare = date if not (date.approximate or date.inferred or date.part) \
+                        else m.FuzzyDate(value=date.value)
+                    days.append((bare, [entry]))
             title = self.period_label(period)
             groups.append(ChronologyGroup(period, title, days, background=period is not b.crisis))
         return groups
@@ -505,42 +708,13 @@ class Index:
 
     @cached_property
     def _demands(self) -> list[Demand]:
-        return [Demand(article, st, self.responses.get(st.id, []))
-                for article, st in self._statements_by_date if st.type is StatementType.DEMAND]
+        return [Demand(said, self.responses.get(said.id, []))
+                for said in self._statements_by_date
+                if said.statement.type is StatementType.DEMAND]
 
     def demands(self) -> list[Demand]:
         """Every demand with its recorded responses, in date order."""
         return list(self._demands)
-
-    def reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
-        """The reactions grid over crisis-period statements: used columns (with their headings)
-        and actor rows."""
-        return self._reactions
-
-    def reaction_ids(self, stance: StatementType) -> list[str]:
-        """The ids of the statements in one column of the reactions grid, row by row."""
-        return self._reaction_ids.get(stance, [])
-
-    @cached_property
-    def _reaction_ids(self) -> dict[StatementType, list[str]]:
-        columns: dict[StatementType, list[str]] = defaultdict(list)
-        for row in self._reactions[1]:
-            for stance, cited in row.cells.items():
-                columns[stance].extend(st.id for _, st in cited)
-        return dict(columns)
-
-    @cached_property
-    def _reactions(self) -> tuple[list[tuple[StatementType, str]], list[ReactionRow]]:
-        crisis = self.briefing.crisis
-        rows: dict[str, dict[StatementType, list[Cited]]] = defaultdict(lambda: defaultdict(list))
-        for article, st in self._statements_by_date:
-            if st.type in REACTION_STANCES and self.period_of(st.date) is crisis:
-                rows[st.speaker][st.type].append((article, st))
-        used = [(s, STANCE_HEADINGS[s]) for s in REACTION_STANCES
-                if any(s in cells for cells in rows.values())]
-        out = [ReactionRow(self.actors[aid], dict(cells))
-               for aid, cells in sorted(rows.items(), key=lambda kv: self.actors[kv[0]].name)]
-        return used, out
 
     def actors_by_kind(self) -> list[tuple[ActorKind, list[m.Actor]]]:
         """Actors grouped by kind (in vocabulary order), by name within a kind."""
@@ -579,9 +753,9 @@ class Index:
         if known is None:
             known = self._earlier_timelines.get(actor_id)
             if known is None or not same_items(known[0], events) \
-                    or not _same_records(known[1], made):
+                    or not same_items(known[1], made):
                 lines = [TimelineLine(e.event.date, entry=e) for e in events if e.accounts]
-                lines += [TimelineLine(st.date, cited=(art, st)) for art, st in made]
+                lines += [TimelineLine(said.statement.date, said=said) for said in made]
                 known = (events, made, sorted(lines, key=_timeline_key))
             self._timelines[actor_id] = known
         return known[2]
@@ -601,9 +775,222 @@ class Index:
                 received[d.statement.addressee].append(d)
         return dict(made), dict(received)
 
+    @staticmethod
+    def original_outlet(article: m.Article) -> str | None:
+        """Actor id of the outlet that first published the article (its own for an original;
+        None when the text names none)."""
+        if article.first_published is not None:
+            return article.first_published.outlet
+        return article.outlet
+
     def outlet_name(self, article: m.Article) -> str:
         """The outlet's name for attribution, or a stand-in when the text names none."""
         return self.actors[article.outlet].name if article.outlet else "Unnamed outlet"
+
+    def timeline_view(self) -> TimelineView:
+        """The visual timeline's content: the crisis from its start to its end (or to the
+        briefing's "as of" date, or its last event), and each background period's events."""
+        crisis = self.briefing.crisis
+        entries = [e for e in self.events.values() if e.period is crisis and e.accounts]
+        start = crisis.start.start
+        end = crisis.end.end if crisis.end else max(
+            [self.briefing.as_of.end, *(e.event.date.start for e in entries)])
+        background = []
+        for period in sorted(self.briefing.background, key=lambda p: p.start.sort_key):
+            background.append((period, [e for e in self.events.values()
+                                        if e.period is period and e.accounts]))
+        return TimelineView(start, max(end, start), entries, background)
+
+    def crisis_statements(self) -> list[StatementEntry]:
+        """Statements made during the crisis period, in date order: what the reactions views
+        (`sides`, `network`) are drawn from."""
+        return self._crisis_statements
+
+    @cached_property
+    def _crisis_statements(self) -> list[StatementEntry]:
+        crisis = self.briefing.crisis
+        return [said for said in self._statements_by_date if said.period is crisis]
+
+    def party_of(self, actor_id: str) -> str:
+        """The state (or topmost body) an actor belongs to, through its affiliations: a
+        minister speaks for its state."""
+        chain = self.affiliation_chain(self.actors[actor_id])
+        states = [a for a in chain if a.kind is ActorKind.STATE]
+        return states[0].id if states else (chain[-1].id if chain else actor_id)
+
+    @cached_property
+    def _sides(self) -> list[Side]:
+        statements = self.crisis_statements()
+        # The two parties: the pair of states with the most hostile statements between them;
+        # the first is the one that made more of them (the accuser).
+        pairs: dict[tuple[str, str], int] = defaultdict(int)
+        for said in statements:
+            st = said.statement
+            if st.addressee and st.type in (*HOSTILE, StatementType.DENY_RESPONSIBILITY):
+                a, b = self.party_of(st.speaker), self.party_of(st.addressee)
+                if a != b:
+                    pairs[(a, b)] += 1
+        if not pairs:
+            first = second = None
+        else:
+            totals: dict[frozenset[str], int] = defaultdict(int)
+            for (a, b), n in pairs.items():
+                totals[frozenset((a, b))] += n
+            pair = min(totals, key=lambda k: (-totals[k], sorted(k)))
+            a, b = sorted(pair)
+            first, second = (a, b) if pairs.get((a, b), 0) >= pairs.get((b, a), 0) else (b, a)
+        by_actor: dict[str, list[StatementEntry]] = defaultdict(list)
+        # Events over which one party turned against the other: condemning such an event
+        # without naming anyone sides with the party that was hit.
+        against: dict[str, str] = {}
+        for cited in statements:
+            st = cited.statement
+            by_actor[st.speaker].append(cited)
+            if st.event and st.addressee and st.type in HOSTILE:
+                link = (self.party_of(st.speaker), self.party_of(st.addressee))
+                if link == (first, second):
+                    against.setdefault(st.event, "first")
+                elif link == (second, first):
+                    against.setdefault(st.event, "second")
+        rows: dict[str, list[tuple[m.Actor, StatementEntry]]] = defaultdict(list)
+        for actor_id, made in by_actor.items():
+            key = self._side_of(actor_id, made, first, second, against)
+            rows[key].append((self.actors[actor_id], _telling(made)))
+        def title(party: str | None, key: str) -> str:
+            if party is None:
+                return ""
+            backed = any(self.party_of(a.id) != party for a, _ in rows.get(key, []))
+            return self.actors[party].name + (" and those backing it" if backed else "")
+
+        titles = {
+            "first": title(first, "first"),
+            "second": title(second, "second"),
+            "restraint": "Calling for restraint",
+            "neutral": "Neutral, mediating or commenting",
+        }
+        sides = []
+        for key in ("first", "second", "restraint", "neutral"):
+            if not rows.get(key):
+                continue
+            listed = sorted(rows[key], key=lambda r: (-len(by_actor[r[0].id]), r[0].id))
+            kept = sorted(listed[:SIDE_ROWS], key=lambda r: (r[0].name, r[0].id))
+            sides.append(Side(key, titles[key], kept, len(listed) - len(kept)))
+        return sides
+
+    def _side_of(self, actor_id: str, made: list[StatementEntry], first: str | None,
+                 second: str | None, against: dict[str, str]) -> str:
+        party = self.party_of(actor_id)
+        if party == first:
+            return "first"
+        if party == second:
+            return "second"
+        lean = {"first": 0, "second": 0}
+        for st in (said.statement for said in made):
+            if not st.addressee:
+                if st.type is StatementType.CONDEMN and st.event in against:
+                    lean[against[st.event]] += 1
+                continue
+            target = self.party_of(st.addressee)
+            side = "first" if target == first else "second" if target == second else None
+            if side is None:
+                continue
+            other = "second" if side == "first" else "first"
+            if st.type is StatementType.EXPRESS_SUPPORT:
+                lean[side] += 1
+            elif st.type in HOSTILE:
+                lean[other] += 1
+        if lean["first"] != lean["second"]:
+            return max(lean, key=lambda k: lean[k])
+        if any(said.statement.type is StatementType.APPEAL_FOR_RESTRAINT for said in made):
+            return "restraint"
+        return "neutral"
+
+    def sides(self) -> list[Side]:
+        """Who stands where during the crisis, from the statements alone: the two parties
+        (the states with the most hostile statements between them), each with every actor
+        that belongs to it, supported it or turned against the other; then those calling for
+        restraint; then the rest. Each actor comes with its most telling statement."""
+        return self._sides
+
+    @cached_property
+    def _network(self) -> list[Relation]:
+        relations: dict[tuple[str, str, StatementType], list[StatementEntry]] = {}
+        for cited in self.crisis_statements():
+            st = cited.statement
+            if st.addressee and st.type in NETWORK_TYPES and st.addressee != st.speaker:
+                relations.setdefault((st.speaker, st.addressee, st.type), []).append(cited)
+        out = [Relation(self.actors[a], self.actors[b], t, cs)
+               for (a, b, t), cs in relations.items()]
+        out.sort(key=lambda r: (-len(r.statements), NETWORK_TYPES.index(r.type),
+                                r.speaker.name, r.addressee.name))
+        return out
+
+    def network(self) -> list[Relation]:
+        """Who condemned, supported, made demands of, accused or denied responsibility to whom
+        during the crisis: one relation per speaker, addressee and type, most statements
+        first."""
+        return self._network
+
+    def location_of(self, place_id: str) -> tuple[m.Location, m.Place] | None:
+        """Where a place is drawn: its own location, else the nearest place it lies in that
+        has one (with that place), else None."""
+        seen: set[str] = set()
+        current: str | None = place_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            place = self.places[current]
+            if place.location is not None:
+                return place.location, place
+            current = place.part_of
+        return None
+
+    @cached_property
+    def _map_places(self) -> dict[str, MapPlace]:
+        out = {}
+        for place in sorted(self.places.values(), key=lambda p: (p.name.casefold(), p.id)):
+            found = self.location_of(place.id)
+            if found is None and not place.lines:
+                continue
+            location, by = found if found else (None, None)
+            out[place.id] = MapPlace(place, location, None if by is place else by,
+                                     [e for e in self.place_events[place.id] if e.accounts])
+        return out
+
+    def map_places(self) -> list[MapPlace]:
+        """Every place the maps can draw (located itself, through a place it lies in, or by
+        its lines), by name."""
+        return list(self._map_places.values())
+
+    def map_place(self, place_id: str) -> MapPlace | None:
+        """`map_places`' entry for one place, or None when it cannot be drawn."""
+        return self._map_places.get(place_id)
+
+    def event_places(self, entry: EventEntry) -> list[str]:
+        """Ids of the places an event happened at: its own, then those its accounts name."""
+        ids = list(entry.event.places)
+        for _, acc in entry.accounts:
+            ids += [p for p in acc.places if p not in ids]
+        return ids
+
+    @cached_property
+    def map_points(self) -> list[tuple[float, float]]:
+        """Every coordinate the content gives (the maps' region is drawn around them)."""
+        points = []
+        for place in self.places.values():
+            if place.location is not None:
+                points.append((place.location.lat, place.location.lon))
+            points += [(p.lat, p.lon) for line in place.lines for p in line]
+        return points
+
+    def credit(self, article: m.Article) -> str:
+        """Who a reader should credit for an article, as plain text: the outlet, or for a
+        republication the original outlet first ("Eurasianet, republished by The Armenian
+        Mirror-Spectator"), so the origin is named wherever the article is cited."""
+        name = self.outlet_name(article)
+        first = article.first_published
+        if first is None or first.outlet == article.outlet:
+            return name
+        return f"{self.actors[first.outlet].name}, republished by {name}"
 
     @cached_property
     def home_citations(self) -> dict[str, int]:
@@ -633,7 +1020,7 @@ TEXT_ONLY: dict[type, set[str]] = {
     m.Article: {"title", "url", "archived_url", "language", "summary", "key_points", "notes",
                 "scope_reason"},
     m.Account: {"summary"},
-    m.Statement: {"summary", "channel"},
+    m.Report: {"summary"},
     m.Quote: {"text", "context"},
 }
 """Fields of an article and of its parts that no index code reads: an edit of these alone
@@ -646,7 +1033,7 @@ index is built again."""
 _SKELETON: dict[str, Any] = {
     **{name: True for name in TEXT_ONLY[m.Article]},
     "accounts": {"__all__": TEXT_ONLY[m.Account]},
-    "statements": {"__all__": TEXT_ONLY[m.Statement]},
+    "reports": {"__all__": TEXT_ONLY[m.Report]},
     "quotes": {"__all__": TEXT_ONLY[m.Quote]},
 }
 """What `model_dump` leaves out of an article for `_text_edits`."""
@@ -669,6 +1056,9 @@ def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
             or len(content.events) != len(earlier.events) \
             or any((e := earlier.events.get(ev.id)) is None or e.event is not ev
                    for ev in content.events) \
+            or len(content.statements) != len(earlier.statements) \
+            or any((s := earlier.statements.get(st.id)) is None or s.statement is not st
+                   for st in content.statements) \
             or len(content.articles) != len(earlier.articles):
         return None
     edited = []
@@ -685,7 +1075,7 @@ def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
         if old.model_dump(exclude=_SKELETON) != new.model_dump(exclude=_SKELETON):
             return None
         swaps[id(old)] = new
-        for name in ("accounts", "statements", "quotes"):
+        for name in ("accounts", "reports", "quotes"):
             for was, now in zip(getattr(old, name), getattr(new, name), strict=True):
                 swaps[id(was)] = now
     return swaps
@@ -702,18 +1092,20 @@ def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[A
 def _timeline_key(line: TimelineLine) -> tuple[object, ...]:
     if line.entry is not None:
         return (line.date.sort_key, 0, line.entry.event.id, "")
-    assert line.cited is not None
-    article, st = line.cited
-    return (line.date.sort_key, 1, st.id, article.id)
+    assert line.said is not None
+    return (line.date.sort_key, 1, line.said.id, "")
+
+
+def _telling(made: list[StatementEntry]) -> StatementEntry:
+    """An actor's most telling statement (see `TELLING`)."""
+    return min(made, key=lambda c: (TELLING.index(c.statement.type), c.statement.date.sort_key,
+                                    c.id))
 
 
 def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
-    return a.value == b.value and a.approximate == b.approximate
-
-
-def _cited_key(cited: Cited) -> tuple[object, ...]:
-    article, st = cited
-    return (st.date.sort_key, st.id, article.id)
+    """Whether two dates fall under one chronology heading: the same day (or month, or year),
+    whether or not either is approximate or inferred; each entry shows its own marks."""
+    return a.value == b.value
 
 
 def same_items(a: list[Any], b: list[Any]) -> bool:
@@ -731,3 +1123,40 @@ def _unique(items: Iterable[m.Article]) -> list[m.Article]:
     for item in items:
         seen.setdefault(item.id, item)
     return list(seen.values())
+
+
+def _details(records: list[tuple[m.Article, Any]]) -> dict[str, list[DetailVersion]]:
+    """Detail key -> each value the accounts (or reports) give, with the articles giving it."""
+    table: dict[str, dict[str, list[m.Article]]] = {}
+    for article, rec in records:
+        for key, value in rec.details.items():
+            versions = table.setdefault(key, {})
+            seen = versions.setdefault(value, [])
+            if not any(a is article for a in seen):  # identity: records compare slowly
+                seen.append(article)
+    return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
+            for k, vs in sorted(table.items())}
+
+
+def _detail_table(records: list[tuple[m.Article, Any]], keys: list[str]) -> DetailTable:
+    """Detail keys side by side: one column per article that gives any of them."""
+    columns = _unique(a for a, rec in records if any(k in rec.details for k in keys))
+    rows = []
+    for key in keys:
+        given: dict[str, str] = {}
+        for article, rec in records:
+            if key in rec.details:
+                given.setdefault(article.id, rec.details[key])
+        rows.append((key, [given.get(a.id) for a in columns]))
+    return DetailTable(columns, rows)
+
+
+def _history(records: list[tuple[m.Article, Any]]) -> list[HistoryLine]:
+    """Each record's earlier statuses (`status_history`) and its status as of its article's
+    publication, oldest first; lines of one day keep the order the articles are listed in."""
+    lines = []
+    for article, rec in records:
+        for change in rec.status_history:
+            lines.append(HistoryLine(change.date, change.status, article, change.note))
+        lines.append(HistoryLine(article.published, rec.status, article))
+    return sorted(lines, key=lambda line: line.date.sort_key)

@@ -32,8 +32,15 @@ except ImportError:  # pragma: no cover - libyaml is a wheel dependency on every
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1_000_000
+"""Size limit of one article file (and the default)."""
 MAX_DEPTH = 32
 MAX_NODES = 200_000
+"""Limit on the values in one article file (and the default)."""
+MAX_REGISTRY_BYTES = 16_000_000
+"""Size limit of a registry (`events.yml`, `statements.yml`, ...): one file holds every entry of
+its kind, so it grows with the briefing; at 5,000 articles the statements registry is near 3 MB."""
+MAX_REGISTRY_NODES = 2_000_000
+"""Limit on the values in one registry file."""
 
 Loc = tuple[str | int, ...]
 
@@ -117,7 +124,7 @@ class LoadError(Exception):
         return (LoadError, (self.line, self.col, self.message, self.earlier))
 
 
-def read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a content file as UTF-8 text, enforcing the size limit and the character rules."""
     # Open without following a FIFO or device into an endless read; read at most one byte
     # past the limit, so /dev/zero or a huge file cannot exhaust memory.
@@ -125,11 +132,12 @@ def read_text(path: Path, display: str) -> str:
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise LoadError(1, 1, "not a regular file; content files must be plain files")
-        raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = fh.read(max_bytes + 1)
         size = os.fstat(fh.fileno()).st_size
-    if len(raw) > MAX_FILE_BYTES:
-        raise LoadError(1, 1, f"file is {max(size, len(raw)):,} bytes; content files are "
-                              f"limited to {MAX_FILE_BYTES:,} bytes")
+    if len(raw) > max_bytes:
+        kind = "registry files" if max_bytes == MAX_REGISTRY_BYTES else "content files"
+        raise LoadError(1, 1, f"file is {max(size, len(raw)):,} bytes; {kind} are "
+                              f"limited to {max_bytes:,} bytes")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -184,10 +192,12 @@ def escape_forbidden(text: str) -> str:
     return _FORBIDDEN_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def load_file(path: Path, display: str) -> Document:
-    """Load one YAML file into a `Document`; raise `LoadError` with a position on any problem."""
-    text = read_text(path, display)
-    return parse(text, display)
+def load_file(path: Path, display: str, registry: bool = False) -> Document:
+    """Load one YAML file into a `Document`; raise `LoadError` with a position on any problem.
+    A `registry` (one file holding every entry of a kind) has larger limits than an article."""
+    if registry:
+        return parse(read_text(path, display, MAX_REGISTRY_BYTES), display, MAX_REGISTRY_NODES)
+    return parse(read_text(path, display), display)
 
 
 MIN_FILES_FOR_WORKERS = 400
@@ -197,9 +207,10 @@ Loaded = Document | LoadError | OSError
 """What loading one file gives: the document, or why it could not be loaded."""
 
 
-def load_files(files: list[tuple[Path, str]], jobs: int,
+def load_files(files: list[tuple[Path, str, bool]], jobs: int,
                digest: Callable[[Document], None] | None = None) -> Iterable[Loaded]:
-    """Load each `(path, display name)`; in forked workers when there are many files.
+    """Load each `(path, display name, registry)` (see `load_file`); in forked workers when
+    there are many files.
 
     Parsing is the costliest part of a cold build, and each file parses on its own. Results come
     back in the order of `files` (one by one, so a progress display can follow, and validation
@@ -213,10 +224,16 @@ def load_files(files: list[tuple[Path, str]], jobs: int,
                                minimum=MIN_FILES_FOR_WORKERS)
 
 
-def _load(item: tuple[Path, str], digest: Callable[[Document], None] | None = None) -> Loaded:
+def _load(item: tuple[Path, str, bool],
+          digest: Callable[[Document], None] | None = None) -> Loaded:
+    path, display, registry = item
     try:
-        text = read_text(*item)
-        document = parse(text, item[1])
+        if registry:
+            text = read_text(path, display, MAX_REGISTRY_BYTES)
+            document = parse(text, display, MAX_REGISTRY_NODES)
+        else:
+            text = read_text(path, display)
+            document = parse(text, display)
     except (LoadError, OSError) as exc:
         return exc
     if digest is not None:
@@ -224,7 +241,7 @@ def _load(item: tuple[Path, str], digest: Callable[[Document], None] | None = No
     return document.without_positions(text)
 
 
-def parse(text: str, display: str) -> Document:
+def parse(text: str, display: str, max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML text from libyaml's event stream into plain data with positions.
 
     The loop pulls events straight from the C parser and dispatches on the event's class; it is
@@ -263,8 +280,8 @@ def parse(text: str, display: str) -> Document:
                         cls is _Scalar and tag == "tag:yaml.org,2002:str"):
                     raise LoadError(*pos, f"YAML tag '{tag}' is not allowed in content files")
                 nodes += 1
-                if nodes > MAX_NODES:
-                    raise LoadError(*pos, f"file has more than {MAX_NODES:,} values")
+                if nodes > max_nodes:
+                    raise LoadError(*pos, f"file has more than {max_nodes:,} values")
                 if cls is _Scalar:
                     value: Any = event.value
                     if event.implicit[0] and not event.style and value in _NULLS:

@@ -6,6 +6,7 @@ Content lives in `content/`:
 * `actors.yml`     a list of `Actor`
 * `places.yml`     a list of `Place`
 * `events.yml`     a list of `Event` (shared: each article attaches its own `Account`)
+* `statements.yml` a list of `Statement` (shared: each article attaches its own `Report`)
 * `glossary.yml`   a list of `GlossaryEntry`
 * `articles/*.yml` one `Article` per file; the file name is the article id
 
@@ -29,11 +30,21 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from generator.vocab import ActorKind, DayPart, PlaceKind, Scope, StatementType, Status
+from generator.vocab import (
+    ActorKind,
+    DayPart,
+    FigureKind,
+    PlaceKind,
+    Precision,
+    Scope,
+    StatementType,
+    Status,
+)
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 80
@@ -206,7 +217,8 @@ class FuzzyDate(Record):
 
     @property
     def sort_key(self) -> tuple[dt.date, int, int]:
-        """Chronological order: start day, then coarser precision first, then part of day."""
+        """Chronological order: start day, then coarser precision first, then part of day
+        (`_PART_ORDER`)."""
         return _sort_key(self.value, self.part)
 
 
@@ -228,10 +240,18 @@ def _start(value: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+_PART_ORDER: dict[DayPart | None, int] = {
+    DayPart.EARLY: 0, DayPart.MORNING: 1, None: 2, DayPart.AFTERNOON: 3, DayPart.EVENING: 4,
+    DayPart.LATE: 5, DayPart.NIGHT: 6,
+}
+"""Order within a day: a date the source gives without a part of day sorts between the
+morning and the afternoon, so "early on 6 March" comes before a plain "6 March" and "late on
+6 March" after it."""
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _sort_key(value: str, part: DayPart | None) -> tuple[dt.date, int, int]:
-    order = list(DayPart).index(part) + 1 if part else 0
-    return (_start(value), value.count("-"), order)
+    return (_start(value), value.count("-"), _PART_ORDER[part])
 
 
 def _month_name(month: str | None) -> str:
@@ -304,6 +324,45 @@ class Actor(Record):
     """A sentence on who the actor is, in our own words."""
 
 
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class Point(Record):
+    """A point on a route or border line, in decimal degrees (WGS 84): `[lat, lon]`."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        if isinstance(data, list) and len(data) == 2:
+            return {"lat": data[0], "lon": data[1]}
+        return data
+
+
+PointPair = Annotated[Point, WithJsonSchema({
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "prefixItems": [{"type": "number", "minimum": -90, "maximum": 90},
+                    {"type": "number", "minimum": -180, "maximum": 180}],
+    "description": "[lat, lon] in decimal degrees"})]
+"""A point written as `[lat, lon]`, as contributors write a line's points."""
+
+
+class Location(Record):
+    """Where a place is on the map, and how exactly."""
+
+    lat: Latitude
+    """Latitude, -90 to 90 (north is positive), e.g. `39.2089`."""
+    lon: Longitude
+    """Longitude, -180 to 180 (east is positive), e.g. `45.4122`."""
+    precision: Precision
+    """exact (the site itself), town, region (its middle) or country (its middle)."""
+
+
 class Place(Record):
     """An entry of `content/places.yml`."""
 
@@ -314,13 +373,20 @@ class Place(Record):
     kind: PlaceKind
     """country, region, city, site, border, body-of-water or route."""
     aliases: list[ShortText] = Field([], max_length=_ENTRIES)
-    """Other spellings the sources use (Nakhichevan, Naxçıvan)."""
+    """Other spellings the sources use (Nakhichevan), and the official local spelling when it differs (Naxçıvan); search finds the place by each."""
     part_of: Id | None = None
     """Id of the place this one lies in; no loops (a place cannot contain itself)."""
     country: ShortText | None = None
     """Country, as a name."""
     description: Text | None = None
     """A sentence on the place, in our own words."""
+    location: Location | None = None
+    """Coordinates and their precision, from public knowledge; without them the place is
+    shown at the location of the place it is `part_of`, if that has one."""
+    lines: list[Annotated[list[PointPair], Field(min_length=2, max_length=500)]] = Field(
+        default=[], max_length=50)
+    """For a route or border: its course as one or more stretches, each a list of
+    `[lat, lon]` points in order, drawn as lines on the map."""
 
 
 class GlossaryEntry(Record):
@@ -337,10 +403,10 @@ class GlossaryEntry(Record):
 
 
 class Conflict(Record):
-    """A recorded disagreement between accounts of one event."""
+    """A recorded disagreement between accounts of one event, or reports of one statement."""
 
     detail: DetailKey
-    """The detail key the accounts disagree on (see `Account.details`)."""
+    """The detail key they disagree on (see `Account.details`, `Report.details`), or a figure's kind (`injured`)."""
     note: Text
     """What differs, in neutral words."""
 
@@ -364,6 +430,37 @@ class Event(Record):
     """Order among events on the same date when the sources make it clear (lower comes first)."""
 
 
+class StatusChange(Record):
+    """An earlier verification status that an article records, and when it held."""
+
+    date: FuzzyDate
+    """From when the status held."""
+    status: Status
+    """reported, claimed, confirmed, denied, disputed or unverified."""
+    note: ShortText | None = None
+    """What changed it, in our own words ("denied by Iran's General Staff")."""
+
+
+class Figure(Record):
+    """A number an account gives (injured, killed, drones), with who gives it."""
+
+    kind: FigureKind
+    """What is counted: killed, injured, drones, intercepted, detained or evacuated."""
+    count: Int | None = Field(default=None, ge=0, le=10_000_000)
+    """The number, when the source gives one; omit it for "several" or "dozens"."""
+    wording: ShortText | None = None
+    """The figure as the source words it when there is no exact number ("several civilians")."""
+    given_by: Id | None = None
+    """Actor id of who gives the figure (a ministry, a prosecutor's office); omit when the
+    article gives it in its own voice."""
+
+    @model_validator(mode="after")
+    def _count_or_wording(self) -> Figure:
+        if self.count is None and self.wording is None:
+            raise ValueError("a figure needs a count or a wording")
+        return self
+
+
 class Account(Record):
     """One article's report of an event."""
 
@@ -372,26 +469,35 @@ class Account(Record):
     summary: Text
     """What this article says happened, in our own words, attributed where the article attributes."""
     status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = Field([], max_length=_ENTRIES)
+    """Earlier statuses the article records, oldest first (reported, then denied...)."""
     date: FuzzyDate | None = None
     """The date this article gives, when it differs from or refines the event's date."""
     attributed_to: Ids = []
     """Actors the article cites for this account (e.g. a ministry)."""
+    relays: Ids = []
+    """Whom the article relays for this account, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]` for a Defence Ministry statement carried by Azertag. The first
+    is the account's primary origin. Leave empty when the article is itself the first source."""
     actors: Ids = []
     """Actors the account involves."""
     places: Ids = []
     """Places the account names."""
     details: dict[DetailKey, ShortText] = Field({}, max_length=_ID_LIST)
-    """Comparable details, e.g. `injured: "four"`, `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    """Comparable details, e.g. `weekday: "Wednesday"`; differences across accounts are shown side by side."""
+    figures: list[Figure] = Field([], max_length=_ENTRIES)
+    """Numbers the account gives (injured, killed...), compared as numbers across accounts."""
 
 
 class Statement(Record):
-    """Something an actor said or did publicly, as an article reports it."""
+    """An entry of `content/statements.yml`: something an actor said or did publicly, recorded
+    once; each article that carries it attaches its own `Report`."""
 
     id: Id
     """Slug, unique across the briefing, e.g. `aliyev-demands-apology`."""
     type: StatementType
-    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, announce or comment."""
+    """demand, accuse, condemn, deny-responsibility, reject, claim, warn, appeal-for-restraint, express-support, consult, investigate, mobilize, reduce-relations, announce, clarify or comment."""
     speaker: Id
     """Actor id of who made the statement."""
     addressee: Id | None = None
@@ -399,15 +505,36 @@ class Statement(Record):
     date: FuzzyDate
     """When it was made."""
     summary: Text
-    """What was said or done, in our own words."""
-    status: Status = Status.REPORTED
-    """reported, claimed, confirmed, denied, disputed or unverified."""
+    """What was said or done, in our own neutral words (each article's wording goes in its report)."""
     event: Id | None = None
     """Event the statement is about."""
     responds_to: Ids = []
     """Ids of statements this one answers (a denial answers an accusation)."""
     channel: ShortText | None = None
     """How it was made: "Telegram", "phone call", "joint statement"."""
+    conflicts: list[Conflict] = Field([], max_length=_ENTRIES)
+    """Details on which the reports disagree (see `Report.details`), recorded as such."""
+
+
+class Report(Record):
+    """One article's report of a statement recorded in `content/statements.yml`."""
+
+    statement: Id
+    """Id of the statement in `content/statements.yml`."""
+    summary: Text
+    """What this article says was said, in our own words, attributed where the article attributes."""
+    status: Status = Status.REPORTED
+    """reported, claimed, confirmed, denied, disputed or unverified: the status this article gives when published."""
+    status_history: list[StatusChange] = Field([], max_length=_ENTRIES)
+    """Earlier statuses the article records, oldest first."""
+    date: FuzzyDate | None = None
+    """The date this article gives, when it differs from or refines the statement's date."""
+    relays: Ids = []
+    """Whom the article relays for this statement, from the first source to the nearest:
+    `[azerbaijan-mod, azertag]`. The first is the report's primary origin. Leave empty when the
+    article is itself the first source."""
+    details: dict[DetailKey, ShortText] = Field({}, max_length=_ID_LIST)
+    """Comparable details, e.g. `wording: "groundless act of terror"`; differences across reports are shown side by side."""
 
 
 class Quote(Record):
@@ -420,7 +547,7 @@ class Quote(Record):
     date: FuzzyDate
     """When it was said."""
     statement: Id | None = None
-    """Id of the statement the quote belongs to."""
+    """Id of the statement (in `content/statements.yml`) the quote belongs to."""
     context: ShortText | None = None
     """Where or how it was said, in our own words."""
 
@@ -467,8 +594,8 @@ class Article(Record):
     """The article's main points, in our own words."""
     accounts: list[Account] = Field([], max_length=_ARTICLE_LIST)
     """The events the article reports, each attached to an event id."""
-    statements: list[Statement] = Field([], max_length=_ARTICLE_LIST)
-    """Statements and actions the article reports."""
+    reports: list[Report] = Field([], max_length=_ARTICLE_LIST)
+    """The statements the article reports, each attached to a statement id."""
     quotes: list[Quote] = Field([], max_length=_ARTICLE_LIST)
     """Short exact quotations the article carries."""
     mentions: MentionIds = []
@@ -484,7 +611,7 @@ class Article(Record):
 
 
 REPORT_FIELDS: frozenset[str] = frozenset({
-    "summary", "key_points", "accounts", "statements", "quotes", "mentions", "notes",
+    "summary", "key_points", "accounts", "reports", "quotes", "mentions", "notes",
     "scope_reason"})
 """What an `Article` reports, as opposed to what identifies and cites it (its title, outlet,
 dates, addresses, authors, language and scope, which a footnote or a listing shows).
@@ -502,6 +629,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "actors": Actor,
     "places": Place,
     "events": Event,
+    "statements": Statement,
     "glossary": GlossaryEntry,
     "articles": Article,
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator import data, urls
+from generator import data, urls, views
 from generator import model as m
 from generator.deps import (
     FEW,
@@ -25,9 +25,20 @@ from generator.deps import (
     encode_args,
     item_reads,
 )
-from generator.index import Index
-from generator.render import Footnotes, RecordingEnvironment, environment, inline, render
-from generator.vocab import VOCABULARIES, StatementType, Status
+from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
+from generator.render import (
+    Footnotes,
+    RecordingEnvironment,
+    date_label,
+    environment,
+    inline,
+    render,
+)
+from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
+
+NETWORK_LISTED = 100
+"""The reactions page lists at most this many relations of who said what to whom (those with
+the most statements): the page stays small at thousands of statements."""
 
 HOME = "index.md"
 """The home page lives at the root of `docs/` (write.py links it into the generated folder)."""
@@ -80,6 +91,13 @@ def _actor_description(ix: Index, a: m.Actor) -> str:
     return a.role or a.kind.label
 
 
+def _statement_title(ix: Index, said: StatementEntry) -> str:
+    """"Demand: Ilham Aliyev to Iran, 5 March 2026" (statements have no title of their own)."""
+    st = said.statement
+    to = f" to {ix.actors[st.addressee].name}" if st.addressee else ""
+    return f"{st.type.label}: {ix.actors[st.speaker].name}{to}, {date_label(st.date)}"
+
+
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("home", "home.md.j2", _one, lambda _: HOME,
              lambda ix, _: ix.briefing.title, lambda ix, _: ix.briefing.description),
@@ -97,16 +115,24 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("event", "event.md.j2", lambda ix: ix.events.values(),
              lambda e: in_folder(urls.item_path("event", e.event.id)),
              lambda ix, e: e.event.title, lambda ix, e: e.event.title),
+    PageKind("statement", "statement.md.j2", lambda ix: ix.reported_statements,
+             lambda s: in_folder(urls.item_path("statement", s.id)),
+             _statement_title, lambda ix, s: s.statement.summary),
     _section("article", "Articles", "Every source article the briefing draws on."),
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
     _section("event", "Events", "Every event the sources report."),
+    _section("statement", "Statements",
+             "Every statement the sources report, each with every article's report of it."),
     _single("chronology", "chronology.md.j2", "Chronology",
             "One entry per event in date order, footnoted to every source.", searchable=False),
+    _single("map", "map.md.j2", "Map",
+            "Every place the sources name, on a map, with what happened there.",
+            hide=("toc",), searchable=False),
     _single("demands", "demands.md.j2", "Demands",
             "Who demanded what of whom, and every recorded response.", searchable=False),
-    _single("reactions", "reactions.md.j2", "Reactions",
-            "Who reacted how: actors by stance.", hide=("navigation", "toc"),
+    _single("reactions", "reactions.md.j2", "Who stands where",
+            "Where each actor stood, grouped by side, and who said what to whom.",
             searchable=False),
     _single("sources", "sources.md.j2", "Sources",
             "Every source article, its republication chain and what it supports.",
@@ -287,9 +313,8 @@ class Helpers:
     def article_href(self, article: m.Article) -> str:
         return self.href(in_folder(urls.item_path("article", article.id)))
 
-    def statement(self, article: m.Article, st: m.Statement) -> str:
-        target = in_folder(urls.item_path("article", article.id))
-        return self.href(target, urls.statement_anchor(st.id))
+    def statement(self, statement_id: str) -> str:
+        return self.href(in_folder(urls.item_path("statement", statement_id)))
 
     def page_link(self, name: str, label: str) -> str:
         target = in_folder(urls.single_page(name)) if name in urls.SINGLE_PAGES else \
@@ -305,10 +330,43 @@ class Helpers:
     def outlet(self, article: m.Article) -> str:
         return self.actor(article.outlet) if article.outlet else "Outlet not named in the text"
 
+    def credit(self, article: m.Article) -> str:
+        """`outlet(article)`, and for a republication the original outlet first, linked:
+        "[Eurasianet](…), republished by [The Armenian Mirror-Spectator](…)"."""
+        first = article.first_published
+        if first is None or first.outlet == article.outlet:
+            return self.outlet(article)
+        return f"{self.actor(first.outlet)}, republished by {self.outlet(article)}"
+
+    def stance(self, st: m.Statement, speaker: bool = True) -> str:
+        """What a statement does, as a clause: "[Ilham Aliyev](…) accused [Iran](…)" (without
+        the speaker when the page is the speaker's own)."""
+        alone, aimed = STATEMENT_VERBS[st.type]
+        verb = aimed.format(self.actor(st.addressee)) if st.addressee else alone
+        return f"{self.actor(st.speaker)} {verb}" if speaker else verb
+
+    def map_page(self) -> str:
+        """The map page's figure and list (`views.map_page`)."""
+        return views.map_page(self)
+
+    def small_map(self, place_ids: Iterable[str], label: str) -> str:
+        """A small map around some places (`views.small_map`); "" when none can be drawn."""
+        return views.small_map(self, list(place_ids), label)
+
+    def timeline(self) -> str:
+        """The visual timeline (`views.timeline`)."""
+        return views.timeline(self)
+
+    def network(self) -> str:
+        """The network of who said what to whom (`views.network`)."""
+        return views.network(self)
+
     def context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in (
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
-            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "footnotes",
+            "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "credit",
+            "stance", "footnotes", "map_page", "small_map",
+            "timeline", "network",
             "fragment", "fragments", "folder_lines", "footnote_lines")}
 
 
@@ -331,7 +389,8 @@ def shared_context(ix: Index) -> dict[str, Any]:
     macros = environment().get_template("_macros.md.j2").module
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
-            "feed_entries": data.FEED_ENTRIES,
+            "feed_entries": data.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
+            "network_listed": NETWORK_LISTED,
             "abbreviations": str(macros.abbreviations(ix.glossary)),  # type: ignore[attr-defined]
             FOLDER_TEXTS: {}}
 

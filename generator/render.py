@@ -160,6 +160,31 @@ def day_heading(date: m.FuzzyDate) -> str:
     return date_label(bare)
 
 
+def detail_label(key: str) -> str:
+    """A detail key as readers see it: `iran-denial` -> "Iran denial" (plain text, for `t`).
+
+    Keys are contributors' identifiers, meant for comparing accounts; readers get words."""
+    words = key.replace("-", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+LANGUAGES: dict[str, str] = {
+    "ar": "Arabic", "az": "Azerbaijani", "de": "German", "en": "English", "es": "Spanish",
+    "fa": "Persian", "fr": "French", "he": "Hebrew", "hy": "Armenian", "it": "Italian",
+    "ka": "Georgian", "ku": "Kurdish", "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+"""Names of the languages briefings meet most; any other BCP 47 code is shown as given."""
+
+
+def language_name(code: str) -> str:
+    """A BCP 47 code as readers see it: `en` -> "English", `az-Latn` -> "Azerbaijani (az-Latn)"."""
+    name = LANGUAGES.get(code.split("-")[0].lower())
+    if name is None:
+        return f"language code {code}"
+    return name if "-" not in code else f"{name} ({code})"
+
+
 def status(value: Status) -> str:
     """A verification status as it appears beside an account or statement: "*disputed*"."""
     return f"*{value.label.lower()}*"
@@ -313,7 +338,8 @@ def environment(recording: bool = False) -> jinja2.Environment:
     )
     env.context_class = _Context
     env.filters.update(t=inline, cell=cell, yaml_str=yaml_str, abbr_title=abbr_title,
-                       date=date_label, day=day_heading, iso=iso, status=status)
+                       date=date_label, day=day_heading, iso=iso, status=status,
+                       detail=detail_label, language=language_name)
     env.bytecode_cache = _template_cache(env)
     return env
 

@@ -1,4 +1,4 @@
-"""`briefing new`: commented skeletons for an article, an actor or a place.
+"""`briefing new`: commented skeletons for an article, an actor, a place or a statement.
 
 The comments are the model's field docstrings, so the skeleton and the field reference never
 drift apart. Required fields get `""`, which `briefing check` rejects until it is filled in;
@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[type[m.Record], str]] = {
     "article": (m.Article, "articles/{id}.yml"),
     "actor": (m.Actor, "actors.yml"),
     "place": (m.Place, "places.yml"),
+    "statement": (m.Statement, "statements.yml"),
 }
 """What `briefing new` can create: kind -> (model, file under content/)."""
 
@@ -112,7 +113,7 @@ def _append_entry(content: Path, kind: str, identifier: str, root: Path) -> Path
     indent = ""
     if text.strip():
         try:
-            doc = load_file(path, shown)
+            doc = load_file(path, shown, registry=True)
         except LoadError as exc:
             raise FatalError(f"{shown}:{exc.line}:{exc.col}: {exc.message}; fix the file "
                              "first") from None

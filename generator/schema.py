@@ -37,6 +37,7 @@ FILES: dict[str, tuple[str, type[BaseModel], bool]] = {
     "actors": ("actors.yml", m.Actor, True),
     "places": ("places.yml", m.Place, True),
     "events": ("events.yml", m.Event, True),
+    "statements": ("statements.yml", m.Statement, True),
     "glossary": ("glossary.yml", m.GlossaryEntry, True),
     "article": ("articles/<id>.yml", m.Article, False),
 }

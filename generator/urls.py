@@ -25,6 +25,7 @@ SECTIONS = {
     "actor": "actors",
     "place": "places",
     "event": "events",
+    "statement": "statements",
 }
 """Item kind -> section folder holding one page per item and an `index.md`."""
 
@@ -36,6 +37,7 @@ SINGLE_PAGES = {
     "glossary": "glossary.md",
     "methodology": "methodology.md",
     "data": "data.md",
+    "map": "map.md",
 }
 
 
@@ -95,6 +97,34 @@ def link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return target
 
 
+def site_path(page: str) -> str:
+    """Where a page lands in the built site with directory URLs, relative to the site root:
+    `briefing/places/baku.md` -> `briefing/places/baku/`, `index.md` -> `` (other files as
+    they are)."""
+    if not page.endswith(".md"):
+        return page
+    stem = page[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def site_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative link from one generated page to another page or file as the built site has
+    them, for raw HTML and SVG that the site engine does not rewrite (`link` is for Markdown
+    links, which it resolves itself)."""
+    here = site_path(from_page)
+    target = site_path(to_page)
+    folder = here[:-1] if here.endswith("/") else _folder(here)
+    if not target:
+        rel = "../" * (folder.count("/") + 1) if folder else "./"
+    else:
+        rel = _relpath(target, folder or ".")
+        if target.endswith("/") and not rel.endswith("/"):
+            rel = "./" if rel == "." else rel + "/"
+    return f"{rel}#{anchor}" if anchor else rel
+
+
 def statement_anchor(identifier: str) -> str:
     """Anchor of a statement on its article page."""
     return f"s-{identifier}"
@@ -107,7 +137,7 @@ def event_anchor(identifier: str) -> str:
 
 DATA_DIR = "data"
 """Subfolder of the generated folder for data files (see generator/data.py)."""
-DATA_EXTENSIONS = frozenset({".json", ".csv", ".ics", ".xml"})
+DATA_EXTENSIONS = frozenset({".json", ".csv", ".ics", ".xml", ".svg"})
 """Extensions allowed in the data folder; anything else there is refused."""
 _DATA_STEM = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 

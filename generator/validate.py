@@ -40,6 +40,7 @@ REGISTRIES: dict[str, type[m.Record]] = {
     "actors": m.Actor,
     "places": m.Place,
     "events": m.Event,
+    "statements": m.Statement,
     "glossary": m.GlossaryEntry,
 }
 
@@ -53,6 +54,7 @@ class Content:
     actors: list[m.Actor] = field(default_factory=list)
     places: list[m.Place] = field(default_factory=list)
     events: list[m.Event] = field(default_factory=list)
+    statements: list[m.Statement] = field(default_factory=list)
     glossary: list[m.GlossaryEntry] = field(default_factory=list)
     articles: list[m.Article] = field(default_factory=list)
     origins: dict[int, tuple[Document, Loc]] = field(default_factory=dict)
@@ -71,13 +73,13 @@ class Content:
         line, col = doc.position((*loc, *fields), key=key)
         return doc.path, line, col
 
-    def statements(self) -> Iterator[tuple[m.Article, m.Statement]]:
+    def reports(self) -> Iterator[tuple[m.Article, m.Report]]:
         for article in self.articles:
-            for statement in article.statements:
-                yield article, statement
+            for report in article.reports:
+                yield article, report
 
 
-NEEDED_REGISTRIES = ("actors", "places", "events")
+NEEDED_REGISTRIES = ("actors", "places", "events", "statements")
 """Registries that other files refer into: missing while referred to, each is one error."""
 
 
@@ -210,7 +212,8 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
         else:
             todo.append(i)
     kinds = {display: kind for kind, _, display in files}
-    loaded = load_files([files[i][1:] for i in todo], jobs,
+    loaded = load_files([(files[i][1], files[i][2], files[i][0] != "articles") for i in todo],
+                        jobs,
                         lambda doc: _note_ids(doc, kinds[doc.path]))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
@@ -266,14 +269,14 @@ class FileResult:
 
     @functools.cached_property
     def origins(self) -> dict[int, tuple[Document, Loc]]:
-        """`Content.origins` for this file's records (and an article's accounts, statements and
+        """`Content.origins` for this file's records (and an article's accounts, reports and
         quotes), worked out once: `briefing serve` adds a kept file's to every load."""
         assert self.doc is not None
         origins: dict[int, tuple[Document, Loc]] = {}
         for record, loc in self.records:
             origins[id(record)] = (self.doc, loc)
             if self.kind == "articles":
-                for name in ("accounts", "statements", "quotes"):
+                for name in ("accounts", "reports", "quotes"):
                     for i, item in enumerate(getattr(record, name)):
                         origins[id(item)] = (self.doc, (*loc, name, i))
         return origins
@@ -549,7 +552,8 @@ def _report(model: type[m.Record], doc: Document, base: Loc, data: Any,
 def _vocab_name(enum: type[Enum]) -> str:
     return {"StatementType": "statement type", "Status": "verification status",
             "ActorKind": "kind of actor", "PlaceKind": "kind of place",
-            "DayPart": "time of day", "Scope": "scope"}.get(enum.__name__, enum.__name__)
+            "DayPart": "time of day", "Scope": "scope",
+            "FigureKind": "kind of figure"}.get(enum.__name__, enum.__name__)
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -618,7 +622,7 @@ def fold(identifier: str) -> str:
 RefKind = Literal["actor", "place", "event", "article", "statement"]
 _REGISTRY_FILE = {"actor": "content/actors.yml", "place": "content/places.yml",
                   "event": "content/events.yml", "article": "content/articles/",
-                  "statement": "any article's statements"}
+                  "statement": "content/statements.yml"}
 
 Pattern = tuple[str, ...]
 """A location pattern in a file's raw data; `*` matches every list index."""
@@ -627,7 +631,8 @@ DEFINITIONS: dict[str, list[tuple[Pattern, RefKind]]] = {
     "actors": [(("*", "id"), "actor")],
     "places": [(("*", "id"), "place")],
     "events": [(("*", "id"), "event")],
-    "articles": [(("id",), "article"), (("statements", "*", "id"), "statement")],
+    "statements": [(("*", "id"), "statement")],
+    "articles": [(("id",), "article")],
 }
 """Where ids are defined, by file kind."""
 
@@ -637,6 +642,8 @@ REFERENCES: dict[str, list[tuple[Pattern, RefKind]]] = {
     "actors": [(("*", "affiliation", "*"), "actor")],
     "places": [(("*", "part_of"), "place")],
     "events": [(("*", "places", "*"), "place"), (("*", "actors", "*"), "actor")],
+    "statements": [(("*", "speaker"), "actor"), (("*", "addressee"), "actor"),
+                   (("*", "event"), "event"), (("*", "responds_to", "*"), "statement")],
     "glossary": [(("*", "actor"), "actor")],
     "articles": [
         (("outlet",), "actor"), (("authors", "*"), "actor"),
@@ -645,9 +652,9 @@ REFERENCES: dict[str, list[tuple[Pattern, RefKind]]] = {
         (("accounts", "*", "attributed_to", "*"), "actor"),
         (("accounts", "*", "actors", "*"), "actor"),
         (("accounts", "*", "places", "*"), "place"),
-        (("statements", "*", "speaker"), "actor"), (("statements", "*", "addressee"), "actor"),
-        (("statements", "*", "event"), "event"),
-        (("statements", "*", "responds_to", "*"), "statement"),
+        (("accounts", "*", "relays", "*"), "actor"),
+        (("accounts", "*", "figures", "*", "given_by"), "actor"),
+        (("reports", "*", "statement"), "statement"), (("reports", "*", "relays", "*"), "actor"),
         (("quotes", "*", "speaker"), "actor"), (("quotes", "*", "statement"), "statement"),
     ],
 }
@@ -768,6 +775,7 @@ def check_references(content: Content, problems: Problems) -> None:
                     line, col = doc.position(loc)
                     problems.add(display, line, col, f"{where}: '{value}' is a reserved name; "
                                                      f"choose another {ref_kind} id")
+                    known[ref_kind][value] = (doc, loc)  # referring to it is no second error
                     continue
                 key = fold(value)
                 if key in folded[ref_kind]:
@@ -859,13 +867,12 @@ def _check_self_references(content: Content, problems: Problems) -> None:
         path, line, col = content.locate(places[cycle[0]], "part_of")
         problems.add(path, line, col, f"part_of: {_arrow(cycle)} is a cycle; a place cannot "
                                       f"be part of itself through others")
-    for article in content.articles:
-        for i, st in enumerate(article.statements):
-            for j, sid in enumerate(st.responds_to):
-                if sid == st.id:
-                    path, line, col = content.locate(article, "statements", i, "responds_to", j)
-                    problems.add(path, line, col, f"statements[{i}].responds_to[{j}]: statement "
-                                                  f"'{sid}' cannot respond to itself")
+    for st in content.statements:
+        for j, sid in enumerate(st.responds_to):
+            if sid == st.id:
+                path, line, col = content.locate(st, "responds_to", j)
+                problems.add(path, line, col, f"responds_to[{j}]: statement '{sid}' cannot "
+                                              f"respond to itself")
 
 
 def _arrow(cycle: list[str]) -> str:

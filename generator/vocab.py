@@ -35,7 +35,9 @@ class StatementType(Vocab):
     CONSULT = "consult"
     INVESTIGATE = "investigate"
     MOBILIZE = "mobilize"
+    REDUCE_RELATIONS = "reduce-relations"
     ANNOUNCE = "announce"
+    CLARIFY = "clarify"
     COMMENT = "comment"
 
 
@@ -48,6 +50,17 @@ class Status(Vocab):
     DENIED = "denied"
     DISPUTED = "disputed"
     UNVERIFIED = "unverified"
+
+
+class FigureKind(Vocab):
+    """What a figure on an account counts."""
+
+    KILLED = "killed"
+    INJURED = "injured"
+    DRONES = "drones"
+    INTERCEPTED = "intercepted"
+    DETAINED = "detained"
+    EVACUATED = "evacuated"
 
 
 class ActorKind(Vocab):
@@ -74,6 +87,15 @@ class PlaceKind(Vocab):
     BORDER = "border"
     BODY_OF_WATER = "body-of-water"
     ROUTE = "route"
+
+
+class Precision(Vocab):
+    """How exactly a place's coordinates locate it."""
+
+    EXACT = "exact"
+    TOWN = "town"
+    REGION = "region"
+    COUNTRY = "country"
 
 
 class DayPart(Vocab):
@@ -113,7 +135,12 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
                                             "a visit."),
         "investigate": ("Investigation", "Opens or announces an investigation."),
         "mobilize": ("Mobilization", "Raises readiness, calls up forces, deploys troops."),
+        "reduce-relations": ("Reduced relations or sanction",
+                             "Cuts ties or imposes a cost on another actor: closes a border, "
+                             "withdraws diplomats, suspends trade or imposes sanctions."),
         "announce": ("Announcement", "Announces a measure, a decision or a finding."),
+        "clarify": ("Clarification", "Corrects or clarifies the speaker's own earlier "
+                                     "statement."),
         "comment": ("Comment", "Gives an opinion or analysis without another function above."),
     },
     Status: {
@@ -124,6 +151,14 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
         "denied": ("Denied", "Denied by the party it concerns; the denial is recorded."),
         "disputed": ("Disputed", "Sources or parties give conflicting versions; all are kept."),
         "unverified": ("Unverified", "From anonymous or unconfirmed sources."),
+    },
+    FigureKind: {
+        "killed": ("Killed", "People killed."),
+        "injured": ("Injured", "People injured."),
+        "drones": ("Drones", "Drones launched or used."),
+        "intercepted": ("Intercepted", "Drones or missiles intercepted or disabled."),
+        "detained": ("Detained", "People detained or arrested."),
+        "evacuated": ("Evacuated", "People evacuated or withdrawn."),
     },
     ActorKind: {
         "person": ("Person", "A named individual, with their role at the time."),
@@ -146,6 +181,12 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
         "body-of-water": ("Body of water", "A sea, lake or river."),
         "route": ("Route", "A road, corridor or pipeline."),
     },
+    Precision: {
+        "exact": ("Exact site", "The coordinates mark the site itself: a building, an airport."),
+        "town": ("Town", "The coordinates mark the town or city the place is in or is."),
+        "region": ("Region", "The coordinates mark the middle of a region, not a site in it."),
+        "country": ("Country", "The coordinates mark the middle of a country, nothing finer."),
+    },
     DayPart: {
         "early": ("early on", "Early in the day."),
         "morning": ("on the morning of", "In the morning."),
@@ -161,3 +202,26 @@ _TABLES: dict[type[Vocab], dict[str, tuple[str, str]]] = {
 }
 
 VOCABULARIES: tuple[type[Vocab], ...] = tuple(_TABLES)
+
+STATEMENT_VERBS: dict[StatementType, tuple[str, str]] = {
+    StatementType.DEMAND: ("made a demand", "made a demand of {}"),
+    StatementType.ACCUSE: ("made an accusation", "accused {}"),
+    StatementType.CONDEMN: ("condemned", "condemned {}"),
+    StatementType.DENY_RESPONSIBILITY: ("denied responsibility",
+                                        "denied responsibility, answering {}"),
+    StatementType.REJECT: ("rejected a claim or demand", "rejected a position of {}"),
+    StatementType.CLAIM: ("made a claim", "made a claim about {}"),
+    StatementType.WARN: ("warned", "warned {}"),
+    StatementType.APPEAL_FOR_RESTRAINT: ("appealed for restraint", "appealed to {} for restraint"),
+    StatementType.EXPRESS_SUPPORT: ("expressed support", "expressed support for {}"),
+    StatementType.CONSULT: ("held talks", "held talks with {}"),
+    StatementType.INVESTIGATE: ("opened an investigation", "opened an investigation concerning {}"),
+    StatementType.MOBILIZE: ("raised military readiness", "raised military readiness facing {}"),
+    StatementType.REDUCE_RELATIONS: ("reduced ties", "reduced ties with {}"),
+    StatementType.CLARIFY: ("clarified", "clarified for {}"),
+    StatementType.ANNOUNCE: ("made an announcement", "made an announcement concerning {}"),
+    StatementType.COMMENT: ("commented", "commented on {}"),
+}
+"""What a statement of each type does, as a verb phrase after its speaker, without and with
+its addressee ("Ilham Aliyev accused Iran"): one line reads as a sentence, with no stacked
+parentheses (the statement's status follows the summary as a sentence of its own)."""

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.support import copy_site_config
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "content"
 HOSTILE = ROOT / "tests" / "hostile"
@@ -49,7 +51,7 @@ def make_project(dest: Path, content: Path = BASE) -> Path:
     """A project folder at `dest`: a copy of `content` plus the real mkdocs.yml."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(content, dest / "content")
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site_config(dest)
     return dest
 
 
@@ -143,7 +145,12 @@ def page_html(text: str) -> str:
 
 SAFE_TAGS = {"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
              "tbody", "tr", "th", "td", "a", "em", "strong", "code", "abbr", "span", "blockquote",
-             "div", "sup", "hr", "br", "dl", "dt", "dd", "pre"}
+             "div", "sup", "hr", "br", "dl", "dt", "dd", "pre",
+             # The maps, the timeline and the network (generator/views.py): drawn from
+             # content, so an event handler, an unsafe link or a source on any of them is
+             # still caught below.
+             "figure", "figcaption", "svg", "image", "circle", "line", "polyline", "path",
+             "text", "title", "rect", "defs", "marker", "select", "option", "label"}
 """Elements the templates and Markdown extensions produce; anything else came from content."""
 
 

@@ -22,11 +22,28 @@ FIXTURES = ROOT / "tests" / "fixtures"
 MINIMAL = FIXTURES / "minimal" / "content"
 
 
+SITE_CONFIG = ("mkdocs.yml", "hooks", "overrides")
+"""The trusted site files a project needs beside its content: the site engine's configuration,
+its hooks, and the theme overrides holding the site's own CSS and script."""
+
+
+def copy_site_config(dest: Path) -> None:
+    """Copy the repository's `SITE_CONFIG` into the project folder `dest`."""
+    for rel in SITE_CONFIG:
+        source, target = ROOT / rel, dest / rel
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+
+
 def make_project(dest: Path, content: Path = MINIMAL) -> Path:
-    """A project tree at `dest`: a copy of `content` plus the repository's mkdocs.yml."""
+    """A project tree at `dest`: a copy of `content` plus the repository's site files."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(content, dest / "content")
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site_config(dest)
     (dest / "docs").mkdir(exist_ok=True)
     return dest
 

@@ -35,22 +35,30 @@ accounts:
     summary: Report {n} says drones struck near Town A ({version}).
     details:
       injured: two
-statements:
-  - id: {id}-claim
-    type: claim
-    speaker: leader-a
-    date: 2026-03-05
-    summary: Leader A made claim number {n} ({version}).
+reports:
+  - statement: {id}-claim
+    summary: Report {n} says Leader A made claim number {n} ({version}).
+"""
+
+STATEMENT = """- id: {id}-claim
+  type: claim
+  speaker: leader-a
+  date: 2026-03-05
+  summary: Leader A made claim number {n} ({version}).
 """
 
 
 def write_version(content: Path, version: str) -> None:
-    """Write the synthetic articles for one version of the content (every page differs)."""
+    """Write the synthetic articles for one version of the content (every page differs), and
+    their statements after the base content's own (kept in the base's statements.yml)."""
+    statements = [(BASE / "statements.yml").read_text("utf-8"), "\n"]
     for n in range(ARTICLES):
         ident = f"outlet-one-2026-03-05-report-{n:03d}"
         summary = f"Report {n} describes the strike in detail, {version}. " * 12
         (content / "articles" / f"{ident}.yml").write_text(
             ARTICLE.format(id=ident, n=n, version=version, summary=summary.strip()), "utf-8")
+        statements.append(STATEMENT.format(id=ident, n=n, version=version))
+    (content / "statements.yml").write_text("".join(statements), "utf-8")
 
 
 def build(project: Path) -> subprocess.Popen[bytes]:

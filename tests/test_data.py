@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synth import synthesize
 
-DATA_NAMES = ["actors.csv", "briefing.json", "chronology.ics", "dataset.schema.json",
+DATA_NAMES = ["actors.csv", "basemap.svg", "briefing.json", "chronology.ics", "dataset.schema.json",
               "events.csv", "feed.xml", "statements.csv"]
 HOSTILE_ROLE = '=HYPERLINK("http://example.org","click")'
 HOSTILE_DESCRIPTION = '</script><script>alert("x")</script> & <!-- done'
@@ -79,7 +79,8 @@ def content(built: Path) -> dict[str, Any]:
                 for p in sorted((folder / "articles").glob("*.yml"))}
     return {"briefing": read("briefing.yml"), "actors": read("actors.yml"),
             "places": read("places.yml"), "events": read("events.yml"),
-            "glossary": read("glossary.yml"), "articles": articles}
+            "statements": read("statements.yml"), "glossary": read("glossary.yml"),
+            "articles": articles}
 
 
 def _site_data(built: Path, name: str) -> bytes:
@@ -137,8 +138,10 @@ def test_json_validates_against_its_schema_and_matches_the_content(built: Path,
     assert [a["id"] for a in dataset["actors"]] == sorted(a["id"] for a in content["actors"])
     assert [p["id"] for p in dataset["places"]] == [p["id"] for p in content["places"]]
     assert [e["id"] for e in dataset["events"]] == [WAR, STRIKE]
-    yaml_statements = [s["id"] for a in content["articles"].values() for s in a["statements"]]
-    assert [s["id"] for s in dataset["statements"]] == yaml_statements
+    assert [s["id"] for s in dataset["statements"]] == \
+        sorted((s["id"] for s in content["statements"]),
+               key=lambda sid: (str(next(s["date"] for s in content["statements"]
+                                         if s["id"] == sid)), sid))
     assert [q["id"] for q in dataset["quotes"]] == [f"{ARTICLE_ONE}#quote-1"]
     assert [g["term"] for g in dataset["glossary"]] == [g["term"] for g in content["glossary"]]
 
@@ -157,8 +160,9 @@ def test_json_validates_against_its_schema_and_matches_the_content(built: Path,
     leader = next(a for a in dataset["actors"] if a["id"] == "leader-a")
     assert (leader["role"], leader["description"]) == (HOSTILE_ROLE, HOSTILE_DESCRIPTION)
     denial = next(s for s in dataset["statements"] if s["id"] == "state-b-denies")
-    assert (denial["article"], denial["responds_to"]) == (ARTICLE_TWO,
-                                                          ["leader-a-demands-apology"])
+    assert ([r["article"] for r in denial["reports"]], denial["responds_to"]) == \
+        ([ARTICLE_TWO], ["leader-a-demands-apology"])
+    assert denial["page"] == "briefing/statements/state-b-denies/"
 
 
 def _rows(raw: bytes) -> list[dict[str, str]]:
@@ -176,9 +180,13 @@ def test_csv_files_have_one_row_per_record_with_source_ids(built: Path, content:
         ("2026-03-05", "day", "town-a", "state-a;state-b")
 
     statements = _rows(_site_data(built, "statements.csv"))
-    expected = [(s["id"], aid, s["speaker"], s["type"]) for aid, art in content["articles"].items()
-                for s in art["statements"]]
-    assert [(r["id"], r["sources"], r["speaker"], r["type"]) for r in statements] == expected
+    reporters = {s["id"]: ";".join(aid for aid, art in content["articles"].items()
+                                   for r in art.get("reports", []) if r["statement"] == s["id"])
+                 for s in content["statements"]}
+    expected = sorted((s["id"], reporters[s["id"]], s["speaker"], s["type"])
+                      for s in content["statements"])
+    assert sorted((r["id"], r["sources"], r["speaker"], r["type"]) for r in statements) == \
+        expected
 
     actors = _rows(_site_data(built, "actors.csv"))
     assert [r["id"] for r in actors] == sorted(a["id"] for a in content["actors"])

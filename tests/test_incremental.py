@@ -99,10 +99,10 @@ def test_reordered_details_change_no_page(briefing: Path):
     change (deps.same relies on this)."""
     memory = Memory()
     regenerate(briefing, memory)
-    edit(briefing, EDM, '      drones: "four (Defence Ministry)"\n'
-                        '      intercepted: "one (Defence Ministry)"\n',
-         '      intercepted: "one (Defence Ministry)"\n'
-         '      drones: "four (Defence Ministry)"\n')
+    denial = ('      iran-denial: "General Staff denied deliberately targeting Azerbaijani '
+              'territory"\n')
+    intent = '      intent: "called a deliberate act of aggression by Aliyev"\n'
+    edit(briefing, EDM, denial + intent, intent + denial)
     again = regenerate(briefing, memory)
     assert again.report is not None
     assert again.report.written == []

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from generator import index as ix_module
-from generator.index import EventEntry, Index
+from generator.index import EventEntry, Index, StatementEntry
 from generator.problems import Problems
 from generator.validate import FileCache, load_content
 from tests.support import ROOT, make_project
@@ -38,7 +38,7 @@ TEXT_EDITS = [  # one article each: every kind of text-only field
     (r"^summary: ", "summary: Edited. "),
     (r"^title: ", "title: Edited "),
     (r"^  summary: ", "  summary: Edited account. "),  # an account
-    (r"^  summary: (?=.*\n  status|.*\n  speaker)", "  summary: Edited. "),
+    (r"^(- statement: .*\n)  summary: ", r"\1  summary: Edited report. "),  # a report
     (r"^- text: ", "- text: edited "),  # a quote
 ]
 
@@ -51,14 +51,22 @@ def records_held(ix: Index) -> set[int]:
         if isinstance(value, tuple):
             for part in value:
                 add(part)
-        elif isinstance(value, EventEntry):
-            held.add(id(value.event))
-            for pair in (*value.accounts, *value.statements):
-                add(pair)
+        elif isinstance(value, EventEntry | StatementEntry):
+            if isinstance(value, EventEntry):
+                held.add(id(value.event))
+                for item in (*value.accounts, *value.statements):
+                    add(item)
+            else:
+                held.add(id(value.statement))
+                for pair in value.reports:
+                    add(pair)
             for versions in value.details.values():
                 for version in versions:
                     for article in version.articles:
                         add(article)
+            for origin in value.primary:
+                for pair in origin.chains:
+                    add(pair)
         else:
             held.add(id(value))
 
@@ -72,7 +80,7 @@ def records_held(ix: Index) -> set[int]:
 
 
 def parts(article: Any) -> list[Any]:
-    return [article, *article.accounts, *article.statements, *article.quotes]
+    return [article, *article.accounts, *article.reports, *article.quotes]
 
 
 def test_a_text_edit_patches_the_index_into_what_a_full_build_gives(tmp_path: Path):
@@ -115,7 +123,8 @@ def check_patched(earlier: Index, content: Any, edited: list[str]) -> None:
         assert list(getattr(patched, name).items()) == list(getattr(full, name).items()), name
     assert patched._statements_by_date == full._statements_by_date
     assert patched.chronology() == full.chronology()
-    assert patched.reactions() == full.reactions()
+    assert patched.sides() == full.sides()
+    assert patched.network() == full.network()
     assert patched.demands() == full.demands()
     for actor_id in patched.actors:
         assert patched.timeline(actor_id) == full.timeline(actor_id)
@@ -126,7 +135,8 @@ def check_patched(earlier: Index, content: Any, edited: list[str]) -> None:
     assert new <= held | {id(patched.articles[stem]) for stem in edited}
     # What no edit reaches is shared with the earlier index.
     untouched = [e for e in earlier.events.values()
-                 if not any(a.id in edited for a, _ in e.accounts + e.statements)]
+                 if not any(a.id in edited for a, _ in e.accounts)
+                 and not any(a.id in edited for s in e.statements for a, _ in s.reports)]
     assert all(patched.events[e.id] is e for e in untouched)
 
 

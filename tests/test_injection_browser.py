@@ -55,9 +55,10 @@ TEXT_FIELDS = {
     "places": [(0, "name"), (0, "aliases", 0), (0, "description"), (0, "country")],
     "events": [(0, "title"), (1, "title"), (0, "conflicts", 0, "note")],
     "glossary": [(0, "expansion"), (0, "note")],
+    "statements": [(0, "summary"), (0, "channel")],
     "article": [("title",), ("summary",), ("key_points", 0), ("notes", 0),
                 ("accounts", 0, "summary"), ("accounts", 0, "details", "injured"),
-                ("statements", 0, "summary"), ("statements", 0, "channel"),
+                ("reports", 0, "summary"),
                 ("quotes", 0, "text"), ("quotes", 0, "context")],
     "out_of_scope": [("title",), ("summary",), ("scope_reason",)],
 }
@@ -75,7 +76,7 @@ def hostile_content(dest: Path) -> None:
     payloads = cycle(INJECTIONS)
     article_path = dest / "articles" / "outlet-one-2026-03-05-strike.yml"
     files = {name: dest / f"{name}.yml" for name in ("briefing", "actors", "places", "events",
-                                                      "glossary")}
+                                                      "glossary", "statements")}
     files["article"] = article_path
     files["out_of_scope"] = dest / "articles" / "outlet-one-2026-03-07-other.yml"
     files["out_of_scope"].write_text(

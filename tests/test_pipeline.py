@@ -34,11 +34,11 @@ def test_three_mistakes_in_two_files_are_all_reported_and_nothing_is_written(pro
 
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/articles/outlet-one-2026-03-05-strike.yml:17:11: statements[0].type: 'demnd' "
-        "is not a statement type (did you mean 'demand'?)",
-        "content/articles/outlet-one-2026-03-05-strike.yml:18:14: statements[0].speaker: actor "
-        "'leader-aa' is not defined in content/actors.yml (did you mean 'leader-a'?)",
         "content/events.yml:3:9: date: '2026-02-30' is not a date (February 2026 has 28 days)",
+        "content/statements.yml:13:9: type: 'demnd' is not a statement type (did you mean "
+        "'demand'?)",
+        "content/statements.yml:14:12: speaker: actor 'leader-aa' is not defined in "
+        "content/actors.yml (did you mean 'leader-a'?)",
         "3 error(s), 0 warning(s); nothing was written",
     ]
     assert "Traceback" not in result.stdout + result.stderr
@@ -247,7 +247,7 @@ def test_a_file_cache_reloads_only_changed_files_and_reports_the_same_problems(
     assert sorted(cache) == [
         "content/actors.yml", "content/articles/outlet-one-2026-03-05-strike.yml",
         "content/briefing.yml", "content/events.yml", "content/glossary.yml",
-        "content/places.yml"]
+        "content/places.yml", "content/statements.yml"]
 
 
 def test_what_a_run_leaves_is_old_to_the_collector_once_it_is_back_on() -> None:

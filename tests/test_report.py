@@ -19,6 +19,8 @@ def _break_article(project: Path) -> None:
     path = project / ARTICLE
     text = path.read_text(encoding="utf-8")
     for old, new in (("key_points:", "keypoints:"), ("    status: claimed", "    status: claimd"),
+                     ("  - statement: leader-a-demands-apology\n",
+                      "  - statement: leader-a-demands-apologee\n"),
                      ("    speaker: leader-a\n", "    speaker: leader-x\n")):
         assert old in text
         text = text.replace(old, new)
@@ -41,16 +43,17 @@ def test_broken_article_gives_annotations_on_the_right_lines(
         "(did you mean 'key_points'?)",
         f"::error file={ARTICLE},line=11,col=13::accounts[0].status: 'claimd' is not a "
         "verification status (did you mean 'claimed'?)",
-        f"::error file={ARTICLE},line=18,col=14::statements[0].speaker: actor 'leader-x' is not "
-        "defined in content/actors.yml (did you mean 'leader-a'?)",
-        f"::error file={ARTICLE},line=25,col=14::quotes[0].speaker: actor 'leader-x' is not "
+        f"::error file={ARTICLE},line=16,col=16::reports[0].statement: statement "
+        "'leader-a-demands-apologee' is not defined in content/statements.yml (did you mean "
+        "'leader-a-demands-apology'?)",
+        f"::error file={ARTICLE},line=20,col=14::quotes[0].speaker: actor 'leader-x' is not "
         "defined in content/actors.yml (did you mean 'leader-a'?)",
     ]
     lines = (project / ARTICLE).read_text(encoding="utf-8").splitlines()
     assert lines[6 - 1].startswith("keypoints:")
     assert lines[11 - 1][13 - 1:] == "claimd"
-    assert lines[18 - 1][14 - 1:] == "leader-x"
-    assert lines[25 - 1][14 - 1:] == "leader-x"
+    assert lines[16 - 1][16 - 1:] == "leader-a-demands-apologee"
+    assert lines[20 - 1][14 - 1:] == "leader-x"
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### briefing check\n\n4 error(s), 0 warning(s).\n")
     assert ("| error | content/articles/outlet-one-2026-03-05-strike\\.yml\\:11\\:13 | "

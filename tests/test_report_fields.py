@@ -109,7 +109,7 @@ def test_an_edited_summary_renders_only_its_article_page_and_the_dataset(briefin
 
 def _swap_first_two_accounts(text: str) -> str:
     blocks = re.split(r"(?m)^(?=  - event: )", text[text.index("accounts:\n"):
-                                                      text.index("statements:\n")])
+                                                      text.index("reports:\n")])
     head, first, second, *rest = blocks
     return text.replace("".join(blocks), "".join([head, second, first, *rest]), 1)
 
@@ -117,7 +117,8 @@ def _swap_first_two_accounts(text: str) -> str:
 EDITS = {
     "key point": (EDM, '  - "Aliyev said the Defence', '  - "Edited. Aliyev said the Defence'),
     "account": (EDM, "Citing Daily Sabah, the article says", "Edited: Daily Sabah says"),
-    "statement": (EDM, "    summary: ", "    summary: Edited. "),
+    "report": (EDM, "  - statement: aliyev-condemns-strikes\n    summary: ",
+               "  - statement: aliyev-condemns-strikes\n    summary: Edited. "),
     "quote context": (MIRROR, "What Qazetchi said had been cancelled", "Edited"),
     "mention": (MIRROR, "  - oc-media\n", ""),
     "note": (ASHARQ_2023, "notes:\n", "notes:\n  - \"Edited for the test.\"\n"),

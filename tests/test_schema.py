@@ -71,7 +71,8 @@ def test_generation_is_deterministic() -> None:
     assert all(text.endswith("}\n") for text in first.values())
     assert sorted(first) == ["actors.schema.json", "article.schema.json",
                              "briefing.schema.json", "events.schema.json",
-                             "glossary.schema.json", "places.schema.json"]
+                             "glossary.schema.json", "places.schema.json",
+                             "statements.schema.json"]
 
 
 CONTENT_FILES = sorted([*(ROOT / "content").rglob("*.yml"), *MINIMAL.rglob("*.yml")])
@@ -197,7 +198,8 @@ def test_references_stand_alone_so_draft_7_editors_keep_descriptions() -> None:
     status = schema.build("article")["definitions"]["Account"]["properties"]["status"]
     assert status == {"allOf": [{"$ref": "#/definitions/Status"}], "default": "reported",
                       "description": "reported, claimed, confirmed, denied, disputed or "
-                                     "unverified."}
+                                     "unverified: the status this article gives when "
+                                     "published."}
 
 
 def test_schema_command_also_keeps_the_published_dataset_schema(tmp_path: Path) -> None:

@@ -30,10 +30,13 @@ def test_synthetic_content_passes_strict_check(synthetic: Path,
 def test_synthetic_content_has_the_shape_of_a_briefing(synthetic: Path) -> None:
     content = synthetic / "content"
     assert len(list((content / "articles").glob("*.yml"))) == 60
-    for name in ("briefing", "actors", "places", "events", "glossary"):
+    for name in ("briefing", "actors", "places", "events", "statements", "glossary"):
         assert (content / f"{name}.yml").is_file()
     text = "".join(p.read_text("utf-8") for p in (content / "articles").glob("*.yml"))
-    assert "responds_to:" in text
+    assert "responds_to:" in (content / "statements.yml").read_text("utf-8")
+    assert "relays:" in text
+    assert "status_history:" in text
+    assert "figures:" in text
     assert "quotes:\n- text:" in text
     assert "first_published:" in text
     assert "conflicts:" in (content / "events.yml").read_text("utf-8")
