@@ -217,11 +217,14 @@ def _search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
 
 
 def unsupported_plugins(config: MkDocsConfig) -> list[str]:
-    """Plugins whose page events cannot run in workers (all but a search index's page context)."""
+    """Plugins whose page events cannot run in workers: all but a search index's page context
+    and the project's hooks (`hooks:` in mkdocs.yml), whose page events must keep no state."""
     names = {id(p): name for name, p in config.plugins.items()}
     found: set[str] = set()
     for event in PAGE_EVENTS:
         for method in config.plugins.events.get(event, []):
+            if getattr(method, "__module__", None) in config["hooks"]:
+                continue  # the project's hooks: their page events keep no state (CONTRIBUTING)
             owner = getattr(method, "__self__", None)
             name = names.get(id(owner), getattr(method, "__qualname__", repr(method)))
             if not (event == "page_context" and name in SEARCH_PLUGINS):
@@ -301,7 +304,8 @@ def _tree_digest(folders: Iterable[str]) -> str:
 
 def engine_digest(config: MkDocsConfig) -> str:
     """What every page depends on outside docs/: installed packages (MkDocs, the theme, Markdown
-    and its extensions, plugins), Python, this module, the config file, the theme's files."""
+    and its extensions, plugins), Python, this module, the config file, the theme's files (with
+    `custom_dir`), the hooks' source."""
     from mkdocs.utils import get_build_date
 
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
@@ -312,8 +316,10 @@ def engine_digest(config: MkDocsConfig) -> str:
     dated = get_build_date() if _mentions_date(config.theme.dirs) else ""
     # The loaded values too: `!ENV` tags and `INHERIT` bring in more than the file's bytes.
     values = [(k, config[k]) for k in CONFIG_KEYS] + sorted(config.theme.items())
+    hooks = [(name, Path(module.__file__).read_bytes()) for name, module in
+             sorted(config["hooks"].items()) if getattr(module, "__file__", None)]
     return _digest(sys.version, dists, Path(__file__).read_bytes(), config_bytes, values, theme,
-                   dated, os.environ.get("SOURCE_DATE_EPOCH", ""))
+                   hooks, dated, os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def _mentions_date(folders: Iterable[str]) -> bool:
