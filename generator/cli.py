@@ -188,7 +188,8 @@ def _generate_docs(project: Project, strict: bool, jobs: int | None,
 
 
 def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None = None) -> int:
-    """Run MkDocs in strict mode; `build` goes to a staging folder swapped into `site/`."""
+    """Run MkDocs in strict mode (`build` through `generator.engine`), into a staging folder
+    swapped into `site/`."""
     env = {**os.environ, **ENGINE_ENV}
     if serve:
         cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project.config),
@@ -199,9 +200,9 @@ def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None
     clean_leftovers(project.site.parent)
     for leftover in project.site.parent.glob(f".{project.site.name}-staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    # No --quiet: it hides warnings from the strict-mode counter, so strict would never fail.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-           str(project.config), "--site-dir", str(staging)]
+    # `mkdocs build --strict`, same bytes, with pages on every core and the page cache.
+    cmd = [sys.executable, "-m", "generator.engine", "-f", str(project.config),
+           "--site-dir", str(staging), *(extra or [])]
     try:
         # The engine is stopped if this process is interrupted or killed (`procs.run`).
         code = run(cmd, env=env, cwd=project.root)
@@ -263,7 +264,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     print(f"docs: {outcome.report.summary()}", file=sys.stderr)
     if args.no_site:
         return 0
-    code = run_engine(project)
+    code = run_engine(project, extra=[] if args.jobs is None else ["--jobs", str(args.jobs)])
     if code:
         print(f"error: the site engine failed (exit {code}); site/ is unchanged", file=sys.stderr)
         return 1
@@ -353,14 +354,17 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("build", help="check, generate docs/briefing/, then build site/",
                         description="Check content, write the generated Markdown into "
                                     "docs/briefing/ (atomically, only changed files), then run "
-                                    "MkDocs in strict mode into site/. On any failure the "
-                                    "previous docs/ and site/ stay as they were.")
+                                    "MkDocs in strict mode into site/ (pages on every core; "
+                                    "unchanged pages come from .cache/briefing-engine/). On "
+                                    "any failure the previous docs/ and site/ stay as they "
+                                    "were.")
     common(sp)
     sp.add_argument("--no-site", action="store_true",
                     help="stop after generating docs/ (skip the site engine)")
     sp.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                    help="worker processes for rendering (default: $BRIEFING_JOBS, else the "
-                         "number of CPUs, at most 8; 1 renders in this process)")
+                    help="worker processes for rendering Markdown and site pages (default: "
+                         "$BRIEFING_JOBS, else the number of CPUs, at most 8; 1 renders in "
+                         "this process)")
     sp.set_defaults(func=_cmd_build)
     sp = sub.add_parser("serve", help="generate, then preview with live reload",
                         description="Generate docs/, start the MkDocs dev server, and "

@@ -197,7 +197,9 @@ def test_a_footnote_shows_its_source_on_hover_and_leads_to_the_source_record(
     number = ref.inner_text()
     footnote = page.locator(f"li[id='fn:{number}']")
     assert tooltip.inner_text().strip()[:40] in footnote.inner_text()
-    tooltip.get_by_role("link").first.click(trial=True)  # lets the fade-in settle for the shot
+    # Let the fade-in finish for the screenshot (a trial click waits for the tooltip to stand
+    # still, which a loaded machine can delay past any timeout while the page lays out).
+    page.wait_for_timeout(400)
     shot(page, "footnote-tooltip")
 
     ref.click()

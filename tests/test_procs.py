@@ -4,7 +4,8 @@ The builds here run as real processes (`python -c` around `generator.cli.main`),
 tested is what happens to their children when they die. Two things make the timing certain
 rather than lucky: loading is slowed down (and sent to workers even for a small folder), so the
 build is inside its worker pool when it is killed; and the site engine is replaced by a stand-in
-`mkdocs` module that waits to be killed.
+`mkdocs` module that waits to be killed (`generator.engine` imports `mkdocs.__main__` before the
+rest of MkDocs, so the stand-in's `__main__` runs and waits there).
 """
 
 from __future__ import annotations

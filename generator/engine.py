@@ -1,0 +1,601 @@
+"""The site engine: MkDocs 1.6 + Material builds `site/`, pages on every core, through a page cache.
+
+`python -m generator.engine -f mkdocs.yml --site-dir DIR` does what `mkdocs build --strict` does,
+with the same bytes out, in the same order of steps as `mkdocs.commands.build.build`:
+
+1. In this process: load the config, run `on_startup`/`on_config`/`on_pre_build`, gather the
+   files, build the navigation (`on_files`, `on_nav`) and make a `Page` for every Markdown file.
+2. *Populate*: each page's Markdown is read and converted (`on_pre_page`, `on_page_markdown`,
+   `on_page_content`) in forked workers. What the later steps read of a page comes back: its
+   front matter, title, anchors and links to anchors (the head), and its Markdown, HTML and
+   table of contents (the body, which only the page's own rendering reads).
+3. In this process: `on_env`, static files and theme templates (404 page, sitemap).
+4. *Render*: workers forked after step 2 (so every page title in the navigation is known) run
+   MkDocs' own `_build_page` for their pages: `on_page_context`, the theme template,
+   `on_post_page`, and write the file. Search plugins collect entries per page in
+   `on_page_context`; the entries each page added travel back and are put together in page
+   order, as one process would have made them.
+5. In this process: anchor validation, `on_post_build` (the search index), strict-mode count.
+
+Warnings raised in workers are recorded and logged here in page order, so `--strict` counts them.
+Plugins with page events other than a search index's `on_page_context` cannot be split this way:
+with one of those configured the engine runs MkDocs' own build, on one core, without the cache.
+
+The page cache (`.cache/briefing-engine/` beside `mkdocs.yml`, or `--cache-dir` /
+`BRIEFING_ENGINE_CACHE`) keeps each step's result per page under a key made of hashes of every
+input the step reads (`engine_digest`, `_files_digest`, `_site_digest` and the page's own
+bytes; CONTRIBUTING.md lists them). A result whose key is unchanged is reused, anything else
+is made again; entries no build used are deleted at the end of a build. The cache is trusted like
+the code: it holds pickles (see SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import workers
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.briefing.engine")
+
+CACHE_ENV = "BRIEFING_ENGINE_CACHE"
+DEFAULT_CACHE = Path(".cache") / "briefing-engine"
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
+               "post_page")
+STEPS = ("populate", "body", "render")
+"""Cache folders: a page's converted head and body (kept apart), and its rendered page."""
+SEARCH_PLUGINS = ("search", "material/search")
+"""Plugins whose only page event adds the page to `search_index` (replayed in page order)."""
+CHUNK = 16
+"""Pages a worker takes at a time: big pages go first, one each, so no worker ends far behind."""
+CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo_url",
+               "repo_name", "edit_uri", "edit_uri_template", "copyright", "extra", "extra_css",
+               "extra_javascript", "extra_templates", "markdown_extensions", "mdx_configs",
+               "use_directory_urls", "nav", "not_in_nav", "validation", "docs_dir")
+
+
+# --- workers ---------------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+"""What forked workers read: config, files, nav, env, the parent's pid; set before the pool
+forks."""
+
+
+class _Capture(logging.Handler):
+    """Records what MkDocs logs in a worker, to be logged again by the parent in page order."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+    def take(self) -> list[tuple[str, int, str]]:
+        records, self.records = self.records, []
+        return records
+
+
+_CAPTURE = _Capture()
+
+
+def _capture_log() -> tuple[list[logging.Handler], bool]:
+    """Send MkDocs' log to the capture only; what it went to before."""
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    for handler in handlers:
+        logger.removeHandler(handler)
+    logger.addHandler(_CAPTURE)
+    logger.propagate = False
+    return handlers, propagate
+
+
+@contextmanager
+def _captured() -> Iterator[None]:
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = _capture_log()
+    try:
+        yield
+    finally:
+        logger.removeHandler(_CAPTURE)
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.propagate = propagate
+
+
+def _run_chunk(step: str, uris: list[str], keys: list[str]) -> list[dict[str, Any]]:
+    pid = os.getpid()
+    if pid not in (_STATE["parent"], _STATE.get("captured")):
+        _capture_log()  # a worker's first chunk: its log goes back with its results
+        _STATE["captured"] = pid
+    fn = _populate_one if step == "populate" else _render_one
+    return [fn(uri, key) for uri, key in zip(uris, keys, strict=True)]
+
+
+def _spread(jobs: int, step: str, work: list[tuple[str, str, int]]) -> Iterator[dict[str, Any]]:
+    """Run `step` on (uri, key, size) items: in forked workers when it pays, else here."""
+    if not workers.worth_forking(jobs, len(work), 2):
+        with _captured():  # as in a worker: the log is kept with the result, then replayed
+            results = _run_chunk(step, [w[0] for w in work], [w[1] for w in work])
+        yield from results
+        return
+    work = sorted(work, key=lambda w: -w[2])
+    big = work[: jobs * 2]
+    chunks = [[w] for w in big] + [work[i:i + CHUNK] for i in range(len(big), len(work), CHUNK)]
+    # Workers die with this process, leave Ctrl-C to it, and are killed if it stops early.
+    with workers.pool(min(jobs, len(chunks))) as pool:
+        futures = [pool.submit(_run_chunk, step, [w[0] for w in c], [w[1] for w in c])
+                   for c in chunks]
+        for future in futures:
+            yield from future.result()
+
+
+def _file(files: Files, uri: str) -> File:
+    file = files.get_file_from_path(uri)
+    assert file is not None
+    return file
+
+
+def _page(uri: str) -> Page:
+    page = _file(_STATE["files"], uri).page
+    assert page is not None
+    return page
+
+
+def _populate_one(uri: str, key: str) -> dict[str, Any]:
+    """Read and convert one page (in a worker); what later steps read of it, and its log."""
+    from mkdocs.commands.build import _populate_page
+
+    page, config = _page(uri), _STATE["config"]
+    try:
+        _populate_page(page, config, _STATE["files"])
+    except Exception as exc:  # logged by MkDocs already; the parent stops the build
+        return {"uri": uri, "error": f"{type(exc).__name__}: {exc}", "logs": _CAPTURE.take()}
+    links = page.links_to_anchors
+    # The head is what every later step reads; the body only the page's own rendering needs,
+    # so a rebuild whose rendering of the page comes from the cache never loads it.
+    head = {
+        "uri": uri, "meta": page.meta, "title": page._title_from_render,
+        "anchors": page.present_anchor_ids,
+        "links": None if links is None else {f.src_uri: v for f, v in links.items()},
+        "logs": _CAPTURE.take(),
+    }
+    body = {"markdown": page.markdown, "content": page.content, "toc": page.toc}
+    _STATE["cache"].put("body", key, body)  # first: a head in the cache has its body there
+    _STATE["cache"].put("populate", key, head)
+    return {**head, "body": body}
+
+
+def _render_one(uri: str, key: str) -> dict[str, Any]:
+    """Render one page through the theme (in a worker), write it; its search entries and log."""
+    from mkdocs.commands.build import _build_page
+
+    page, st = _page(uri), _STATE
+    entries = _search_entries(st["config"])
+    before = len(entries) if entries is not None else 0
+    try:
+        _build_page(page, st["config"], st["doc_files"], st["nav"], st["env"])
+    except Exception as exc:
+        return {"uri": uri, "error": f"{type(exc).__name__}: {exc}", "logs": _CAPTURE.take()}
+    path = Path(page.file.abs_dest_path)
+    result = {
+        "uri": uri, "html": path.read_bytes() if path.exists() else None,
+        "entries": entries[before:] if entries is not None else [], "logs": _CAPTURE.take(),
+    }
+    st["cache"].put("render", key, result)
+    del result["html"]  # the parent needs no copy: the file is written
+    return result
+
+
+# --- plugins ---------------------------------------------------------------------------------
+
+def _search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entry list of the configured search plugin's index (MkDocs' or Material's), if any."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        for name in ("entries", "_entries"):
+            if isinstance(getattr(index, name, None), list):
+                return getattr(index, name)
+    return None
+
+
+def unsupported_plugins(config: MkDocsConfig) -> list[str]:
+    """Plugins whose page events cannot run in workers: all but a search index's page context
+    and the project's hooks (`hooks:` in mkdocs.yml), whose page events must keep no state."""
+    names = {id(p): name for name, p in config.plugins.items()}
+    found: set[str] = set()
+    for event in PAGE_EVENTS:
+        for method in config.plugins.events.get(event, []):
+            if getattr(method, "__module__", None) in config["hooks"]:
+                continue  # the project's hooks: their page events keep no state (CONTRIBUTING)
+            owner = getattr(method, "__self__", None)
+            name = names.get(id(owner), getattr(method, "__qualname__", repr(method)))
+            if not (event == "page_context" and name in SEARCH_PLUGINS):
+                found.add(name)
+    return sorted(found)
+
+
+# --- cache -----------------------------------------------------------------------------------
+
+def _digest(*parts: Any) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class PageCache:
+    """Step results stored per page as `<folder>/<step>/<key>.pickle`; `None` folder: off."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: dict[str, set[str]] = {step: set() for step in STEPS}
+
+    def get(self, step: str, key: str) -> dict[str, Any] | None:
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / step / f"{key}.pickle").read_bytes()
+            result = pickle.loads(data)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # absent or unreadable: made again
+        self.used[step].add(key)
+        return result if isinstance(result, dict) else None
+
+    def has(self, step: str, key: str) -> bool:
+        if self.folder is None or not (self.folder / step / f"{key}.pickle").is_file():
+            return False
+        self.used[step].add(key)
+        return True
+
+    def put(self, step: str, key: str, result: dict[str, Any]) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / step / f"{key}.pickle"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+
+    def prune(self, made: dict[str, set[str]]) -> None:
+        """Delete entries this build neither used nor made, so the folder does not grow."""
+        if self.folder is None:
+            return
+        for step, keys in self.used.items():
+            keep = keys | made["populate" if step == "body" else step]
+            folder = self.folder / step
+            for path in folder.glob("*") if folder.is_dir() else ():
+                if path.suffix != ".pickle" or path.stem not in keep:
+                    path.unlink(missing_ok=True)
+
+
+def _tree_digest(folders: Iterable[str]) -> str:
+    """Every file's path and bytes under the theme's folders (templates, partials, assets)."""
+    h = hashlib.blake2b(digest_size=20)
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape"))
+                with open(path, "rb") as fh:
+                    h.update(hashlib.blake2b(fh.read(), digest_size=20).digest())
+    return h.hexdigest()
+
+
+def engine_digest(config: MkDocsConfig) -> str:
+    """What every page depends on outside docs/: installed packages (MkDocs, the theme, Markdown
+    and its extensions, plugins), Python, this module, the config file, the theme's files (with
+    `custom_dir`), the hooks' source."""
+    from mkdocs.utils import get_build_date
+
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    theme = _tree_digest(config.theme.dirs)
+    # A template that prints the build date makes every page depend on the day (or on
+    # SOURCE_DATE_EPOCH); MkDocs' and Material's page templates do not.
+    dated = get_build_date() if _mentions_date(config.theme.dirs) else ""
+    # The loaded values too: `!ENV` tags and `INHERIT` bring in more than the file's bytes.
+    values = [(k, config[k]) for k in CONFIG_KEYS] + sorted(config.theme.items())
+    hooks = [(name, Path(module.__file__).read_bytes()) for name, module in
+             sorted(config["hooks"].items()) if getattr(module, "__file__", None)]
+    return _digest(sys.version, dists, Path(__file__).read_bytes(), config_bytes, values, theme,
+                   hooks, dated, os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _mentions_date(folders: Iterable[str]) -> bool:
+    for folder in folders:
+        for root, _dirs, names in os.walk(folder):
+            for name in names:
+                if name.endswith(".html"):
+                    text = Path(root, name).read_text("utf-8", "replace")
+                    if "build_date_utc" in text or "update_date" in text:
+                        return True
+    return False
+
+
+def _files_digest(files: Files) -> str:
+    """Every file's source and destination: links in a page resolve (or warn) against these."""
+    return _digest(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files))
+
+
+def _site_digest(nav: Navigation, pages: list[Page]) -> str:
+    """What a page shows of the others: the whole navigation (sections, titles, addresses, the
+    front matter of pages in it, for icons and status), prev/next order, every page's title."""
+
+    def walk(items: list[Any]) -> Iterator[Any]:
+        for item in items:
+            kind = type(item).__name__
+            if kind == "Page":
+                yield (kind, item.title, item.url, item.file.src_uri, item.meta)
+            else:
+                yield (kind, item.title, getattr(item, "url", None))
+            if item.children:
+                yield "(", list(walk(item.children)), ")"
+
+    return _digest(list(walk(nav.items)), [(p.file.src_uri, p.title, p.url) for p in pages])
+
+
+def _apply_populated(page: Page, result: dict[str, Any], files: Files) -> None:
+    page.meta, page._title_from_render = result["meta"], result["title"]
+    _set_body(page, result.get("body"))
+    page.present_anchor_ids = result["anchors"]
+    links = result["links"]
+    if links is not None:
+        page.links_to_anchors = {_file(files, uri): v for uri, v in links.items()}
+
+
+def _set_body(page: Page, body: dict[str, Any] | None) -> None:
+    """The page's Markdown, HTML and table of contents; without `body` (a page converted in an
+    earlier build, its body still in the cache) empty stand-ins. Outside the page's own
+    rendering MkDocs reads them only to know the page was converted (`Page.title`)."""
+    if body is None:
+        page.markdown, page.content = "", ""
+    else:
+        page.markdown, page.content, page.toc = body["markdown"], body["content"], body["toc"]
+
+
+@dataclass
+class Stats:
+    """How much a build made afresh; the rest came from the cache."""
+
+    pages: int = 0
+    jobs: int = 1
+    made: dict[str, set[str]] = field(default_factory=lambda: {"populate": set(),
+                                                                 "render": set()})
+
+    def summary(self) -> str:
+        populated, rendered = len(self.made["populate"]), len(self.made["render"])
+        return (f"{self.pages:,} pages: {populated:,} converted and {rendered:,} rendered "
+                f"afresh, the rest from the cache ({self.jobs} process(es))")
+
+
+def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: PageCache,
+          stats: Stats, on_hit: Callable[[str, dict[str, Any]], None] | None = None,
+          before_work: Callable[[list[str]], None] | None = None,
+          ) -> dict[str, dict[str, Any]]:
+    """Results of `step` for every page (keys in page order): from the cache, else made in
+    workers; then their log records, in page order. Raises BuildError if a page failed."""
+    from mkdocs.exceptions import BuildError
+
+    results: dict[str, dict[str, Any]] = {}
+    work = []
+    for uri, key in keys.items():
+        hit = cache.get(step, key)
+        if hit is not None and step == "populate" and not cache.has("body", key):
+            hit = None
+        if hit is None:
+            work.append((uri, key, sizes[uri]))
+        else:
+            results[uri] = hit
+            if on_hit:
+                on_hit(uri, hit)
+    if before_work:
+        before_work([uri for uri, _key, _size in work])
+    for result in _spread(stats.jobs, step, work):
+        results[result["uri"]] = result
+    stats.made[step] = {key for _uri, key, _size in work}
+    failed = []
+    for uri in keys:
+        for name, level, message in results[uri]["logs"]:
+            logging.getLogger(name).log(level, message)
+        if "error" in results[uri]:
+            failed.append(uri)
+    if failed:
+        raise BuildError(f"{len(failed)} page(s) failed to build, the first: {failed[0]}")
+    return results
+
+
+def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
+    """`mkdocs.commands.build.build(config)` with pages made in `jobs` workers and `cache`."""
+    from mkdocs import utils
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(counter)
+    try:
+        start = time.monotonic()
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        log.info(f"Building documentation to directory: {config.site_dir}")
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        sources = {}
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            sources[file.src_uri] = file.content_bytes
+        stats = Stats(pages=len(doc_files), jobs=jobs)
+        sizes = {uri: len(data) for uri, data in sources.items()}
+        base = (engine_digest(config), logger.getEffectiveLevel(), _files_digest(files))
+        keys = {uri: _digest(*base, uri, data) for uri, data in sources.items()}
+        del sources
+        _STATE.update(config=config, files=files, nav=nav, doc_files=doc_files, cache=cache,
+                      parent=os.getpid())
+        populated = _step("populate", keys, sizes, cache, stats)
+        pages = [_page(uri) for uri in keys]
+        unloaded = {uri for uri, result in populated.items() if "body" not in result}
+        for page in pages:
+            _apply_populated(page, populated.pop(page.file.src_uri), files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        _STATE["env"] = env
+        _write_rest(config, env, files, nav)
+        site = _site_digest(nav, pages)
+        render_keys = {uri: _digest(*base, site, uri, key) for uri, key in keys.items()}
+
+        def write_cached(uri: str, hit: dict[str, Any]) -> None:
+            if hit["html"] is not None:
+                utils.write_file(hit["html"], _page(uri).file.abs_dest_path)
+            hit["html"] = None
+
+        def load_bodies(uris: list[str]) -> None:
+            for uri in unloaded.intersection(uris):
+                body = cache.get("body", keys[uri])
+                if body is None:
+                    raise BuildError(f"the page cache lost '{uri}' during the build; delete "
+                                     f"{cache.folder} and build again")
+                _set_body(_page(uri), body)
+
+        rendered = _step("render", render_keys, sizes, cache, stats, write_cached, load_bodies)
+        entries = _search_entries(config)
+        if entries is not None:
+            entries[:] = [e for uri in render_keys for e in rendered[uri]["entries"]]
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+        if counts := counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+        cache.prune(stats.made)
+        log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds: "
+                 f"{stats.summary()}")
+        return stats
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            log.error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(counter)
+        _STATE.clear()
+
+
+def _write_rest(config: MkDocsConfig, env: Any, files: Files, nav: Navigation) -> None:
+    """Static files and templates, in MkDocs' order (pages overwrite them after)."""
+    from mkdocs.commands.build import _build_extra_template, _build_theme_template
+    from mkdocs.structure.files import InclusionLevel
+
+    files.copy_static_files(inclusion=InclusionLevel.is_included)
+    for template in config.theme.static_templates:
+        _build_theme_template(template, env, files, config, nav)
+    for template in config.extra_templates:
+        _build_extra_template(template, files, config, nav)
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def cache_folder(config_file: Path, option: str | None) -> Path | None:
+    """`--cache-dir`, else `$BRIEFING_ENGINE_CACHE`, else `.cache/briefing-engine` beside the
+    config; the value `off` turns the cache off."""
+    value = option if option is not None else os.environ.get(CACHE_ENV, "")
+    if value.strip().lower() == "off":
+        return None
+    return Path(value) if value.strip() else config_file.resolve().parent / DEFAULT_CACHE
+
+
+def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None) -> int:
+    """Build as `mkdocs build --strict` would; 0 on success, 1 on a failed build."""
+    from mkdocs.__main__ import State, _enable_warnings  # noqa: I001 - MkDocs' CLI first
+    from mkdocs import config as mkdocs_config
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    state = State()  # MkDocs' own log format, on stderr
+    _enable_warnings()
+    try:
+        cfg = mkdocs_config.load_config(config_file=str(config_file), strict=True,
+                                        site_dir=str(site_dir) if site_dir else None)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            others = unsupported_plugins(cfg)
+            if others:
+                log.info(f"plugins with page events ({', '.join(others)}): building on one "
+                         "core without the page cache")
+                mkdocs_build(cfg)
+            else:
+                build(cfg, jobs=jobs, cache=PageCache(cache))
+        finally:
+            cfg.plugins.on_shutdown()
+    except MkDocsException as exc:
+        log.error(str(exc))
+        return 1
+    finally:
+        del state
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from generator.workers import default_jobs, parse_jobs
+
+    p = argparse.ArgumentParser(
+        prog="python -m generator.engine",
+        description="Build the site as `mkdocs build --strict` does: the same bytes, pages made "
+                    "on every core and reused from a page cache when their inputs are unchanged.")
+    p.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                   help="MkDocs configuration (default: mkdocs.yml)")
+    p.add_argument("-d", "--site-dir", type=Path, help="output folder (default: the config's)")
+    p.add_argument("-j", "--jobs", type=_jobs_arg(parse_jobs), default=None,
+                   help="worker processes (default: $BRIEFING_JOBS, else the CPUs, at most 8)")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help=f"page cache (default: ${CACHE_ENV}, else {DEFAULT_CACHE} beside the "
+                        "config); 'off' builds without one")
+    args = p.parse_args(argv)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    return run(args.config_file, args.site_dir, jobs, cache_folder(args.config_file,
+                                                                  args.cache_dir))
+
+
+def _jobs_arg(parse: Callable[[str], int]) -> Callable[[str], int]:
+    def convert(value: str) -> int:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return convert
+
+
+if __name__ == "__main__":
+    sys.exit(main())
