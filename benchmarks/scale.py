@@ -63,12 +63,15 @@ def checkout(ref: str, dest: Path) -> Path:
 
 
 def project(tree: Path, content: Path, dest: Path) -> Path:
-    """A project at `dest` building `content` with `tree`'s mkdocs.yml and theme overrides."""
+    """A project at `dest` building `content` with `tree`'s mkdocs.yml, hooks and theme
+    overrides (those the tree has)."""
     dest.mkdir(parents=True)
     shutil.copytree(content, dest / "content")
     shutil.copy(tree / "mkdocs.yml", dest / "mkdocs.yml")
-    if (tree / "overrides").is_dir():
-        shutil.copytree(tree / "overrides", dest / "overrides")
+    for folder in ("hooks", "overrides"):
+        if (tree / folder).is_dir():
+            shutil.copytree(tree / folder, dest / folder,
+                            ignore=shutil.ignore_patterns("__pycache__"))
     (dest / "docs").mkdir()
     return dest
 
