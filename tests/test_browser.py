@@ -17,7 +17,7 @@ import playwright.sync_api as playwright_api
 import pytest
 
 from tests.site_support import BuiltSite, build_site
-from tests.support import CHROMIUM_ARGS, ROOT, chromium_path, serve_folder
+from tests.support import CHROMIUM_ARGS, ROOT, chromium_path, local_page, serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.engine, pytest.mark.slow]
 
@@ -55,13 +55,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, base_url: str) -> Iterator[object]:
     """A desktop-sized page that refuses every request leaving localhost."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"),
-                  lambda route: route.abort())
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+    with local_page(browser, base_url) as tab:
+        yield tab
 
 
 def shot(page, name: str) -> None:

@@ -19,6 +19,7 @@ from tests.support import (
     ROOT,
     chromium_path,
     copy_site_config,
+    local_page,
     run_briefing,
     serve_folder,
 )
@@ -45,12 +46,8 @@ def page(base_url: str) -> Iterator[object]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"),
-                      lambda route: route.abort())
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
+        with local_page(browser, base_url) as tab:
+            yield tab
         browser.close()
 
 
