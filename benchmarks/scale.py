@@ -89,11 +89,11 @@ def build(tree: Path, proj: Path) -> float:
 
 
 def pagefind_seconds(site: Path) -> float:
-    """Pagefind over a built site again, into a scratch folder (as `cli.index_search` runs it)."""
+    """Pagefind over a built site again, into a scratch folder (as `site.index_search` runs it)."""
     sys.path.insert(0, str(ROOT))
     from pagefind_bin import get_executable
 
-    from generator.cli import SEARCH_EXCLUDE
+    from generator.site import SEARCH_EXCLUDE
 
     out = Path(tempfile.mkdtemp(prefix="pagefind-"))
     cmd = [str(get_executable()), "--site", str(site), "--output-path", str(out), "--quiet",

@@ -1,248 +1,20 @@
-"""The `briefing` command: check, build, serve, new.
+"""The `briefing` command line: check, build, serve, new, schema.
 
-`build()` reads as the list of stages: load and validate -> index -> editorial checks -> render
--> write -> site engine. Nothing is written until every earlier stage has succeeded.
+Commands only: the pipeline they run is `generator.build.build()`.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import os
-import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.index import Index
-from generator.problems import FatalError, Problems
-from generator.procs import Terminated, exclusive, run, stop_on_sigterm
+from generator.build import Outcome, Project, build, check
+from generator.problems import FatalError
+from generator.procs import Terminated, exclusive, stop_on_sigterm
 from generator.report import FORMATS, print_problems
-from generator.validate import FileCache, load_content
 from generator.workers import default_jobs, parse_jobs
-from generator.write import WriteMemo, WriteReport, clean_leftovers, swap_in, write_pages
-
-if TYPE_CHECKING:
-    from generator.deps import Previous
-
-ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
-
-
-@dataclass
-class Project:
-    """Where a briefing project keeps its parts (all relative to the project root)."""
-
-    root: Path
-    content: Path
-    docs: Path
-    site: Path
-    config: Path
-
-    @classmethod
-    def at(cls, root: Path, content: str = "content", docs: str = "docs", site: str = "site",
-           config: str = "mkdocs.yml") -> Project:
-        return cls(root, root / content, root / docs, root / site, root / config)
-
-
-@dataclass
-class Outcome:
-    """What the generator stages produced."""
-
-    problems: Problems
-    index: Index | None = None
-    report: WriteReport | None = None
-    rendered: int | None = None
-    """How many pages were rendered (fewer than all when a `Memory` let pages be kept)."""
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems.errors)
-
-
-@dataclass
-class Memory:
-    """What a long-lived caller (`briefing serve`) keeps between regenerations, so that the next
-    one does only the work a change calls for: files unchanged since they were loaded are not
-    loaded again (`validate.FileCache`), pages whose index queries answer as before are not
-    rendered again (`deps.Previous`), and files written from the very same text are not read
-    back to compare (`write.WriteMemo`)."""
-
-    files: FileCache = field(default_factory=dict)
-    previous: Previous | None = None
-    written: WriteMemo = field(default_factory=dict)
-
-    def forget(self) -> None:
-        """Start afresh next time (after a regeneration failed half-way)."""
-        self.files.clear()
-        self.previous = None
-        self.written.clear()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one batch run of the stages.
-
-    The stages build a large heap of long-lived objects without reference cycles (measured: no
-    cyclic garbage from loading, indexing or checking; one cycle per rendered page, Jinja's
-    context and macros referring to each other, with what hangs off them). The collector would
-    walk that heap again and again as it grows and find nothing: 1-2 s of a 5,000-article load.
-    Reference counting still frees everything else; the collector's next ordinary run, once
-    re-enabled, picks up the cycles. Nested uses re-enable it only when the outermost ends
-    (`briefing serve` ends its own after the new pages are written and reported).
-
-    What the run leaves (the index, the outcome) is moved to the collector's oldest generation
-    before it is re-enabled (`gc.freeze` then `gc.unfreeze`): left among the young objects, a
-    million of them at 5,000 articles, the first allocation afterwards would walk them all
-    (0.3 s) and find nothing. Cycles among them are still collected by the next full run.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
-def check(project: Project, jobs: int | None = None) -> Outcome:
-    """Load, validate, index and run editorial checks; write nothing."""
-    with collector_paused():
-        outcome = _load_and_index(project, jobs)
-        if outcome.index is not None:
-            from generator import editorial  # editorial checks need the index
-
-            editorial.check(outcome.index, outcome.problems)
-        return outcome
-
-
-def _load_and_index(project: Project, jobs: int | None, cache: FileCache | None = None,
-                    earlier: Index | None = None) -> Outcome:
-    """Load and validate content; build the index unless there are errors (sharing what it
-    can with the `earlier` regeneration's index, see `Index`)."""
-    problems = Problems()
-    content = load_content(project.content, problems, display_root=project.root,
-                           jobs=default_jobs() if jobs is None else jobs, cache=cache)
-    if problems.errors or content.briefing is None:
-        return Outcome(problems)
-    return Outcome(problems, Index(content, earlier))
-
-
-def generate_docs(project: Project, strict: bool = False, jobs: int | None = None,
-                  memory: Memory | None = None) -> Outcome:
-    """Check, render every page and data file in memory, then write the generated folder.
-
-    The editorial checks run alongside rendering (generator/parallel.py), which stages the new
-    pages in a hidden folder; any error (or warning, with `strict`) discards it, so docs/ is
-    left as it was.
-    A long-lived caller (`briefing serve`) passes the same `memory` each time, so the work is
-    limited to what changed since the last successful run (see `Memory`).
-    """
-    with collector_paused():
-        return _generate_docs(project, strict, jobs, memory)
-
-
-def _generate_docs(project: Project, strict: bool, jobs: int | None,
-                   memory: Memory | None) -> Outcome:
-    from generator import deps  # rendering libraries load only when generating
-    from generator.parallel import outputs
-
-    earlier = memory.previous.ix if memory and memory.previous else None
-    outcome = _load_and_index(project, jobs, memory.files if memory else None, earlier)
-    if outcome.index is None:
-        return outcome
-    ix = outcome.index
-    templates = deps.templates_signature() if memory else None
-    previous = memory.previous if memory else None
-    if previous is not None and not previous.comparable(ix, templates):
-        previous = None  # the briefing, glossary or a template changed: every page renders
-    # A build stages its pages in a hidden folder of docs/ as they are rendered (see
-    # generator/parallel.py), and swaps it in only if no problem turned up meanwhile.
-    out = outputs(ix, jobs, record=memory is not None, previous=previous,
-                  stage_in=None if memory else project.docs)
-    outcome.problems.extend(out.problems)
-    outcome.rendered = out.rendered
-    stop = outcome.failed or (strict and bool(outcome.problems.warnings))
-    if out.staging is not None:
-        try:
-            if not stop:
-                outcome.report = out.staging.finish(out.staged)
-        finally:
-            out.staging.discard()  # a no-op once finished
-        return outcome
-    if stop:
-        return outcome
-    pages: list[tuple[str, str | bytes]] = [(page.path, page.text)
-                                             for page in (*out.pages, *out.data)]
-    outcome.report = write_pages(project.docs, pages, memory.written if memory else None)
-    if memory is not None:
-        memory.previous = deps.Previous(
-            ix, {p.path: p for p in out.pages}, {p.path: p for p in out.data},
-            deps.global_inputs(ix, templates), out.answers, out.fresh)
-    return outcome
-
-
-def run_engine(project: Project, *, serve: bool = False, extra: list[str] | None = None) -> int:
-    """Run MkDocs in strict mode (`build` through `generator.engine`), into a staging folder
-    swapped into `site/`."""
-    env = {**os.environ, **ENGINE_ENV}
-    if serve:
-        cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project.config),
-               *(extra or [])]
-        return run(cmd, env=env, cwd=project.root)
-    staging = project.site.with_name(f".{project.site.name}-staging-{os.getpid()}")
-    # Leftovers of a killed run (the project lock says none is running now).
-    clean_leftovers(project.site.parent)
-    for leftover in project.site.parent.glob(f".{project.site.name}-staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    # `mkdocs build --strict`, same bytes, with pages on every core and the page cache.
-    cmd = [sys.executable, "-m", "generator.engine", "-f", str(project.config),
-           "--site-dir", str(staging), *(extra or [])]
-    try:
-        # The engine is stopped if this process is interrupted or killed (`procs.run`).
-        code = run(cmd, env=env, cwd=project.root)
-        if code == 0:
-            code = index_search(staging)
-        if code == 0:
-            swap_in(staging, project.site)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone once swapped in
-    return code
-
-
-SEARCH_EXCLUDE = (".headerlink", ".footnote", ".md-source-file")
-"""Parts of a page Pagefind leaves out of the index: permalink marks, the footnote list (article
-titles a page cites, which their own pages carry), Material's page-date line."""
-
-
-def index_search(site: Path) -> int:
-    """Index a built site with Pagefind into `site/pagefind/` (the search bundle: index chunks,
-    filters, and Pagefind's UI script and styles, which the header box loads on first use).
-
-    Pagefind indexes the pages marked `data-pagefind-body` by the theme override
-    (overrides/main.html): every page but the listings. Run on the staging folder before it is
-    swapped in, so a failed index leaves `site/` as it was. Returns the exit status."""
-    from pagefind_bin import get_executable  # the binary the locked pagefind-bin wheel ships
-
-    try:
-        binary = get_executable()
-    except FileNotFoundError as exc:
-        print(f"error: Pagefind is not installed ({exc}); install the locked dependencies",
-              file=sys.stderr)
-        return 1
-    cmd = [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-           "--force-language", "en"]
-    for selector in SEARCH_EXCLUDE:
-        cmd += ["--exclude-selectors", selector]
-    code = run(cmd)
-    if code != 0:
-        print(f"error: the search indexer failed (exit {code})", file=sys.stderr)
-    return code
 
 
 def _cmd_check(args: argparse.Namespace, project: Project) -> int:
@@ -256,17 +28,18 @@ def _cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
-    outcome = generate_docs(project, args.strict, args.jobs)
+    jobs = args.jobs if args.jobs is not None else default_jobs()  # a bad $BRIEFING_JOBS stops it
+    outcome = build(project, strict=args.strict, site=not args.no_site, jobs=jobs)
     code = _finish(outcome, args, None)
     if code:
         return code
     assert outcome.report is not None
     print(f"docs: {outcome.report.summary()}", file=sys.stderr)
-    if args.no_site:
+    if outcome.engine is None:
         return 0
-    code = run_engine(project, extra=[] if args.jobs is None else ["--jobs", str(args.jobs)])
-    if code:
-        print(f"error: the site engine failed (exit {code}); site/ is unchanged", file=sys.stderr)
+    if outcome.engine:
+        print(f"error: the site engine failed (exit {outcome.engine}); site/ is unchanged",
+              file=sys.stderr)
         return 1
     print(f"site: built into {project.site}", file=sys.stderr)
     return 0
@@ -309,8 +82,7 @@ def _cmd_schema(args: argparse.Namespace, project: Project) -> int:
 def _finish(outcome: Outcome, args: argparse.Namespace, ok_message: str | None) -> int:
     problems = outcome.problems
     print_problems(problems, args.format)
-    failed = outcome.failed or (args.strict and bool(problems.warnings))
-    if failed:
+    if outcome.stopped(args.strict):
         errors, warnings = len(problems.errors), len(problems.warnings)
         print(f"{errors} error(s), {warnings} warning(s); nothing was written", file=sys.stderr)
         return 1
@@ -362,9 +134,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-site", action="store_true",
                     help="stop after generating docs/ (skip the site engine)")
     sp.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                    help="worker processes for rendering Markdown and site pages (default: "
-                         "$BRIEFING_JOBS, else the number of CPUs, at most 8; 1 renders in "
-                         "this process)")
+                    help="site engine processes that build pages (default: $BRIEFING_JOBS, "
+                         "else the number of CPUs, at most 8; 1 builds in one process)")
     sp.set_defaults(func=_cmd_build)
     sp = sub.add_parser("serve", help="generate, then preview with live reload",
                         description="Generate docs/, start the MkDocs dev server, and "

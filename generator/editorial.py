@@ -11,24 +11,19 @@ message that names the field, the value, what was expected and how to fix it. Se
 Curators record a source's own inconsistencies in an article's `notes` and an event's
 `conflicts`; those texts are findings, never checked, and a recorded conflict silences the
 warning it explains.
-
-Checks of one article at a time keep each article's findings in this process (`_PerArticle`)
-and the text checks each text's (`TEXT_CACHE`): `briefing serve` checks everything again after
-every save, when all but the edited records are the very same objects.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator import model as m
-from generator.index import Index, same_items
+from generator.index import Index
 from generator.problems import Problems, Severity
 from generator.vocab import ActorKind, StatementType, Status
 
@@ -41,12 +36,6 @@ QUOTE_MAX_CHARS = 300
 DENIALS = (StatementType.DENY_RESPONSIBILITY, StatementType.REJECT)
 ASSERTIONS = (StatementType.ACCUSE, StatementType.CLAIM)
 SETTLED = (Status.REPORTED, Status.CONFIRMED)
-
-TEXT_CACHE = 1 << 17
-"""Texts whose word, weekday and republication findings are remembered: the text checks are
-pure functions of a text, and `briefing serve` runs them again on every regeneration, where all
-but the edited texts are the very same strings."""
-
 
 def check(index: Index, problems: Problems) -> None:
     """Run every editorial check (see CHECKS)."""
@@ -80,75 +69,17 @@ Finding = tuple[object, tuple[str | int, ...], str, Severity, tuple[str | int, .
 """What `_report` reports: (record, fields, message, severity, at)."""
 
 
-class _ByArticle:
-    """A value worked out from one article, kept between runs in this process.
-
-    Most checks look at one article at a time, plus a few records it refers to (`inputs`, for
-    instance the events its accounts report, picked from the registry `among` gives).
-    `briefing serve` checks again after every save, when all but one article are the very same
-    objects: their values are reused while `inputs` gives an equal answer, which it must when
-    the registry holds the very same records as last time (then `inputs` is not asked). A kept
-    article is held, so its `id` cannot be reused.
-    """
-
-    def __init__(self, make: Callable[[Index, m.Article], Any],
-                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: (),
-                 among: Callable[[Index], list[Any]] = lambda ix: []) -> None:
-        self.make, self.inputs, self.among = make, inputs, among
-        self.kept: dict[int, tuple[m.Article, object, Any]] = {}
-        self.registry: list[Any] = []
-
-    def each(self, index: Index) -> list[Any]:
-        """The value for every article, in index order."""
-        kept, now, out = self.kept, {}, []
-        registry = self.among(index)
-        settled = same_items(registry, self.registry)
-        for article in index.articles.values():
-            old = kept.get(id(article))
-            if old is not None and old[0] is article and settled:
-                inputs, value = old[1], old[2]
-            else:
-                inputs = self.inputs(index, article)
-                if old is not None and old[0] is article and old[1] == inputs:
-                    value = old[2]
-                else:
-                    value = self.make(index, article)
-            now[id(article)] = (article, inputs, value)
-            out.append(value)
-        self.kept, self.registry = now, list(registry)
-        return out
-
-
-class _PerArticle(_ByArticle):
-    """The findings of one check on each article, kept between runs (`_ByArticle`)."""
-
-    def __init__(self, find: Callable[[Index, m.Article], Iterator[Finding]],
-                 inputs: Callable[[Index, m.Article], object] = lambda ix, a: (),
-                 among: Callable[[Index], list[Any]] = lambda ix: []) -> None:
-        super().__init__(lambda ix, a: tuple(find(ix, a)), inputs, among)
-
-    def run(self, index: Index, problems: Problems) -> None:
-        for found in self.each(index):
-            for record, fields, message, severity, at in found:
-                _report(index, problems, record, fields, message, severity, at)
+def _per_article(index: Index, problems: Problems,
+                 find: Callable[[Index, m.Article], Iterator[Finding]]) -> None:
+    """Report what `find` finds in each article, in index order."""
+    for article in index.articles.values():
+        for record, fields, message, severity, at in find(index, article):
+            _report(index, problems, record, fields, message, severity, at)
 
 
 def _said(index: Index, report: m.Report) -> m.Statement:
     """The statement a report is of."""
     return index.statements[report.statement].statement
-
-
-def _events_of(index: Index, article: m.Article) -> tuple[m.Record, ...]:
-    """The events an article's accounts and reports refer to, and the statements its reports
-    are of (what dates and weekday conflicts its checks read besides the article)."""
-    said = [_said(index, rep) for rep in article.reports]
-    return (*(index.events[acc.event].event for acc in article.accounts),
-            *(index.events[st.event].event for st in said if st.event), *said)
-
-
-def _registries(index: Index) -> list[m.Record]:
-    """The registries `_events_of` picks from."""
-    return [*index.content.events, *index.content.statements]
 
 
 def _event_date(index: Index, account: m.Account) -> m.FuzzyDate:
@@ -161,7 +92,7 @@ def check_reported_after_publication(index: Index, problems: Problems) -> None:
     Dates are ranges: `2026-03` is after `2026-03-06` only if March starts after the publication
     ends, so it never is. A warning instead of an error when either date is approximate.
     """
-    _REPORTED_AFTER.run(index, problems)
+    _per_article(index, problems, _reported_after)
 
 
 def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
@@ -211,7 +142,6 @@ def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"the article that reports this quote; {fix}", sev, ("value",))
 
 
-_REPORTED_AFTER = _PerArticle(_reported_after, _events_of, _registries)
 
 
 def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
@@ -265,7 +195,6 @@ def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
     return list(_weekday_mismatches(text, reference))
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE)
 def _weekday_mismatches(text: str, reference: dt.date) -> tuple[WeekdayMismatch, ...]:
     found: dict[tuple[int, int], WeekdayMismatch] = {}
     if not _ANY_WEEKDAY.search(text):
@@ -343,7 +272,7 @@ def check_weekdays(index: Index, problems: Problems) -> None:
                s.statement.event) for s in index.statements.values()]
     for finding in _weekday_findings(index, texts):
         _report(index, problems, *finding)
-    _WEEKDAYS.run(index, problems)
+    _per_article(index, problems, _article_weekdays)
 
 
 def _weekday_findings(index: Index, texts: Iterable[DatedText]) -> Iterator[Finding]:
@@ -377,7 +306,6 @@ def _article_weekdays(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"on event '{acc.event}' in content/events.yml", WARNING, ())
 
 
-_WEEKDAYS = _PerArticle(_article_weekdays, _events_of, _registries)
 
 
 def check_detail_conflicts(index: Index, problems: Problems) -> None:
@@ -543,7 +471,7 @@ def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = 
 def check_quotes(index: Index, problems: Problems) -> None:
     """Warning: a quote longer than a short excerpt, or a quote of the article's own outlet or
     author (that is article text, not a quotation), unless its context says it is a headline."""
-    _QUOTES.run(index, problems)
+    _per_article(index, problems, _article_quotes)
 
 
 def _own(article: m.Article) -> set[str]:
@@ -582,11 +510,6 @@ def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"(a quoted headline is fine: say 'headline' in `context`)", WARNING, ())
 
 
-_QUOTES = _PerArticle(_article_quotes,
-                      lambda ix, a: (*(ix.actors.get(s) for s in sorted(_own(a))),
-                                     *(ix.statements[q.statement].statement for q in a.quotes
-                                       if q.statement in ix.statements)),
-                      lambda ix: [*ix.content.actors, *ix.content.statements])
 
 
 _ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
@@ -610,7 +533,7 @@ def _content_texts(index: Index) -> Iterator[str]:
     for said in index.statements.values():
         yield from filter(None, (said.statement.summary, said.statement.channel))
         yield from (c.note for c in said.statement.conflicts)
-    yield from _ARTICLE_TEXTS.each(index)
+    yield from (_article_texts(index, a) for a in index.articles.values())
 
 
 def _article_texts(index: Index, article: m.Article) -> str:
@@ -627,7 +550,6 @@ def _article_texts(index: Index, article: m.Article) -> str:
     return "\0".join(texts)
 
 
-_ARTICLE_TEXTS = _ByArticle(_article_texts)
 
 
 def check_unused_entries(index: Index, problems: Problems) -> None:
@@ -697,7 +619,6 @@ REPUBLISHED = re.compile(r"\b(?:originally (?:appeared|published|ran)|first (?:a
                          re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE)
 def _republished(text: str) -> str | None:
     """The words of `text` that call it a republication, if any."""
     match = REPUBLISHED.search(text)
@@ -707,7 +628,7 @@ def _republished(text: str) -> str | None:
 def check_republications(index: Index, problems: Problems) -> None:
     """Warning: summary or notes say the article is a republication but `first_published` is
     missing. Error: `first_published.date` after the article's `published` date."""
-    _REPUBLICATIONS.run(index, problems)
+    _per_article(index, problems, _article_republication)
 
 
 def _article_republication(index: Index, article: m.Article) -> Iterator[Finding]:
@@ -729,7 +650,6 @@ def _article_republication(index: Index, article: m.Article) -> Iterator[Finding
                f"republication: correct one of the two dates", ERROR, ("value",))
 
 
-_REPUBLICATIONS = _PerArticle(_article_republication)
 
 
 def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
@@ -800,7 +720,6 @@ def loaded_words(text: str) -> list[str]:
     return list(_loaded_words(text))
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE)
 def _loaded_words(text: str) -> tuple[str, ...]:
     # A substring search for each stem settles most texts (a case-insensitive pattern costs
     # ten times as much); then each word is looked for in the whole text before the text is
@@ -856,7 +775,7 @@ def check_loaded_words(index: Index, problems: Problems) -> None:
         if said.status is not Status.CONFIRMED:
             for message in loaded_words(said.statement.summary):
                 _report(index, problems, said.statement, ("summary",), message)
-    _LOADED_WORDS.run(index, problems)
+    _per_article(index, problems, _article_loaded_words)
 
 
 def _article_loaded_words(index: Index, article: m.Article) -> Iterator[Finding]:
@@ -865,7 +784,6 @@ def _article_loaded_words(index: Index, article: m.Article) -> Iterator[Finding]
             yield record, fields, message, WARNING, ()
 
 
-_LOADED_WORDS = _PerArticle(_article_loaded_words)
 
 
 def check_duplicate_statements(index: Index, problems: Problems) -> None:

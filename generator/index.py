@@ -324,7 +324,7 @@ class Table(dict):  # type: ignore[type-arg]
     see, such as which actors are referred to.)"""
 
     default_factory = list
-    """What a missing id reads as (`deps.answer` asks, as of a `defaultdict`)."""
+    """What a missing id reads as, as of a `defaultdict`."""
 
     def __missing__(self, key: Any) -> list[Any]:
         return []
@@ -337,29 +337,17 @@ _TABLES = ("actor_made", "actor_received", "actor_quotes", "actor_events", "acto
 
 
 class Index:
-    """Cross-references over validated content. Build once with `Index(content)`.
+    """Cross-references over validated content. Build once with `Index(content)`; entries and
+    tables are never changed once built."""
 
-    Given the index of an `earlier` regeneration (`briefing serve`), an event whose record and
-    accounts are the very same objects as then keeps its `EventEntry` from that index, and an
-    actor's timeline made of the very same entries and statements is that index's: the pages'
-    answers that hold them then compare by identity (`deps.same`), and they are not worked
-    out again. Entries and timelines are never changed once built, so indexes can share them.
-    """
-
-    def __init__(self, content: Content, earlier: Index | None = None) -> None:
+    def __init__(self, content: Content) -> None:
         self.content = content
         assert content.briefing is not None, "index needs a validated briefing"
         self.briefing: m.Briefing = content.briefing
         self._periods: dict[dt.date, m.Period | None] = {}
         """`period_of` by first day (a few hundred days among tens of thousands of dates)."""
-        self._timelines: dict[str, tuple[list[EventEntry], list[StatementEntry],
-                                         list[TimelineLine]]] = {}
-        """`timeline` by actor, with the entries and statements it was made from."""
-        self._earlier_timelines = earlier._timelines if earlier is not None else {}
-        swaps = _text_edits(content, earlier) if earlier is not None else None
-        if earlier is not None and swaps is not None:
-            self._patch(earlier, swaps)
-            return
+        self._timelines: dict[str, list[TimelineLine]] = {}
+        """`timeline` by actor, once asked for."""
         self.actors = {a.id: a for a in sorted(content.actors, key=lambda a: a.id)}
         self.places = {p.id: p for p in sorted(content.places, key=lambda p: p.id)}
         self.articles = {a.id: a for a in sorted(content.articles,
@@ -390,13 +378,13 @@ class Index:
         self.quotes_of_statement: dict[str, list[tuple[m.Article, m.Quote]]] = defaultdict(list)
         self.outlet_articles: dict[str, list[m.Article]] = defaultdict(list)
         self.article_events: dict[str, list[EventEntry]] = defaultdict(list)
-        self._build(earlier)
+        self._build()
         for name in _TABLES:
             setattr(self, name, Table(getattr(self, name)))
 
     # -- building -----------------------------------------------------------------------------
 
-    def _build(self, earlier: Index | None) -> None:
+    def _build(self) -> None:
         for actor in self.actors.values():
             for other in actor.affiliation:
                 self.members[other].append(actor)
@@ -429,15 +417,13 @@ class Index:
                     self.quotes_of_statement[q.statement].append((article, q))
             for aid in refs:
                 actor_articles[aid].add(article.id)
-        kept_statements = self._keep_statements(earlier) if earlier is not None else set()
         # Statements sorted once (by date, then id), so every list they are dealt into comes
         # out in that order; only statements some article reports are shown.
         self._statements_by_date = [e for e in self.statements.values() if e.reports]
         for said in self._statements_by_date:
-            if said.id not in kept_statements:
-                said.origins = len({self.origin_key(a) for a in said.articles})
-                said.primary = self._primary(said.reports)
-                said.details = _details(said.reports)
+            said.origins = len({self.origin_key(a) for a in said.articles})
+            said.primary = self._primary(said.reports)
+            said.details = _details(said.reports)
             st = said.statement
             if st.event:
                 self.events[st.event].statements.append(said)
@@ -446,7 +432,6 @@ class Index:
                 self.actor_received[st.addressee].append(said)
             for sid in st.responds_to:
                 self.responses[sid].append(said)
-        kept = self._keep_entries(earlier) if earlier is not None else set()
         for entry in self.events.values():
             for aid in entry.event.actors:
                 self.actor_events[aid].append(entry)
@@ -462,10 +447,9 @@ class Index:
                     place_articles[pid].add(article.id)
                 for aid in entry.event.actors:
                     actor_articles[aid].add(article.id)
-            if entry.event.id not in kept:
-                entry.origins = len({self.origin_key(a) for a in entry.articles})
-                entry.primary = self._primary(entry.accounts)
-                entry.details = _details(entry.accounts)
+            entry.origins = len({self.origin_key(a) for a in entry.articles})
+            entry.primary = self._primary(entry.accounts)
+            entry.details = _details(entry.accounts)
         for quotes in self.actor_quotes.values():
             quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
         rank = {eid: i for i, eid in enumerate(self.events)}
@@ -476,35 +460,6 @@ class Index:
             self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
         for pid, ids in place_articles.items():
             self.place_articles[pid] = [self.articles[i] for i in sorted(ids, key=in_order)]
-
-    def _keep_entries(self, earlier: Index) -> set[str]:
-        """Put `earlier`'s entry in place of each new one made of the very same records (the
-        event, its period, and each account's and statement's article and record, in order);
-        return their event ids."""
-        kept = set()
-        before = earlier.events
-        for eid, entry in self.events.items():
-            old = before.get(eid)
-            if old is not None and old.event is entry.event and old.period is entry.period \
-                    and _same_records(old.accounts, entry.accounts) \
-                    and same_items(old.statements, entry.statements):
-                self.events[eid] = old
-                kept.add(eid)
-        return kept
-
-    def _keep_statements(self, earlier: Index) -> set[str]:
-        """As `_keep_entries`, for statements: put `earlier`'s entry in place of each new one
-        made of the very same statement, period and reports; return their ids. Runs before
-        the statements are dealt into the tables and event entries."""
-        kept = set()
-        before = earlier.statements
-        for sid, said in self.statements.items():
-            old = before.get(sid)
-            if old is not None and old.statement is said.statement \
-                    and old.period is said.period and _same_records(old.reports, said.reports):
-                self.statements[sid] = old
-                kept.add(sid)
-        return kept
 
     def _primary(self, records: list[tuple[m.Article, Any]]) -> list[Origin]:
         """The primary origins behind accounts or reports: the first actor each relays, or
@@ -523,91 +478,6 @@ class Index:
                 origin = found[key] = Origin(key, name, [])
             origin.chains.append((article, rec))
         return list(found.values())
-
-    def _patch(self, earlier: Index, swaps: dict[int, Any]) -> None:
-        """Be `earlier` with the records in `swaps` (by `id` of the old record) put in place of
-        those it holds (`_text_edits`): the same tables in the same order, since what the index
-        reads of a record did not change. Only the lists filed under an id the edited articles
-        or their events refer to can hold an old record (see `_build`); any other mapping,
-        list or event entry is `earlier`'s own object (the index never changes them once
-        built), and the others are copies."""
-
-        def swapped(value: Any) -> Any:
-            kind = type(value)
-            if kind is tuple:  # (article, its account, report or quote)
-                article, record = value
-                new = swaps.get(id(article))
-                return value if new is None else (new, swaps[id(record)])
-            if kind is EventEntry:
-                return entries.get(id(value), value)
-            if kind is StatementEntry:
-                return said_entries.get(id(value), value)
-            return swaps.get(id(value), value)
-
-        def in_list(items: list[Any]) -> list[Any]:
-            out = [swapped(x) for x in items]
-            return items if same_items(out, items) else out
-
-        edited = [a for a in earlier.articles.values() if id(a) in swaps]
-        said_ids = {rep.statement for a in edited for rep in a.reports}
-        said_entries: dict[int, StatementEntry] = {}
-        keys: set[str | None] = set()  # every id a list holding an old record is filed under
-        for sid in sorted(said_ids):
-            said = earlier.statements[sid]
-            reports = in_list(said.reports)
-            said_entries[id(said)] = StatementEntry(
-                said.statement, said.period, reports,
-                {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
-                 for key, versions in said.details.items()}, said.origins,
-                [Origin(o.key, o.name, in_list(o.chains)) for o in said.primary])
-            st = said.statement
-            keys.update((st.id, st.speaker, st.addressee), st.responds_to)
-        events = {acc.event for a in edited for acc in a.accounts} | \
-            {earlier.statements[sid].statement.event for sid in said_ids} - {None}
-        entries: dict[int, EventEntry] = {}
-        for event_id in sorted(e for e in events if e is not None):
-            entry = earlier.events[event_id]
-            entries[id(entry)] = EventEntry(
-                entry.event, entry.period, in_list(entry.accounts), in_list(entry.statements),
-                {key: [DetailVersion(v.value, in_list(v.articles)) for v in versions]
-                 for key, versions in entry.details.items()}, entry.origins,
-                [Origin(o.key, o.name, in_list(o.chains)) for o in entry.primary])
-            keys.update(entry.event.actors, entry.event.places)
-            for article, acc in entry.accounts:
-                keys.update(acc.actors, acc.places, (article.id,))
-        for a in edited:
-            keys.update((a.id, a.outlet), a.authors, a.mentions)
-            for acc in a.accounts:
-                keys.update(acc.actors, acc.attributed_to, acc.places, acc.relays,
-                            (f.given_by for f in acc.figures))
-            for rep in a.reports:
-                keys.update(rep.relays)
-            for q in a.quotes:
-                keys.update((q.speaker, q.statement))
-        self.actors, self.places, self.glossary = earlier.actors, earlier.places, earlier.glossary
-        self.articles, self.statements, self.events = \
-            earlier.articles, earlier.statements, earlier.events
-        if edited:
-            self.articles, self.statements = dict(earlier.articles), dict(earlier.statements)
-            for a in edited:
-                self.articles[a.id] = swaps[id(a)]
-            for said in said_entries.values():
-                self.statements[said.id] = said
-            self.events = dict(earlier.events)
-            for entry in entries.values():
-                self.events[entry.event.id] = entry
-        for name in _TABLES:
-            table = getattr(earlier, name)
-            copy = None
-            for key in keys & table.keys():
-                items = in_list(table[key])
-                if items is not table[key]:
-                    if copy is None:
-                        copy = Table(table)
-                    copy[key] = items
-            setattr(self, name, table if copy is None else copy)
-        self._statements_by_date = in_list(earlier._statements_by_date) if edited \
-            else earlier._statements_by_date
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -744,21 +614,15 @@ class Index:
         return [a for a in self.affiliation_chain(actor) if a.id not in actor.affiliation]
 
     def timeline(self, actor_id: str) -> list[TimelineLine]:
-        """Everything an actor did or said, across all articles, in date order.
-
-        Made from the very same entries and statements as in the `earlier` index, it is that
-        index's list (serve asks for every actor's timeline on every regeneration)."""
-        events, made = self.actor_events[actor_id], self.actor_made[actor_id]
+        """Everything an actor did or said, across all articles, in date order."""
         known = self._timelines.get(actor_id)
         if known is None:
-            known = self._earlier_timelines.get(actor_id)
-            if known is None or not same_items(known[0], events) \
-                    or not same_items(known[1], made):
-                lines = [TimelineLine(e.event.date, entry=e) for e in events if e.accounts]
-                lines += [TimelineLine(said.statement.date, said=said) for said in made]
-                known = (events, made, sorted(lines, key=_timeline_key))
-            self._timelines[actor_id] = known
-        return known[2]
+            lines = [TimelineLine(e.event.date, entry=e)
+                     for e in self.actor_events[actor_id] if e.accounts]
+            lines += [TimelineLine(said.statement.date, said=said)
+                      for said in self.actor_made[actor_id]]
+            known = self._timelines[actor_id] = sorted(lines, key=_timeline_key)
+        return known
 
     def actor_demands(self, actor_id: str) -> tuple[list[Demand], list[Demand]]:
         """Demands an actor made, and demands made of it, each with its responses."""
@@ -996,8 +860,7 @@ class Index:
     def home_citations(self) -> dict[str, int]:
         """How many home-page sentences (summary and takeaways) cite each article, for the
         articles cited at all. A mapping rather than a method taking an article, as are
-        `same_origin` and `article_events`: templates ask it of every article, and serve
-        settles reads of one key faster than calls (generator/deps.py)."""
+        `same_origin` and `article_events`: templates ask it of every article."""
         b = self.briefing
         counts: dict[str, int] = defaultdict(int)
         for item in (*b.summary, *b.takeaways):
@@ -1014,71 +877,6 @@ class Index:
             groups[self.origin_key(a)].append(a)
         return Table({a.id: [b for b in group if b is not a]
                       for group in groups.values() if len(group) > 1 for a in group})
-
-
-TEXT_ONLY: dict[type, set[str]] = {
-    m.Article: {"title", "url", "archived_url", "language", "summary", "key_points", "notes",
-                "scope_reason"},
-    m.Account: {"summary"},
-    m.Report: {"summary"},
-    m.Quote: {"text", "context"},
-}
-"""Fields of an article and of its parts that no index code reads: an edit of these alone
-leaves every table of the index as it was, but for the records themselves (`_text_edits`)."""
-
-PATCH_MAX = 20
-"""At most this many articles edited at once are patched in (`Index._patch`); more, and the
-index is built again."""
-
-_SKELETON: dict[str, Any] = {
-    **{name: True for name in TEXT_ONLY[m.Article]},
-    "accounts": {"__all__": TEXT_ONLY[m.Account]},
-    "reports": {"__all__": TEXT_ONLY[m.Report]},
-    "quotes": {"__all__": TEXT_ONLY[m.Quote]},
-}
-"""What `model_dump` leaves out of an article for `_text_edits`."""
-
-
-def _text_edits(content: Content, earlier: Index) -> dict[int, Any] | None:
-    """When `content` is `earlier`'s but for the text-only fields (`TEXT_ONLY`) of a few
-    articles, which records replace which: `id` of each old article, account, statement and
-    quote -> its new record (the parts matched by position). None when anything else changed.
-
-    Every other content file must give the very same records as for `earlier`, which is what
-    an unchanged file gives `briefing serve` (`validate.FileCache`)."""
-    if content.briefing is not earlier.briefing \
-            or not same_items(sorted(content.glossary, key=lambda g: g.term.casefold()),
-                              earlier.glossary) \
-            or len(content.actors) != len(earlier.actors) \
-            or any(earlier.actors.get(a.id) is not a for a in content.actors) \
-            or len(content.places) != len(earlier.places) \
-            or any(earlier.places.get(p.id) is not p for p in content.places) \
-            or len(content.events) != len(earlier.events) \
-            or any((e := earlier.events.get(ev.id)) is None or e.event is not ev
-                   for ev in content.events) \
-            or len(content.statements) != len(earlier.statements) \
-            or any((s := earlier.statements.get(st.id)) is None or s.statement is not st
-                   for st in content.statements) \
-            or len(content.articles) != len(earlier.articles):
-        return None
-    edited = []
-    for article in content.articles:
-        old = earlier.articles.get(article.id)
-        if old is None:
-            return None
-        if old is not article:
-            edited.append((old, article))
-    if len(edited) > PATCH_MAX:
-        return None
-    swaps: dict[int, Any] = {}
-    for old, new in edited:
-        if old.model_dump(exclude=_SKELETON) != new.model_dump(exclude=_SKELETON):
-            return None
-        swaps[id(old)] = new
-        for name in ("accounts", "reports", "quotes"):
-            for was, now in zip(getattr(old, name), getattr(new, name), strict=True):
-                swaps[id(was)] = now
-    return swaps
 
 
 def _grouped(items: Iterable[Any], kinds: type[Vocab]) -> list[tuple[Any, list[Any]]]:
@@ -1106,16 +904,6 @@ def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
     """Whether two dates fall under one chronology heading: the same day (or month, or year),
     whether or not either is approximate or inferred; each entry shows its own marks."""
     return a.value == b.value
-
-
-def same_items(a: list[Any], b: list[Any]) -> bool:
-    """Whether two lists hold the very same objects, in order."""
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
-
-
-def _same_records(a: list[tuple[Any, Any]], b: list[tuple[Any, Any]]) -> bool:
-    """Whether two lists of (article, record) pairs hold the very same objects, in order."""
-    return len(a) == len(b) and all(x[0] is y[0] and x[1] is y[1] for x, y in zip(a, b))
 
 
 def _unique(items: Iterable[m.Article]) -> list[m.Article]:

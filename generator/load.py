@@ -12,19 +12,16 @@ The loader is deliberately narrow, because content is untrusted (see SECURITY.md
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator import workers
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -200,28 +197,18 @@ def load_file(path: Path, display: str, registry: bool = False) -> Document:
     return parse(read_text(path, display), display)
 
 
-MIN_FILES_FOR_WORKERS = 400
-"""Below this many files, forking workers to parse them costs more than it saves."""
-
 Loaded = Document | LoadError | OSError
 """What loading one file gives: the document, or why it could not be loaded."""
 
 
-def load_files(files: list[tuple[Path, str, bool]], jobs: int,
-               digest: Callable[[Document], None] | None = None) -> Iterable[Loaded]:
-    """Load each `(path, display name, registry)` (see `load_file`); in forked workers when
-    there are many files.
-
-    Parsing is the costliest part of a cold build, and each file parses on its own. Results come
-    back in the order of `files` (one by one, so a progress display can follow, and validation
-    can start while later files parse). Documents come without position tables (see `Document`).
-
-    `digest(document)`, if given, runs on each document where it was parsed, for work on one
-    document alone that would otherwise wait in the calling process for the last file; what it
-    keeps in `document.walked` travels back with the document.
-    """
-    return workers.ordered_map(functools.partial(_load, digest=digest), files, jobs,
-                               minimum=MIN_FILES_FOR_WORKERS)
+def load_files(files: list[tuple[Path, str, bool]],
+               digest: Callable[[Document], None] | None = None) -> Iterator[Loaded]:
+    """Load each `(path, display name, registry)` (see `load_file`), one by one and in order,
+    so a progress display can follow. Documents come without position tables (see
+    `Document`). `digest(document)`, if given, runs on each document as it is parsed; what it
+    keeps in `document.walked` stays with the document."""
+    for item in files:
+        yield _load(item, digest)
 
 
 def _load(item: tuple[Path, str, bool],

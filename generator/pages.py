@@ -15,26 +15,9 @@ import jinja2
 
 from generator import data, urls, views
 from generator import model as m
-from generator.deps import (
-    FEW,
-    UNPORTABLE,
-    Fragment,
-    FragmentKey,
-    Fragments,
-    ReadId,
-    Recorder,
-    encode_args,
-    item_reads,
-)
 from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
-from generator.render import (
-    Footnotes,
-    RecordingEnvironment,
-    date_label,
-    environment,
-    inline,
-    render,
-)
+from generator.progress import track
+from generator.render import Footnotes, date_label, environment, inline, render
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
 NETWORK_LISTED = 100
@@ -230,132 +213,27 @@ PAGE_KINDS: tuple[PageKind, ...] = (
 @dataclass(frozen=True)
 class Page:
     """A rendered page: its path relative to `docs/` and its Markdown (or a data file and its
-    bytes, generator/parallel.py)."""
+    bytes)."""
 
     path: str
     text: str | bytes
-    reads: tuple[ReadId, ...] = ()
-    """The index queries it made, when rendered with `record` (generator/deps.py)."""
-    fragments: dict[FragmentKey, Fragment] | None = None
-    """Its memoized pieces, when rendered with `record` (`deps.Fragments`)."""
-    made: int = 0
-    """How many of its fragments were rendered rather than reused."""
-
-
-KEEP_FRAGMENTS = 300
-"""A page with at most this many fragments keeps none for the next regeneration: rendering it
-whole again costs milliseconds, while the fragments of 700 such pages took a third of the
-230,000 that serve held at 5,000 articles (about 40 MB). The big listings keep theirs."""
 
 
 class Helpers:
     """Link and citation helpers bound to one page; exposed to templates by name."""
 
-    def __init__(self, ix: Index, page: str, memo: Fragments | None = None,
-                 folder_texts: dict[Any, Any] | None = None) -> None:
+    def __init__(self, ix: Index, page: str) -> None:
         self.ix = ix
         self.page = page
-        self.folder_texts = folder_texts
-        """Texts `footnote_lines` and `folder_lines` made for pages of this page's folder
-        (None: make each anew)."""
         self.footnotes = Footnotes()
-        self.memo = memo or Fragments()
         self._layout: Layout | None = None
-
-    def fragment(self, macro: Any, *args: Any) -> str:
-        """`macro(*args)`, kept from the previous rendering when its reads answer as before.
-
-        Templates wrap each entry of a long listing in a macro called through this, so that a
-        regeneration after one record changed renders that record's entries only. Arguments
-        must be records, ids or other values `deps.encode` can note.
-        """
-        return self.memo.make(macro.name, lambda *a: str(macro(*a)), args, self.footnotes)
-
-    def fragments(self, macro: Any, items: Iterable[Any]) -> str:
-        """`fragment(macro, item)` for every item, joined (an item that is a tuple is spread
-        into the macro's arguments); past `deps.GROUP` items, in groups that are fragments
-        too (`Fragments.make_each`); up to `deps.FEW` items, without fragments."""
-        return "".join(self.memo.make_each(
-            macro.name, lambda *a: str(macro(*a)),
-            [item if type(item) is tuple else (item,) for item in items], "", self.footnotes,
-            FEW))
-
-    def folder_lines(self, macro: Any, items: Iterable[Any]) -> str:
-        """`fragments(macro, items)` for lines that depend on nothing but their arguments and,
-        through relative links, the page's folder, and that many pages of one folder list: an
-        article mentioning a dozen actors is a line on each of their pages.
-
-        In a build, each distinct line is made once per folder of pages; a page that lists it
-        again cites the line's articles again, in the same order (`Footnotes.replay`), so its
-        footnotes come out numbered as if it had made the line itself. A page rendered with
-        its reads recorded (`briefing serve`) makes every line through `fragments`."""
-        texts = self.folder_texts
-        if texts is None:
-            return self.fragments(macro, items)
-        footnotes, articles, lines = self.footnotes, self.ix.articles, []
-        name = macro.name
-        for item in items:
-            args = item if type(item) is tuple else (item,)
-            encoded = encode_args(args)
-            if encoded is UNPORTABLE:
-                lines.append(str(macro(*args)))
-                continue
-            key = (name, encoded)
-            made = texts.get(key)
-            if made is None:
-                start = len(footnotes.log)
-                made = texts[key] = (str(macro(*args)), tuple(footnotes.log[start:]))
-            elif made[1]:
-                footnotes.replay(made[1], articles)
-            lines.append(made[0])
-        return "".join(lines)
-
-    def footnote_lines(self, macro: Any, items: list[tuple[int, m.Article]]) -> str:
-        """`fragments(macro, items)` for a page's footnote definitions (`macro(number,
-        article)` each).
-
-        In a build, each article's line is made once per folder of pages with a stand-in for
-        its number (`NUMBER`), which is then replaced: actor pages repeat thousands of the same
-        definitions under other numbers. So the line may depend on nothing but its number, the
-        article and, through relative links, the page's folder. A page rendered with its reads
-        recorded (`briefing serve`) makes every line through `fragments`, noting its reads."""
-        texts = self.folder_texts
-        if texts is None:
-            return self.fragments(macro, items)
-        lines: list[str] = []
-        name = macro.name
-        for number, article in items:
-            key = (name, article.id)
-            around = texts.get(key)
-            if around is None:  # the text before the number, and after it
-                text = str(macro(NUMBER, article))
-                if text.count(NUMBER) != 1:
-                    raise ValueError(f"macro {name} must write its number once")
-                around = texts[key] = text.split(NUMBER)
-            lines += (around[0], str(number), around[1])
-        return "".join(lines)
 
     def href(self, target: str, anchor: str | None = None) -> str:
         return urls.link(self.page, target, anchor)
 
-    def _link(self, kind: str, key: str, make: Callable[[], str]) -> str:
-        """`make()`: a link to a record, which depends on nothing but the record and, being
-        relative, the page's folder; so in a build it is made once per folder (an article page
-        links a dozen actors, an actor page hundreds of articles)."""
-        texts = self.folder_texts
-        if texts is None:
-            return make()
-        link = texts.get((LINK, kind, key))
-        if link is None:
-            link = texts[(LINK, kind, key)] = make()
-        return link  # type: ignore[no-any-return]
-
     def actor(self, actor_id: str | None) -> str:
         if actor_id is None:
             return "&#8212;"  # an em dash, as `render.narrow` writes it
-        return self._link("actor", actor_id, lambda: self._actor(actor_id))
-
-    def _actor(self, actor_id: str) -> str:
         actor = self.ix.actors[actor_id]
         return f"[{inline(actor.name)}]({self.href(in_folder(urls.item_path('actor', actor_id)))})"
 
@@ -363,9 +241,6 @@ class Helpers:
         return ", ".join(self.actor(i) for i in ids)
 
     def place(self, place_id: str) -> str:
-        return self._link("place", place_id, lambda: self._place(place_id))
-
-    def _place(self, place_id: str) -> str:
         place = self.ix.places[place_id]
         return f"[{inline(place.name)}]({self.href(in_folder(urls.item_path('place', place_id)))})"
 
@@ -373,11 +248,6 @@ class Helpers:
         return ", ".join(self.place(i) for i in ids)
 
     def event(self, event_id: str, label: str | None = None) -> str:
-        if label is None:
-            return self._link("event", event_id, lambda: self._event(event_id))
-        return self._event(event_id, label)
-
-    def _event(self, event_id: str, label: str | None = None) -> str:
         entry = self.ix.events[event_id]
         target = in_folder(urls.item_path("event", event_id))
         return f"[{inline(label or entry.event.title)}]({self.href(target)})"
@@ -410,9 +280,6 @@ class Helpers:
         return f"[{label}]({self.href(target, urls.month_anchor(part.month))})"
 
     def article(self, article: m.Article) -> str:
-        return self._link("article", article.id, lambda: self._article(article))
-
-    def _article(self, article: m.Article) -> str:
         target = in_folder(urls.item_path("article", article.id))
         return f"[{inline(article.title)}]({self.href(target)})"
 
@@ -472,8 +339,7 @@ class Helpers:
             "href", "actor", "actors", "place", "places", "event", "chronology", "article",
             "article_href", "statement", "page_link", "cite", "cite_ids", "outlet", "credit",
             "stance", "footnotes", "map_page", "small_map",
-            "timeline", "network", "layout", "part_link", "overview_link",
-            "fragment", "fragments", "folder_lines", "footnote_lines")}
+            "timeline", "network", "layout", "part_link", "overview_link")}
 
 
 Spec = tuple["PageKind", Any]
@@ -489,84 +355,35 @@ def shared_context(ix: Index) -> dict[str, Any]:
     """What every page's template sees besides its own item and helpers.
 
     `abbreviations`, the glossary's abbreviation definitions that end every page, is the
-    macro's text made once here rather than on every page (a fifth of an article page's
-    rendering). It depends on the glossary alone, which every page depends on anyway
-    (`deps.global_inputs`)."""
+    macro's text made once here rather than on every page: it depends on the glossary alone."""
     macros = environment().get_template("_macros.md.j2").module
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
             "feed_entries": data.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
             "network_listed": NETWORK_LISTED,
-            "abbreviations": str(macros.abbreviations(ix.glossary)),  # type: ignore[attr-defined]
-            FOLDER_TEXTS: {}}
+            "abbreviations": str(macros.abbreviations(ix.glossary))}  # type: ignore[attr-defined]
 
 
-FOLDER_TEXTS = "_folder_texts"
-"""Key of `shared_context` under which `Helpers.footnote_lines` keeps its texts, by folder."""
-LINK = "\x02link"
-"""First item of the keys under which `Helpers._link` keeps links in a folder's texts (three
-items, where `footnote_lines` and `folder_lines` use two)."""
-NUMBER = "\x01"
-"""Stand-in for a footnote's number in a line made once per folder (`Helpers.footnote_lines`):
-a control character, which content never holds (the loader refuses them)."""
-
-
-def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
-                record: bool = False, before: Page | None = None,
-                changed: set[ReadId] | None = None) -> Page:
-    """Render one page; a pure function of the index, so pages can be rendered in any process.
-
-    With `record`, the page sees the index through a `deps.Recorder` and carries the queries it
-    made, so a later regeneration can tell whether it would come out differently; and given the
-    page as it was `before` and the reads that have `changed` since, its fragments whose reads
-    did not change are reused (`Helpers.fragment`). Recording needs the recording template
-    environment (`render.environment(recording=True)`), which notes the report fields of
-    articles that templates show.
-    """
+def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec) -> Page:
+    """Render one page: a pure function of the index."""
     kind, item = spec
     path = kind.path(item)
-    if not record:
-        return Page(path, _render_page(ix, env, shared, spec, path, None))
-    memo = Fragments.recording(ix, before, changed)
-    recorder = memo.recorder
-    assert recorder is not None  # `recording` always records
-    if not isinstance(env, RecordingEnvironment):
-        raise TypeError("recording a page needs render.environment(recording=True)")
-    for read in item_reads(item):
-        recorder.note(read)
-    with recorder.active():
-        # The recorder answers every query the index does.
-        text = _render_page(recorder, env, shared, spec, path, memo)  # type: ignore[arg-type]
-    kept = memo.now if len(memo.now) > KEEP_FRAGMENTS else None
-    return Page(path, text, recorder.reads, kept, memo.made)
-
-
-def _render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec,
-                 path: str, memo: Fragments | None) -> str:
-    kind, item = spec
-    # A page rendered with its reads recorded (`memo`) makes every text itself.
-    texts = None if memo is not None else shared[FOLDER_TEXTS].setdefault(
-        path.rpartition("/")[0], {})
-    helpers = Helpers(ix, path, memo, texts)
-    if isinstance(item, Part):  # what decides the part's entries is read (when recorded)
-        helpers.layout().parts(item.listing, item.owner)
+    helpers = Helpers(ix, path)
     context = {**shared, **helpers.context(), "ix": ix, "item": item, "page": path,
                "title": kind.title(ix, item), "description": kind.description(ix, item),
                "search_boost": kind.search_boost, "searchable": kind.searchable,
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "filters": kind.filters(ix, item) if kind.filters else {},
-               "json_ld": data.json_ld(kind.name, ix, item, memo)}
-    return render(env, kind.template, context)
+               "json_ld": data.json_ld(kind.name, ix, item)}
+    return Page(path, render(env, kind.template, context))
 
 
-def generate(ix: Index, env: jinja2.Environment | None = None,
-             specs: list[Spec] | None = None) -> Iterator[Page]:
-    """Render `specs` (by default every page kind for every item, in table order) in this
-    process."""
-    env = env or environment()
+def generate(ix: Index) -> Iterator[Page]:
+    """Render every page kind for every item, in table order."""
+    env = environment()
     shared = shared_context(ix)
-    for spec in page_specs(ix) if specs is None else specs:
+    for spec in track(page_specs(ix), "render", unit="pages"):
         yield render_page(ix, env, shared, spec)
 
 
@@ -847,13 +664,7 @@ class Layout:
 
 
 def layout(ix: Index) -> Layout:
-    """The index's `Layout`, made on first use and kept on the index.
-
-    A page rendered with its reads recorded (`briefing serve`) gets a layout of its own made
-    through the recorder, so the queries that decide where entries go are noted as the page's
-    reads, and the page renders again when their answers change."""
-    if isinstance(ix, Recorder):
-        return Layout(ix)
+    """The index's `Layout`, made on first use and kept on the index (every page asks)."""
     found = ix.__dict__.get("_layout")
     if found is None:
         found = ix.__dict__["_layout"] = Layout(ix)

@@ -11,21 +11,15 @@ error rather than an empty string.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import json
 import re
 from pathlib import Path
-from types import MethodType
 from typing import Any
 
 import jinja2
-import jinja2.bccache
-import jinja2.runtime
 
 from generator import model as m
-from generator.deps import note_field
 from generator.vocab import DayPart, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -195,140 +189,31 @@ def iso(date: m.FuzzyDate) -> str:
 
 
 class Footnotes:
-    """Numbered source footnotes for one page, in order of first citation.
-
-    `cite` writes a placeholder naming the cited articles (`\\0id id\\0`, a character content
-    can never hold, see load.py), and `resolve` turns placeholders into numbers once the page
-    is rendered. A citation's text then does not depend on what the page cited before it, so a
-    fragment of a page can be kept from one regeneration to the next (`deps.Fragments`) while
-    the numbers still come out in order of first citation.
-    """
+    """Numbered source footnotes for one page, in order of first citation."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.articles: list[m.Article] = []
-        self.log: list[str] = []
-        """Every cited article id, in the order cited (read by `deps.Fragments`)."""
-
-    def _first(self, article: m.Article) -> None:
-        """Give an article cited for the first time the next number."""
-        self.articles.append(article)
-        self.numbers[article.id] = len(self.articles)
-
-    def replay(self, ids: tuple[str, ...], articles: dict[str, m.Article]) -> None:
-        """Cite again, in order, the articles with these ids (`articles` maps ids to them), as
-        `cite` did for a fragment kept from the last rendering."""
-        self.log.extend(ids)
-        for article_id in ids:
-            if article_id not in self.numbers:
-                self._first(articles[article_id])
 
     def cite(self, *articles: m.Article) -> str:
-        """A placeholder for the articles' references (see `resolve`); none for none."""
-        if len(articles) == 1:  # most citations
-            article = articles[0]
-            self.log.append(article.id)
-            if article.id not in self.numbers:
-                self._first(article)
-            return f"\0{article.id}\0"
-        if not articles:
-            return ""
-        ids = [article.id for article in articles]
-        self.log.extend(ids)
+        """Footnote references to the articles, in number order (none for none); commas keep
+        ¹,² from reading as ¹²."""
         for article in articles:
             if article.id not in self.numbers:
-                self._first(article)
-        return "\0" + " ".join(ids) + "\0"
-
-    def resolve(self, text: str) -> str:
-        """Every placeholder as references in number order; commas keep ¹,² from reading
-        as ¹²."""
-        if not self.log:
-            return text
-        numbers = self.numbers
-        parts = text.split("\0")  # text, ids, text, ids, ..., text
-        refs = {ids: f"[^{numbers[ids]}]" if " " not in ids else
-                ",".join(f"[^{n}]" for n in sorted({numbers[a] for a in ids.split(" ")}))
-                for ids in set(parts[1::2])}
-        parts[1::2] = map(refs.__getitem__, parts[1::2])  # a big page has 50,000 citations
-        return "".join(parts)
+                self.articles.append(article)
+                self.numbers[article.id] = len(self.articles)
+        return ",".join(f"[^{n}]" for n in sorted({self.numbers[a.id] for a in articles}))
 
     def items(self) -> list[tuple[int, m.Article]]:
         return list(enumerate(self.articles, start=1))
 
 
-class _Context(jinja2.runtime.Context):
-    """Jinja's template context with a shorter path for calls to plain bound methods and to
-    macros.
-
-    Templates call the page helpers (`actor(id)`, `cite(a)`, `ix.outlet_name(a)`) and macros
-    several hundred thousand times in a large build. Jinja's `Context.call` inspects every
-    callee for `pass_context`-style markers on each call; a macro never has one, and for a
-    bound method without one the answer never changes, so it is looked up once per function.
-    Such a callee is called as Jinja would call it: without the loop and block variables Jinja
-    passes along for marked callables. Everything else takes Jinja's own path unchanged.
-    """
-
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        cls = __obj.__class__
-        if cls is MethodType:
-            func = __obj.__func__
-            plain = _PLAIN_METHODS.get(func)
-            if plain is None:
-                plain = _PLAIN_METHODS[func] = not hasattr(func, "jinja_pass_arg")
-        else:
-            plain = cls is jinja2.runtime.Macro
-        if not plain:
-            return super().call(__obj, *args, **kwargs)
-        if kwargs:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-        try:
-            return __obj(*args, **kwargs) if kwargs else __obj(*args)
-        except StopIteration:
-            return __self.environment.undefined(
-                "value was undefined because a callable raised a StopIteration exception")
-
-
-_PLAIN_METHODS: dict[Any, bool] = {}
-"""Functions known to take no Jinja-injected first argument (see `_Context.call`)."""
-
-
-class RecordingEnvironment(jinja2.Environment):
-    """The template environment of pages rendered with their reads recorded (`briefing serve`):
-    every attribute or item a template reads goes through `deps.note_field`, which notes the
-    report fields of articles (`model.REPORT_FIELDS`, see generator/deps.py).
-
-    Jinja compiles `a.b` to `environment.getattr(a, "b")` and `a["b"]` (and the `attribute=`
-    of filters such as `map` and `sort`) to `environment.getitem`; the bodies below are
-    Jinja's own. A plain build uses `jinja2.Environment`, without this cost.
-    """
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if obj.__class__ is m.Article:  # checked here too: a call per attribute costs
-            note_field(obj, attribute)
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            pass
-        try:
-            return obj[attribute]
-        except (TypeError, LookupError, AttributeError):
-            return self.undefined(obj=obj, name=attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        if type(argument) is str:
-            note_field(obj, argument)
-        return super().getitem(obj, argument)
-
-
 @functools.cache
-def environment(recording: bool = False) -> jinja2.Environment:
-    """The Jinja environment used for every page (`RecordingEnvironment` for pages rendered
-    with their reads recorded): one per process, so a long-lived process (`briefing serve`)
-    compiles each template once. Jinja's loader checks a template file's modification time
-    whenever it is fetched, so an edited template is compiled again."""
-    env = (RecordingEnvironment if recording else jinja2.Environment)(
+def environment() -> jinja2.Environment:
+    """The Jinja environment used for every page: one per process, so a long-lived process
+    (`briefing serve`) compiles each template once. Jinja's loader checks a template file's
+    modification time whenever it is fetched, so an edited template is compiled again."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -336,56 +221,15 @@ def environment(recording: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.context_class = _Context
     env.filters.update(t=inline, cell=cell, yaml_str=yaml_str, abbr_title=abbr_title,
                        date=date_label, day=day_heading, iso=iso, status=status,
                        detail=detail_label, language=language_name)
-    env.bytecode_cache = _template_cache(env)
     return env
-
-
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates in a private folder of the system's temporary
-    folder (made with mode 0700 and checked to be this user's), so that a build does not
-    compile every template again: 0.1 s of a 1,000-article build, in the process that then
-    forks the render workers. An entry is used only for a template of the very same source
-    (Jinja checks a checksum) and, through `pattern`, the same syntax options; a cache that
-    cannot be read or written is skipped, never an error."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
-    """The compiled-template cache for `env`, or None where no private folder can be had."""
-    options = repr((jinja2.__version__, env.block_start_string, env.block_end_string,
-                    env.variable_start_string, env.variable_end_string,
-                    env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-                    env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-                    env.newline_sequence, env.keep_trailing_newline, env.autoescape,
-                    env.optimized, env.finalize is None, sorted(env.extensions)))
-    tag = hashlib.sha1(options.encode(), usedforsecurity=False).hexdigest()[:12]
-    try:
-        return _TemplateCache(pattern=f"__briefing-{tag}-%s.cache")
-    except (OSError, RuntimeError):  # Jinja refuses a folder another user could tamper with
-        return None
 
 
 def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
     """Render one page, normalize blank lines so output is stable, and make its body Latin-1."""
-    text = env.get_template(template).render(**context)
-    footnotes = context.get("footnotes")
-    if footnotes is not None:
-        text = footnotes.resolve(text)
-    if "\n\n\n" in text:  # every run of blank lines becomes one
-        # One pass: replacing three newlines by two until none are left took three times as
-        # long over a page held at one byte per character (`latin1_body`).
-        text = _BLANK_RUNS.sub("\n\n", text)
+    text = _BLANK_RUNS.sub("\n\n", env.get_template(template).render(**context))
     text = text.strip() + "\n"
     return latin1_body(text)
 
@@ -399,7 +243,7 @@ def latin1_body(page: str) -> str:
     briefing, this cut the engine's peak memory by a fifth. Browsers, the search indexer and
     Python-Markdown (in text, table cells, headings, footnotes, abbreviation titles and link
     targets) all read `&#8220;` as `"`. The front matter keeps its characters (YAML is not HTML),
-    and the JSON-LD script is ASCII already (`data.embed_json`), since a script would not decode
+    and the JSON-LD script is ASCII already (`jsonld.embed_json`), since a script would not decode
     references. Content never produces a reference of its own: `inline` escapes every `&`.
     """
     end = page.find("\n---\n", 4) if page.startswith("---\n") else -1

@@ -2,16 +2,12 @@
 
 Three processes: MkDocs serves `docs/` with live reload (`--dirty`, so it re-renders only pages
 whose Markdown file is newer than its HTML); a watcher (generator/watch.py) reports changed
-content and template files; and this one regenerates. On a change it runs check + generate again;
-the writer rewrites only pages whose text changed (unchanged ones are hard links that keep their
-modification time), so MkDocs rebuilds just those. When the check fails the problems are printed
-and the last good pages stay up.
-
-This process stays single-threaded (the watcher's native thread lives in its own process), so a
-regeneration can render in forked workers like `briefing build` (generator/workers.py). It keeps
-what it did between regenerations (`cli.Memory`): only changed files are parsed and validated
-again (`validate.FileCache`), only pages whose index queries answer differently are rendered
-again (generator/deps.py), and files written from the same text are linked without being read.
+content and template files; and this one regenerates. On a change it calls the same
+`build.build()` as `briefing build`, without the site engine: every page is rendered again, and
+the writer replaces only files whose bytes changed, so MkDocs rebuilds just those. Between
+regenerations it keeps one cache, of parsed and validated files by the hash of their bytes
+(`validate.FileCache`). When the check fails the problems are printed and the last good pages
+stay up.
 """
 
 from __future__ import annotations
@@ -29,15 +25,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from generator import urls
+from generator.build import Outcome, Project, build
 from generator.procs import start
 from generator.render import TEMPLATES
 from generator.report import print_problems
-
-if TYPE_CHECKING:
-    from generator.cli import Outcome, Project
+from generator.site import ENGINE_ENV
+from generator.validate import FileCache
 
 STOP_TIMEOUT = 10.0
 """Seconds MkDocs and the watcher get to exit when serve stops, before they are killed."""
@@ -60,36 +55,22 @@ def watcher_command(folders: list[Path]) -> list[str]:
 
 
 class Session:
-    """What serve keeps between regenerations (`cli.Memory`): the files it loaded while they are
-    unchanged, the pages it rendered with the index queries they made, and what it wrote."""
+    """What serve keeps between regenerations: the files it loaded, by the hash of their bytes."""
 
     def __init__(self, project: Project, args: argparse.Namespace) -> None:
-        from generator.cli import Memory
-
         self.project = project
         self.args = args
-        self.memory = Memory()
+        self.files: FileCache = {}
 
     def regenerate(self) -> Outcome | None:
         """Check and generate; print problems; never raise (a broken template must not stop
         serve). Returns None when generation itself failed."""
-        from generator.cli import collector_paused
-
-        # The collector stays paused until the new pages are written and reported: the
-        # collection that follows (of everything the regeneration allocated, 0.2 s at 5,000
-        # articles) then runs while MkDocs rebuilds, not before the pages reach it.
-        with collector_paused():
-            return self._regenerate()
-
-    def _regenerate(self) -> Outcome | None:
-        from generator.cli import generate_docs
-
         project, args = self.project, self.args
         started = time.monotonic()
         try:
-            outcome = generate_docs(project, args.strict, memory=self.memory)
+            outcome = build(project, strict=args.strict, site=False, cache=self.files)
         except Exception as exc:  # report it and keep serving the last good pages
-            self.memory.forget()  # start afresh next time
+            self.files.clear()  # start afresh next time
             print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
                   "keeping the last good pages", file=sys.stderr, flush=True)
             return None
@@ -102,15 +83,13 @@ class Session:
                   flush=True)
         else:
             took = time.monotonic() - started
-            print(f"docs: {outcome.report.summary()}; {outcome.rendered} rendered in "
-                  f"{took:.2f} s", file=sys.stderr, flush=True)
+            print(f"docs: {outcome.report.summary()} in {took:.2f} s", file=sys.stderr,
+                  flush=True)
         return outcome
 
 
 def serve(project: Project, args: argparse.Namespace) -> int:
     """Generate, start MkDocs and the watcher, and regenerate on every change until Ctrl-C."""
-    from generator.cli import ENGINE_ENV
-
     session = Session(project, args)
     session.regenerate()
     if not (project.docs / urls.GENERATED_DIR).is_dir():

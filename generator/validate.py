@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationErr
 
 from generator import model as m
 from generator.load import (
+    MAX_REGISTRY_BYTES,
     Document,
     Loaded,
     LoadError,
@@ -189,13 +192,12 @@ def _name(path: Path) -> str:
 
 
 def load_content(root: Path, problems: Problems, display_root: Path | None = None,
-                 jobs: int = 1, cache: FileCache | None = None) -> Content:
+                 cache: FileCache | None = None) -> Content:
     """Load and validate every file under `root`; add each problem to `problems`.
 
-    With `jobs` > 1, a large content folder is parsed in that many forked workers
-    (`load.load_files`), which also note the ids each file defines and refers to; validation and
-    the cross-file checks run here. With a `cache`, files unchanged since the last load with
-    that cache are not read again (see `FileCache`)."""
+    Loading notes the ids each file defines and refers to; the cross-file checks then run on
+    the whole content. With a `cache`, files whose bytes are unchanged since the last load with
+    that cache are not parsed and validated again (see `FileCache`)."""
     content = Content(root)
     base = display_root if display_root is not None else Path.cwd()
     if not root.is_dir():
@@ -213,7 +215,6 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             todo.append(i)
     kinds = {display: kind for kind, _, display in files}
     loaded = load_files([(files[i][1], files[i][2], files[i][0] != "articles") for i in todo],
-                        jobs,
                         lambda doc: _note_ids(doc, kinds[doc.path]))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
@@ -231,11 +232,11 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     return content
 
 
-FileCache = dict[str, tuple[tuple[int, ...], "FileResult"]]
-"""display path -> (the file's `os.stat` signature, what loading and validating it gave).
+FileCache = dict[str, tuple[bytes, "FileResult"]]
+"""display path -> (the hash of the file's bytes, what loading and validating it gave).
 
 A long-lived process (`briefing serve`) passes the same cache to every `load_content`, so only
-files whose signature changed are parsed and validated again."""
+files whose bytes changed are parsed and validated again."""
 
 
 @dataclass
@@ -282,13 +283,18 @@ class FileResult:
         return origins
 
 
-def _signature(path: Path) -> tuple[int, ...] | None:
-    """What tells a changed file from an unchanged one without reading it (None: unknown)."""
-    try:
-        st = path.stat()
+def _signature(path: Path) -> bytes | None:
+    """The hash of a file's bytes, which tells a changed file from an unchanged one (None: the
+    file cannot be read; loading it reports why)."""
+    try:  # as `load.read_text` opens it: never blocked on a FIFO, nothing but a regular file
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
+            data = f.read(MAX_REGISTRY_BYTES + 1)  # a larger file is refused when loaded
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+    return hashlib.sha256(data).digest()
 
 
 def _file_result(kind: str, path: Path, display: str, doc: Loaded) -> FileResult:

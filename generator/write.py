@@ -1,7 +1,7 @@
 """Atomic, deterministic writes into the generated folder of `docs/` (and into `site/`).
 
-The generated folder is built aside in a hidden staging folder beside it (`Staging`; in a
-build, by the render workers as they render), then swapped in with one atomic
+The generated folder is built aside in a hidden staging folder beside it (`Staging`), then
+swapped in with one atomic
 `renameat2(RENAME_EXCHANGE)` (Linux), so a run killed at any moment leaves either the old or the
 new folder, never a mix. Unchanged files are hard-linked from the old folder into the
 staging folder, so their inode and modification time stay the same: only pages whose content
@@ -9,10 +9,10 @@ changed look changed to the site engine's watcher. Stale pages vanish with the o
 
 `docs/index.md`, the site home, is a symlink into the generated folder, so it swaps with it.
 
-`briefing serve` instead updates the folder it wrote last file by file (`_update_in_place`): each
-changed file is replaced atomically, after every new file has been written, and files it did
-not change are not touched. A preview server trades the folder-wide swap for not relinking
-thousands of files on every save.
+`briefing serve` instead updates the folder file by file (`_update_in_place`): each changed file
+is replaced atomically, after every new file has been written, and files it did not change are
+not touched, so the dev server's watcher keeps watching the same folder and sees only the
+changed pages.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import posixpath
 import shutil
 import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,6 @@ STAGING_PREFIX = ".briefing-staging-"
 OLD_PREFIX = ".briefing-old-"
 HOME_FILE = ".home.md"
 """Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
-
-
-WRITE_THREADS = 4
-"""Threads staging files at once (the work is system calls, which run outside the GIL)."""
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -123,33 +118,26 @@ def file_path(page_path: str) -> str:
     return urls.check_output_path(rel)
 
 
-Signature = tuple[int, int, int]
-"""A written file's inode, size and modification time (ns)."""
-
-WriteMemo = dict[str, tuple[Signature | None, object]]
-"""What a long-lived caller remembers of the last write: file -> (its signature, the very text or
-bytes object it was written from). See `write_pages`."""
-
-
 def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
-                memo: WriteMemo | None = None) -> WriteReport:
-    """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new folder.
-
-    An unchanged file is hard-linked from the current folder, which is normally found out by
-    reading it back, and the new folder is swapped in whole (`Staging`). With a `memo` from the
-    previous write (`briefing serve` keeps one), the folder is instead updated file by file
-    (`_update_in_place`): a page given as the same text as last time, whose file still
-    has the signature it was written with, is not even read. The memo is then updated to this
-    write.
-    """
+                in_place: bool = False) -> WriteReport:
+    """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new generated
+    folder: built aside and swapped in whole, or with `in_place` (`briefing serve`, once the
+    folder exists) updated file by file. Unchanged files keep their inode and modification
+    time either way."""
     files = [(file_path(page_path), text) for page_path, text in pages]
     target = docs / urls.GENERATED_DIR
-    if memo and target.is_dir():
+    if in_place and target.is_dir():
         new_files = _prepare(docs, [rel for rel, _ in files])
-        report = _update_in_place(target, files, new_files, memo)
+        report = _update_in_place(target, files, new_files)
         _link_home(docs)
         return report
-    return _write_aside(docs, files, memo)
+    staging = Staging(docs, [rel for rel, _ in files])
+    try:
+        written = [rel for rel, source in track(files, "write", unit="files")
+                   if staging.put(rel, source)]
+        return staging.finish(written)
+    finally:
+        staging.discard()  # a no-op once swapped in
 
 
 def _prepare(docs: Path, files: Iterable[str]) -> set[str]:
@@ -182,93 +170,45 @@ def _link_home(docs: Path) -> None:
 
 
 def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
-                     new_files: set[str], memo: WriteMemo) -> WriteReport:
-    """Bring the folder `memo` describes up to date file by file (`briefing serve`).
+                     new_files: set[str]) -> WriteReport:
+    """Bring the generated folder up to date file by file (`briefing serve`).
 
-    A file given as the very same text it was last written from (the same object, or an equal
-    one: a page rendered again often comes out the same), whose signature is unchanged, is left
-    alone without being read back; one given another text, whose signature is unchanged, is
-    known to differ without being read back; any other is compared. A file that differs is
-    written beside its old copy and renamed over it once every new file is written. Each file
-    is replaced atomically, the folder as a whole is not: a preview server would otherwise
-    relink thousands of files (0.8 s at 5,000 articles) for every save. If anything fails
-    before the renames, nothing has changed.
+    A file that differs is written beside its old copy and renamed over it once every new file
+    is written; files no longer generated are then removed. Each file is replaced atomically,
+    the folder as a whole is not. If anything fails before the renames, nothing has changed.
     """
     tmp_suffix = f".briefing-new-{os.getpid()}"  # hidden: the site engine skips dot files
     pending: list[tuple[Path, Path]] = []
-    written: list[str] = []
-    signatures: dict[str, Signature | None] = {}
-    prefix = f"{target}{os.sep}"  # most files are only stat'ed: no Path object for them
     try:
         for rel, source in files:
-            hint = memo.get(rel)
-            differs = False  # known to differ from `source` without reading it back
-            if hint is not None and hint[0] is not None:
-                if hint[1] == source:
-                    signature = _signature(prefix + rel)
-                    if signature == hint[0]:
-                        signatures[rel] = signature
-                        continue
-                else:  # the file still holds the last text (27 MB for briefing.json at 5,000)
-                    differs = _signature(prefix + rel) == hint[0]
             path = target / rel
             data = source if isinstance(source, bytes) else source.encode("utf-8")
-            if not differs and _same(path, data):
-                signatures[rel] = _signature(path)
+            if _same(path, data):
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}{tmp_suffix}")
-            with open(tmp, "wb") as fh:
-                fh.write(data)
+            tmp.write_bytes(data)
             pending.append((tmp, path))
-            written.append(rel)
     except BaseException:
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
         raise
     for tmp, path in pending:
         os.replace(tmp, path)
-    for rel, (_, path) in zip(written, pending):
-        signatures[rel] = _signature(path)
-    removed = sorted(rel for rel in memo if rel not in new_files)
+    removed = sorted(set(_files_under(target)) - new_files)
     for rel in removed:
         (target / rel).unlink(missing_ok=True)
-    memo.clear()
-    memo.update((rel, (signatures[rel], source)) for rel, source in files)
-    return WriteReport(sorted(written), len(files) - len(written), removed)
-
-
-def _write_aside(docs: Path, files: list[tuple[str, str | bytes]],
-                 memo: WriteMemo | None) -> WriteReport:
-    """Build the new folder in a staging folder beside `target`, then swap it in (and, given
-    a `memo`, start it: serve's later writes go in place)."""
-    staging = Staging(docs, [rel for rel, _ in files])
-    try:
-        staged = staging.put_all(files)
-        report = staging.finish(staged)
-    except BaseException:
-        staging.discard()
-        raise
-    if memo is not None:
-        memo.clear()
-        memo.update((rel, (sig, source)) for (rel, source), (_, _, sig) in zip(files, staged))
-    return report
-
-
-Staged = tuple[str, bool, "Signature | None"]
-"""A file put into a staging folder: its path in the generated folder, whether it was written
-(rather than hard-linked from the current folder, being unchanged), and its signature."""
+    written = sorted(path.relative_to(target).as_posix() for _, path in pending)
+    return WriteReport(written, len(files) - len(written), removed)
 
 
 class Staging:
     """A new generated folder being built aside, in a hidden folder beside the current one.
 
-    `put` stages one file; it may be called from several threads or, after a fork, from
-    several processes (it only touches the file it is given), which is how a build's render
-    workers write the pages they render instead of sending them back (generator/parallel.py).
-    `finish` then swaps the new folder in whole; `discard` drops it and leaves `docs/` as it
-    was. The staging folder's name starts with a dot, so the site engine never reads it, and
-    a run killed before `finish` leaves it for the next run's `clean_leftovers`.
+    `put` stages each file; `finish` then swaps the new folder in whole; `discard` drops it and
+    leaves `docs/` as it was. The staging folder's name starts with a dot, so the site engine
+    never reads it, and a run killed before `finish` leaves it for the next run's
+    `clean_leftovers`.
     """
 
     def __init__(self, docs: Path, files: Iterable[str]) -> None:
@@ -286,8 +226,9 @@ class Staging:
         """Whether there is a current generated folder whose unchanged files can be linked."""
         self._prefix = f"{self.path}{os.sep}"
 
-    def put(self, rel: str, source: str | bytes) -> Staged:
-        """Stage one file: hard-link the current copy if identical, else write it."""
+    def put(self, rel: str, source: str | bytes) -> bool:
+        """Stage one file: hard-link the current copy if identical (False), else write it
+        (True)."""
         dest = self._prefix + rel
         data = source if isinstance(source, bytes) else source.encode("utf-8")
         if self._current:
@@ -297,37 +238,22 @@ class Staging:
                     os.link(old, dest)
                 except OSError:
                     shutil.copy2(old, dest)
-                return rel, False, _signature(dest)
-        # Four system calls: a build stages thousands of files (`open()` would add two, and
-        # a signature read by path one more).
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
-        return rel, True, (st.st_ino, st.st_size, st.st_mtime_ns)
+                return False
+        with open(dest, "wb") as fh:
+            fh.write(data)
+        return True
 
-    def put_all(self, files: list[tuple[str, str | bytes]]) -> list[Staged]:
-        """Stage `files` on a few threads (file system calls release the GIL), in order."""
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            return list(track(pool.map(lambda item: self.put(*item), files), "write",
-                              total=len(files), unit="files"))
-
-    def finish(self, staged: Iterable[Staged]) -> WriteReport:
-        """Swap the staging folder in for the generated folder, once every one of the planned
-        files is staged (`staged` says how each went), and report what changed."""
-        staged = list(staged)
-        if {rel for rel, _, _ in staged} != self.files or len(staged) != len(self.files):
+    def finish(self, written: list[str]) -> WriteReport:
+        """Swap the staging folder in for the generated folder, once every planned file is
+        staged (`written`: those that changed), and report what changed."""
+        staged = set(_files_under(self.path))
+        if staged != self.files:
             raise RuntimeError("the staged files are not the planned ones")
-        written = sorted(rel for rel, new, _ in staged if new)
         removed = (sorted(set(_files_under(self.target)) - self.files)
                    if self.target.is_dir() else [])
         swap_in(self.path, self.target)
         _link_home(self.docs)
-        return WriteReport(written, len(staged) - len(written), removed)
+        return WriteReport(sorted(written), len(self.files) - len(written), removed)
 
     def discard(self) -> None:
         """Drop the staging folder (if not swapped in): the generated folder stays as it was,
@@ -336,17 +262,6 @@ class Staging:
         if self.made_docs:  # not empty once the new folder is swapped in: then it stays
             with contextlib.suppress(OSError):
                 self.docs.rmdir()
-
-
-def _signature(path: Path | str) -> Signature | None:
-    """A regular file's inode, size and modification time; None for anything else."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _files_under(folder: Path) -> Iterator[str]:
@@ -360,8 +275,11 @@ def _files_under(folder: Path) -> Iterator[str]:
 
 def _same(path: Path, data: bytes) -> bool:
     """Whether `path` is a regular file (not a symbolic link) holding exactly `data`."""
-    signature = _signature(path)
-    if signature is None or signature[1] != len(data):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
         return False
     try:
         return path.read_bytes() == data

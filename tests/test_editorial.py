@@ -21,8 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import editorial
-from generator.cli import Memory, Project, check, generate_docs, main
+from generator.build import Project, build, check
+from generator.cli import main
 from generator.editorial import loaded_words, weekday_mismatches
+from generator.validate import FileCache
 from tests.support import ROOT, make_project
 
 CASES = ROOT / "tests" / "editorial"
@@ -59,16 +61,15 @@ def test_case(case: str, tmp_path: Path):
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_serve_finds_the_same_as_a_fresh_check_after_each_save(case: str, tmp_path: Path):
-    """`briefing serve` checks again after every save, keeping an article's findings while the
-    article and the records it refers to are unchanged (`editorial._PerArticle`). Laying the
-    case's articles over the fixture, then its registries (so that events change under
-    articles already checked), then taking it all away, must find at each save what a fresh
-    check finds."""
+    """`briefing serve` checks again after every save, keeping each unchanged file's parsed and
+    validated result (`validate.FileCache`). Laying the case's articles over the fixture, then
+    its registries (so that events change under articles already checked), then taking it all
+    away, must find at each save what a fresh check finds."""
     project = make_project(tmp_path / "project")
-    memory = Memory()
+    cache: FileCache = {}
 
     def found() -> list[str]:
-        outcome = generate_docs(Project.at(project), memory=memory, jobs=1)
+        outcome = build(Project.at(project), site=False, cache=cache)
         serve = [p.format() for p in outcome.problems.sorted()]
         assert serve == problems_of(project)
         return serve
@@ -94,15 +95,15 @@ def test_serve_finds_the_same_as_a_fresh_check_after_each_save(case: str, tmp_pa
 
 
 def test_serve_checks_an_unchanged_article_again_when_its_event_moves(tmp_path: Path):
-    """An article's kept findings depend on the events it reports: re-dating an event after
-    the article's publication is an error serve reports without the article being saved."""
+    """An article's findings depend on the events it reports: re-dating an event after the
+    article's publication is an error serve reports without the article being saved."""
     project = make_project(tmp_path / "project")
-    memory = Memory()
+    cache: FileCache = {}
     events = project / "content" / "events.yml"
     text = events.read_text("utf-8")
 
     def found() -> list[str]:
-        outcome = generate_docs(Project.at(project), memory=memory, jobs=1)
+        outcome = build(Project.at(project), site=False, cache=cache)
         return [p.format() for p in outcome.problems.sorted()]
 
     assert found() == []

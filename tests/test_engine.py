@@ -89,7 +89,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cold_and_cached_builds_equal_mkdocs_byte_for_byte(project: Path, tmp_path: Path):
     expected = _mkdocs(project, tmp_path / "mkdocs")
-    # No search index here: Pagefind indexes the built site afterwards (`cli.index_search`).
+    # No search index here: Pagefind indexes the built site afterwards (`site.index_search`).
     assert {"sitemap.xml", "sitemap.xml.gz", "404.html",
             "briefing/chronology/index.html"} <= set(expected)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import subprocess
@@ -12,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from generator.cli import collector_paused
 from generator.problems import Problems
 from generator.validate import load_content
 from tests.support import ROOT, make_project, run_briefing, snapshot
@@ -254,16 +252,3 @@ def test_a_file_cache_reloads_only_changed_files_and_reports_the_same_problems(
         "content/places.yml", "content/statements.yml"]
 
 
-def test_what_a_run_leaves_is_old_to_the_collector_once_it_is_back_on() -> None:
-    """The collector is off during a run; what the run leaves goes to its oldest generation,
-    so that the first allocation afterwards does not walk every object of the run."""
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        with collector_paused():  # nested: the outermost decides
-            kept = [[i] for i in range(20_000)]
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-    oldest = {id(o) for o in gc.get_objects(generation=2)}
-    assert all(id(item) in oldest for item in kept[::1000])

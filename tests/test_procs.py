@@ -2,8 +2,8 @@
 
 The builds here run as real processes (`python -c` around `generator.cli.main`), because what is
 tested is what happens to their children when they die. Two things make the timing certain
-rather than lucky: loading is slowed down (and sent to workers even for a small folder), so the
-build is inside its worker pool when it is killed; and the site engine is replaced by a stand-in
+rather than lucky: loading is slowed down, and signals that it has begun, so the build is
+killed while it loads; and the site engine is replaced by a stand-in
 `mkdocs` module that waits to be killed (`generator.engine` imports `mkdocs.__main__` before the
 rest of MkDocs, so the stand-in's `__main__` runs and waits there).
 """
@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import Project, run_engine
+from generator.build import Project
 from generator.procs import LOCK_FILE, exclusive
+from generator.site import run_engine
 from tests.hostile_support import run_cli, snapshot
 from tests.support import ROOT
 
@@ -35,10 +36,11 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
 SLOW_BUILD = """
 import os, sys, time
 import generator.load as load
-load.MIN_FILES_FOR_WORKERS = 2  # workers even for a small folder
 parse = load.parse
 delay = float(os.environ.get("PARSE_DELAY", "0.05"))
 def slow_parse(*args):
+    if os.environ.get("PARSING"):
+        open(os.environ["PARSING"], "w").close()
     time.sleep(delay)
     return parse(*args)
 load.parse = slow_parse
@@ -144,19 +146,18 @@ def _visible(folder: Path) -> dict[str, bytes | str]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
                          ids=lambda s: s.name)
-def test_killed_build_leaves_no_worker_and_changes_nothing(project: Path,
-                                                           sig: signal.Signals) -> None:
+def test_killed_build_leaves_no_child_and_changes_nothing(project: Path, tmp_path: Path,
+                                                          sig: signal.Signals) -> None:
     docs, site = snapshot(project / "docs"), snapshot(project / "site")
-    build = _start(project)
-    workers: list[int] = []
+    parsing = tmp_path / "parsing"
+    build = _start(project, env={"PARSING": str(parsing)})
     try:
-        _wait_for(lambda: len(_children(build.pid)) >= 2)  # the load workers are at work
-        workers = _children(build.pid)
+        _wait_for(parsing.is_file)  # the build is loading content
+        assert _children(build.pid) == []  # every stage before the site engine runs here
         build.send_signal(sig)
         code = build.wait(30)
-        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
     finally:
-        _kill(build.pid, *workers)
+        _kill(build.pid)
     err = _log(project)
     assert "Traceback" not in err
     if sig is signal.SIGKILL:
@@ -198,9 +199,8 @@ def test_killed_build_takes_the_site_engine_with_it(project: Path, tmp_path: Pat
         assert [p.name for p in project.glob(".site-staging-*")] == [
             f".site-staging-{build.pid}"]
         staging = project / f".site-staging-{build.pid}"
-        project_paths = Project.at(project)
-        project_paths.config = project / "missing-mkdocs.yml"  # the engine fails at once
-        assert run_engine(project_paths) != 0
+        paths = Project.at(project)  # with a missing config, the engine fails at once
+        assert run_engine(paths.root, project / "missing-mkdocs.yml", paths.site) != 0
         assert not staging.exists()
 
 

@@ -1,0 +1,92 @@
+"""The pipeline: `build()` runs the stages in order, and each stage is one call.
+
+    load and validate -> index -> editorial checks -> render -> write -> site engine
+
+Nothing is written until every check has passed: pages and data files are rendered in memory,
+then written into a staging folder that is swapped in whole (generator/write.py), and the site
+engine builds into a staging folder of its own (generator/site.py). `briefing serve` calls the
+same `build()` on every change, without the site engine (MkDocs' dev server does that part) and
+with a `FileCache`, so files whose bytes are unchanged are not parsed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import data, editorial, pages
+from generator.index import Index
+from generator.problems import Problems
+from generator.site import run_engine
+from generator.validate import FileCache, load_content
+from generator.write import WriteReport, write_pages
+
+
+@dataclass
+class Project:
+    """Where a briefing project keeps its parts (all relative to the project root)."""
+
+    root: Path
+    content: Path
+    docs: Path
+    site: Path
+    config: Path
+
+    @classmethod
+    def at(cls, root: Path, content: str = "content", docs: str = "docs", site: str = "site",
+           config: str = "mkdocs.yml") -> Project:
+        return cls(root, root / content, root / docs, root / site, root / config)
+
+
+@dataclass
+class Outcome:
+    """What the stages produced, as far as they got."""
+
+    problems: Problems
+    index: Index | None = None
+    report: WriteReport | None = None
+    """What writing `docs/` changed (None: nothing was written)."""
+    engine: int | None = None
+    """The site engine's exit status (None: it did not run)."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems.errors)
+
+    def stopped(self, strict: bool) -> bool:
+        """Whether the problems stop the build: any error, or with `strict` any warning."""
+        return self.failed or (strict and bool(self.problems.warnings))
+
+
+def check(project: Project, cache: FileCache | None = None) -> Outcome:
+    """The checking stages: load and validate every content file, index the content, run the
+    editorial checks. Writes nothing."""
+    problems = Problems()
+    content = load_content(project.content, problems, display_root=project.root, cache=cache)
+    if problems.errors or content.briefing is None:
+        return Outcome(problems)
+    index = Index(content)
+    editorial.check(index, problems)
+    return Outcome(problems, index)
+
+
+def render(index: Index) -> list[pages.Page]:
+    """Every page and every data file, in memory, in table order."""
+    return [*pages.generate(index),
+            *(pages.Page(path, text) for path, text in data.files(index))]
+
+
+def build(project: Project, *, strict: bool = False, site: bool = True, jobs: int | None = None,
+          cache: FileCache | None = None) -> Outcome:
+    """Check, render, write `docs/` and (with `site`) build `site/` with the site engine on
+    `jobs` processes; stop at the first stage that fails, leaving `docs/` and `site/` as they
+    were. With a `cache` (`briefing serve`), `docs/` is updated file by file."""
+    outcome = check(project, cache)
+    if outcome.index is None or outcome.stopped(strict):
+        return outcome
+    rendered = render(outcome.index)
+    outcome.report = write_pages(project.docs, [(page.path, page.text) for page in rendered],
+                                 in_place=cache is not None)
+    if site:
+        outcome.engine = run_engine(project.root, project.config, project.site, jobs)
+    return outcome
