@@ -30,7 +30,6 @@ from typing import Any
 from generator import data, editorial
 from generator.deps import (
     Fragment,
-    Fragments,
     Previous,
     ReadId,
     changed_reads,
@@ -158,16 +157,9 @@ class _Work:
                            self.before.get(kind.path(item)), self.changed)
 
     def data_file(self, number: int) -> Page:
-        """Build one data file; with `record`, through a recorder and its fragments."""
+        """Build one data file, whole."""
         spec = data.DATA_FILES[number]
-        if not self.record:
-            return Page(spec.path, spec.build(self.ix))
-        memo = Fragments.recording(self.ix, self.before.get(spec.path), self.changed)
-        recorder = memo.recorder
-        assert recorder is not None  # `recording` always records
-        with recorder.active():
-            text = spec.build(recorder, memo) if spec.fragmented else spec.build(recorder)
-        return Page(spec.path, text, recorder.reads, memo.now or None, memo.made)
+        return Page(spec.path, spec.build(self.ix))
 
 
 def _staged(staging: Staging, ix: Index, env: Any, specs: list[Spec], jobs: int,
@@ -199,7 +191,8 @@ def _unchanged(previous: Previous, ix: Index, specs: list[Spec]
                 if (old := before.get(path)) is not None and changed.isdisjoint(old.reads)}
 
     kept = keep((kind.path(item) for kind, item in specs), previous.pages)
-    kept_data = keep((spec.path for spec in data.DATA_FILES), previous.data)
+    # Data files record no reads: a regeneration builds every one again.
+    kept_data: dict[int, Page] = {}
     return changed, answers, kept, kept_data
 
 

@@ -399,7 +399,7 @@ def latin1_body(page: str) -> str:
     briefing, this cut the engine's peak memory by a fifth. Browsers, the search indexer and
     Python-Markdown (in text, table cells, headings, footnotes, abbreviation titles and link
     targets) all read `&#8220;` as `"`. The front matter keeps its characters (YAML is not HTML),
-    and the JSON-LD script is ASCII already (`data.embed_json`), since a script would not decode
+    and the JSON-LD script is ASCII already (`jsonld.embed_json`), since a script would not decode
     references. Content never produces a reference of its own: `inline` escapes every `&`.
     """
     end = page.find("\n---\n", 4) if page.startswith("---\n") else -1

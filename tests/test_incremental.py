@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator import data, deps, pages, parallel, write
+from generator import deps, feed, pages, parallel, write
 from generator.cli import Memory, Outcome, Project, generate_docs
 from tests.support import ROOT, make_project, snapshot
 
@@ -162,9 +162,8 @@ def made(memory: Memory, path: str) -> tuple[int, int]:
 
 def test_an_edited_account_renders_only_its_own_entries_of_the_listings(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Data files are joined from one fragment per record (deps.Fragments): the calendar and
-    the data files render again only the entries that read the edited article, not all; the
-    chronology, on dated parts, renders again only the part that shows the event."""
+    """The chronology, on dated parts, renders again only the part that shows the event; the
+    calendar, built whole again, is rewritten."""
     monkeypatch.setattr(pages, "KEEP_FRAGMENTS", 0)  # these pages are small
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
@@ -180,10 +179,6 @@ def test_an_edited_account_renders_only_its_own_entries_of_the_listings(
     parts = [p for p in again.report.written if p.startswith("chronology/")]
     assert len(parts) == 1, again.report.written
     assert "data/chronology.ics" in again.report.written
-    for path in ("briefing/data/chronology.ics", "briefing/data/briefing.json",
-                 "briefing/data/events.csv"):
-        rendered, total = made(memory, path)
-        assert 0 < rendered < total / 4, (path, rendered, total)
     # The events index cites the article but shows none of its accounts: every entry is kept.
     assert made(memory, "briefing/events/index.md")[0] == 0
 
@@ -209,26 +204,26 @@ def test_groups_of_entries_are_kept_whole_and_keep_their_entries_for_the_next_ed
         assert total == 60 + 15  # every row and every group, for the next regeneration
 
 
-def test_the_feed_renders_again_only_when_an_edit_reaches_its_newest_entries(
+def test_the_feed_is_rewritten_only_when_an_edit_reaches_its_newest_entries(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The Atom feed reads only its candidates (`Index.newest`), not every article: editing
-    an old article keeps it, editing the newest renders it again."""
-    monkeypatch.setattr(data, "FEED_ENTRIES", 5)
+    """The Atom feed shows only the newest entries: editing an old article leaves its bytes
+    and its file alone, editing the newest rewrites it."""
+    monkeypatch.setattr(feed, "FEED_ENTRIES", 5)
     project = tmp_path / "synthetic"
     synthesize(project, 60, seed=5)
     memory = Memory()
     regenerate(project, memory)
-    feed = "briefing/data/feed.xml"
+    path = "briefing/data/feed.xml"
     by_date = sorted((project / ARTICLES).glob("*.yml"),
                      key=lambda p: (re.findall(r"\d{4}-\d\d-\d\d", p.name), p.name))
-    for article, rendered in ((by_date[0], False), (by_date[-1], True)):
+    for article, rewritten in ((by_date[0], False), (by_date[-1], True)):
         assert memory.previous is not None
-        before = memory.previous.data[feed]
+        before = memory.previous.data[path].text
         edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
         again = regenerate(project, memory)
         assert again.report is not None
-        assert (memory.previous.data[feed] is not before) is rendered, article.name
-        assert (f"{feed.removeprefix('briefing/')}" in again.report.written) is rendered
+        assert (memory.previous.data[path].text != before) is rewritten, article.name
+        assert (path.removeprefix("briefing/") in again.report.written) is rewritten
 
 
 def test_reads_are_answered_in_one_pass_as_one_by_one(tmp_path: Path):
@@ -274,7 +269,6 @@ def test_a_page_with_few_fragments_keeps_none_and_renders_whole(tmp_path: Path):
     regenerate(project, memory)
     assert memory.previous is not None
     assert memory.previous.pages["briefing/articles/index.md"].fragments is None
-    assert memory.previous.data["briefing/data/briefing.json"].fragments  # data files keep
     article = sorted((project / ARTICLES).glob("*.yml"))[7]
     edit(project, str(article.relative_to(project)), "\nsummary: ", "\nsummary: Edited. ")
     again = regenerate(project, memory)
