@@ -610,20 +610,6 @@ class Article(Record):
         return self
 
 
-REPORT_FIELDS: frozenset[str] = frozenset({
-    "summary", "key_points", "accounts", "reports", "quotes", "mentions", "notes",
-    "scope_reason"})
-"""What an `Article` reports, as opposed to what identifies and cites it (its title, outlet,
-dates, addresses, authors, language and scope, which a footnote or a listing shows).
-
-`briefing serve` tells the two apart (generator/deps.py): a page that cites an article depends
-on its other fields only, and a page that shows one of these notes so, field by field. Editing
-one article's summary then renders again that article's page, not every page citing it."""
-
-CITED_FIELDS: tuple[str, ...] = tuple(f for f in Article.model_fields if f not in REPORT_FIELDS)
-"""Every other field of an `Article`."""
-
-
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "briefing": Briefing,
     "actors": Actor,

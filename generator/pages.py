@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator import data, urls, views
+from generator import data, feed, jsonld, urls, views
 from generator import model as m
 from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
 from generator.progress import track
@@ -359,7 +359,7 @@ def shared_context(ix: Index) -> dict[str, Any]:
     macros = environment().get_template("_macros.md.j2").module
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
-            "feed_entries": data.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
+            "feed_entries": feed.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
             "network_listed": NETWORK_LISTED,
             "abbreviations": str(macros.abbreviations(ix.glossary))}  # type: ignore[attr-defined]
 
@@ -375,7 +375,7 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
                "hide": kind.hide,
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "filters": kind.filters(ix, item) if kind.filters else {},
-               "json_ld": data.json_ld(kind.name, ix, item)}
+               "json_ld": jsonld.json_ld(kind.name, ix, item)}
     return Page(path, render(env, kind.template, context))
 
 

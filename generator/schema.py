@@ -155,7 +155,7 @@ def refresh(root: Path, *, write: bool = True) -> list[Path]:
     With `write=False` nothing changes: the files that would be rewritten are returned.
     """
     from generator import fieldref
-    from generator.data import SCHEMA_FILE, schema_json
+    from generator.dataset import SCHEMA_FILE, schema_json
 
     folder = root / SCHEMA_DIR
     stale: list[Path] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from urllib.parse import urlsplit
 
 from generator.model import ID_PATTERN
 
@@ -156,6 +157,24 @@ def site_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
         if target.endswith("/") and not rel.endswith("/"):
             rel = "./" if rel == "." else rel + "/"
     return f"{rel}#{anchor}" if anchor else rel
+
+
+def doc_path(kind: str, identifier: str) -> str:
+    """Path of an item's page relative to `docs/`, e.g. `briefing/events/x.md`."""
+    return f"{GENERATED_DIR}/{item_path(kind, identifier)}"
+
+
+def absolute_url(site_url: str | None, page: str) -> str | None:
+    """Absolute URL of a page (its path relative to `docs/`) when the briefing has a
+    `site_url`; None otherwise."""
+    if not site_url:
+        return None
+    return site_url.rstrip("/") + "/" + site_path(page)
+
+
+def host(site_url: str | None) -> str | None:
+    """The host name of the briefing's `site_url`, if it has one."""
+    return urlsplit(site_url).hostname if site_url else None
 
 
 def statement_anchor(identifier: str) -> str:
