@@ -14,6 +14,7 @@ from generator.build import Outcome, Project, build, check
 from generator.problems import FatalError
 from generator.procs import Terminated, exclusive, stop_on_sigterm
 from generator.report import FORMATS, print_problems
+from generator.scaffold import NEW, UsageError, new
 from generator.workers import default_jobs, parse_jobs
 
 
@@ -53,8 +54,6 @@ def _cmd_serve(args: argparse.Namespace, project: Project) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, project: Project) -> int:
-    from generator.scaffold import UsageError, new
-
     try:
         path = new(project, args.kind, args.id)
     except UsageError as exc:
@@ -150,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
                                     "(content/articles/ID.yml) or append one for an actor, "
                                     "place or statement to its registry. Fill it in, then run "
                                     "briefing check.")
-    sp.add_argument("kind", choices=["article", "actor", "place", "statement"],
+    sp.add_argument("kind", choices=list(NEW),
                     help="what to create")
     sp.add_argument("id", help="the new id: lowercase letters, digits and hyphens")
     sp.set_defaults(func=_cmd_new)

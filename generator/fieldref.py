@@ -14,21 +14,12 @@ from pydantic import AfterValidator, BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
 from generator import model as m
+from generator.fields import ID_PATTERN
+from generator.kinds import KINDS
 
 DOCUMENT = "CONTRIBUTING.md"
 START = "<!-- fieldref:start -->"
 END = "<!-- fieldref:end -->"
-
-FILES: list[tuple[str, type[BaseModel], bool]] = [
-    ("briefing.yml", m.Briefing, False),
-    ("actors.yml", m.Actor, True),
-    ("places.yml", m.Place, True),
-    ("events.yml", m.Event, True),
-    ("statements.yml", m.Statement, True),
-    ("glossary.yml", m.GlossaryEntry, True),
-    ("articles/<id>.yml", m.Article, False),
-]
-"""Content files in reference order: (file, record model, whether the file lists records)."""
 
 PARTS: dict[type[BaseModel], str] = {
     m.Period: "period",
@@ -90,7 +81,7 @@ def type_name(annotation: Any, metadata: list[Any] | None = None) -> str:
             return "URL"
         if constraints is None:
             return "text"
-        if constraints.pattern == m.ID_PATTERN:
+        if constraints.pattern == ID_PATTERN:
             return "id" if (constraints.max_length or 0) > 40 else "key"
         if constraints.pattern:
             return f"text like `{constraints.pattern}`"
@@ -151,10 +142,10 @@ def render() -> str:
     """The whole reference as Markdown (without the markers)."""
     out = ["<!-- Generated from generator/model.py by `briefing schema`; do not edit here. -->",
            "", "### Files", ""]
-    for file, model, is_list in FILES:
-        what = "a list of entries, each" if is_list else "one mapping"
-        out += [f"#### `content/{file}`", "", f"{_doc(model)} The file holds {what} with "
-                "these fields:", "", *table(model), ""]
+    for kind in KINDS.values():
+        what = "a list of entries, each" if kind.registry else "one mapping"
+        out += [f"#### `content/{kind.file}`", "", f"{_doc(kind.model)} The file holds {what} "
+                "with these fields:", "", *table(kind.model), ""]
     out += ["### Parts", "", "Records nested inside the files above.", ""]
     for model, name in PARTS.items():
         out += [f"#### {name.capitalize()}", "", _doc(model), "", *table(model), ""]

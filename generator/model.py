@@ -1,14 +1,9 @@
 """Typed content records. The docstring under each field is the contributor's field reference.
 
-Content lives in `content/`:
-
-* `briefing.yml`   one `Briefing`: title, periods, situation summary, key takeaways
-* `actors.yml`     a list of `Actor`
-* `places.yml`     a list of `Place`
-* `events.yml`     a list of `Event` (shared: each article attaches its own `Account`)
-* `statements.yml` a list of `Statement` (shared: each article attaches its own `Report`)
-* `glossary.yml`   a list of `GlossaryEntry`
-* `articles/*.yml` one `Article` per file; the file name is the article id
+Which file of `content/` holds which record is the table in generator/kinds.py: one
+`Briefing`, registries listing `Actor`, `Place`, `Event`, `Statement` and `GlossaryEntry`
+records, and one `Article` per file. Events and statements are shared: each article attaches
+its own `Account` or `Report`.
 
 Ids are lowercase slugs (`ilham-aliyev`); cross-references use ids and are checked by
 `briefing check`. Every text is plain text: Markdown and HTML typed here are shown literally.
@@ -21,20 +16,30 @@ import datetime as dt
 import functools
 import re
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
+from generator.fields import ID_PATTERN as ID_PATTERN  # urls.py reads it from here
+from generator.fields import (
+    LIMITS,
+    Bool,
+    DetailKey,
+    Id,
+    Ids,
+    Int,
+    MentionIds,
+    ShortText,
+    SourceIds,
+    Text,
+    Url,
+)
 from generator.vocab import (
     ActorKind,
     DayPart,
@@ -46,110 +51,12 @@ from generator.vocab import (
     Status,
 )
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ID_MAX = 80
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
-"""A lowercase slug: letters a-z, digits, single hyphens between them."""
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-DetailKey = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(
-            c in value for c in " \t\n<>\"'`\\"):
-        raise ValueError("expected an http:// or https:// URL")
-    return value
-
-
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
-                AfterValidator(_http_url)]
-
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
-
-def _unique_ids(ids: list[str]) -> list[str]:
-    """Refuse an id listed twice in one list (it would be shown twice); `validate` reports each
-    repeat at its own item, with where the id was first listed."""
-    first: dict[str, int] = {}
-    repeats: list[tuple[int, str, int]] = []
-    for i, value in enumerate(ids):
-        if value in first:
-            repeats.append((i, value, first[value]))
-        else:
-            first[value] = i
-    if repeats:
-        raise PydanticCustomError("duplicate_id", "an id is listed twice", {"repeats": repeats})
-    return ids
-
-
-LIMITS = {"article": 100, "text": 50, "ids": 30, "entries": 50}
-"""Items allowed per list, by kind of list: far above what a real article uses (the largest
-source so far has 25 statements, 12 accounts, 9 quotes, 7 key points and 8 details on one
-account), low enough that every page stays a bounded size. One article with 20,000 accounts
-would otherwise pass under the file size limit and make a multi-megabyte page that keeps the
-site engine busy for minutes. The JSON Schema carries the same limits (`maxItems`).
-
-* `article`  an article's accounts, statements, quotes and mentions
-* `text`     lists of sentences: key points, notes, the briefing's summary and takeaways
-* `ids`      the ids on one record: authors, attributed_to, actors, places, affiliation,
-             responds_to, an entry's sources; and the details of one account
-* `entries`  aliases, recorded conflicts, background periods
-"""
-
-_UNIQUE = {"uniqueItems": True}
-
-Ids = Annotated[list[Id], AfterValidator(_unique_ids),
-                Field(max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
-"""Ids on one record (authors, actors, places, ...): each once, at most `LIMITS["ids"]`."""
-MentionIds = Annotated[list[Id], AfterValidator(_unique_ids),
-                       Field(max_length=LIMITS["article"], json_schema_extra=_UNIQUE)]
-"""An article's further mentions: each once, at most `LIMITS["article"]`."""
-SourceIds = Annotated[list[Id], AfterValidator(_unique_ids),
-                      Field(min_length=1, max_length=LIMITS["ids"], json_schema_extra=_UNIQUE)]
-"""The articles behind a sentence: at least one, each once."""
 _ARTICLE_LIST = LIMITS["article"]
 _TEXT_LIST = LIMITS["text"]
 _ID_LIST = LIMITS["ids"]
 _ENTRIES = LIMITS["entries"]
-
-_TRUE = frozenset(("true", "True", "TRUE"))
-_FALSE = frozenset(("false", "False", "FALSE"))
-
-
-def _boolean(value: Any) -> bool:
-    """`true` or `false` only (the YAML 1.2 spellings, which editors and the JSON Schema
-    accept): never YAML 1.1's `yes`, `on`, `1` or `n`, which pydantic would take."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-    raise PydanticCustomError("bool_parsing", "Input should be true or false")
-
-
-Bool = Annotated[bool, BeforeValidator(_boolean)]
-"""`true` or `false`, exactly as the JSON Schema's boolean reads in a YAML 1.2 editor."""
-
-_INT_RE = re.compile(r"^[-+]?[0-9]+$")
-
-
-def _integer(value: Any) -> int:
-    """A whole number written in decimal digits (no `1_000`, `1.0` or surrounding spaces)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and _INT_RE.match(value) and len(value) <= 10:
-        return int(value)
-    raise PydanticCustomError("int_parsing", "Input should be a whole number")
-
-
-Int = Annotated[int, BeforeValidator(_integer)]
-"""A whole number in decimal digits."""
 
 
 class Record(BaseModel):
@@ -609,14 +516,3 @@ class Article(Record):
             raise ValueError("an out-of-scope article needs scope_reason")
         return self
 
-
-FILE_KINDS: dict[str, type[BaseModel]] = {
-    "briefing": Briefing,
-    "actors": Actor,
-    "places": Place,
-    "events": Event,
-    "statements": Statement,
-    "glossary": GlossaryEntry,
-    "articles": Article,
-}
-"""Content file kind -> record model (registries are lists of records)."""

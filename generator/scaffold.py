@@ -19,26 +19,24 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import model as m
+from generator.fields import ID_MAX, ID_PATTERN
+from generator.kinds import KINDS, FileKind
 from generator.load import LoadError, load_file
 from generator.problems import FatalError
-from generator.validate import RESERVED_IDS, fold
+from generator.references import RESERVED_IDS, fold
 
 if TYPE_CHECKING:
-    from generator.cli import Project
+    from generator.build import Project
 
 WIDTH = 99
-_ID = re.compile(m.ID_PATTERN)
+_ID = re.compile(ID_PATTERN)
 
-KINDS: dict[str, tuple[type[m.Record], str]] = {
-    "article": (m.Article, "articles/{id}.yml"),
-    "actor": (m.Actor, "actors.yml"),
-    "place": (m.Place, "places.yml"),
-    "statement": (m.Statement, "statements.yml"),
-}
-"""What `briefing new` can create: kind -> (model, file under content/)."""
+NEW: dict[str, FileKind] = {kind.defines: kind for kind in KINDS.values()
+                            if kind.new and kind.defines}
+"""What `briefing new` can create (`actor`, …, `article`), and the kind of file it goes in."""
 
 _ARTICLE_HEAD = """\
-# yaml-language-server: $schema=../../schema/article.schema.json
+# yaml-language-server: $schema=../../schema/{schema}.schema.json
 # A new article. Replace every "" with a value, uncomment the optional fields you need (delete
 # the rest), then run `briefing check`. Field reference and writing rules: CONTRIBUTING.md.
 # In short: our own words; quotes short, exact and with a named speaker; say who claims and who
@@ -54,9 +52,9 @@ class UsageError(FatalError):
 
 def check_id(identifier: str) -> None:
     """Raise `UsageError` unless `identifier` is a valid, unreserved id."""
-    if not _ID.match(identifier) or len(identifier) > m.ID_MAX:
+    if not _ID.match(identifier) or len(identifier) > ID_MAX:
         raise UsageError(f"'{identifier}' is not a valid id (expected lowercase letters a-z, "
-                         f"digits and single hyphens, at most {m.ID_MAX} characters, e.g. "
+                         f"digits and single hyphens, at most {ID_MAX} characters, e.g. "
                          "'outlet-2026-03-05-drone-strikes')")
     if identifier in RESERVED_IDS:
         raise UsageError(f"'{identifier}' is a reserved name; choose another id")
@@ -64,27 +62,28 @@ def check_id(identifier: str) -> None:
 
 def new(project: Project, kind: str, identifier: str) -> Path:
     """Create the skeleton for a new `kind` with `identifier`; return the file written."""
-    if kind not in KINDS:
-        raise UsageError(f"cannot create a '{kind}' (expected one of: {', '.join(KINDS)})")
+    if kind not in NEW:
+        raise UsageError(f"cannot create a '{kind}' (expected one of: {', '.join(NEW)})")
     check_id(identifier)
     if not project.content.is_dir():
         raise FatalError(f"{project.content} is not a folder; run briefing from the project "
                          "root or pass --project DIR")
-    if kind == "article":
+    if NEW[kind].folder:
         return _new_article(project.content, identifier, project.root)
     return _append_entry(project.content, kind, identifier, project.root)
 
 
 def article_text(identifier: str) -> str:
     """The commented skeleton of a new article file."""
-    lines = _ARTICLE_HEAD.splitlines()
-    lines += _mapping(m.Article, "", values={"id": identifier}, spaced=True)
+    kind = NEW["article"]
+    lines = _ARTICLE_HEAD.format(schema=kind.schema).splitlines()
+    lines += _mapping(kind.model, "", values={"id": identifier}, spaced=True)
     return "\n".join(lines) + "\n"
 
 
 def entry_text(kind: str, identifier: str) -> str:
     """The commented skeleton of a new registry entry, as a YAML list item."""
-    model = KINDS[kind][0]
+    model = NEW[kind].model
     body = _mapping(model, "  ", values={"id": identifier}, spaced=False)
     first = body.index(f"  id: {identifier}")
     head = _comment(f'New {kind}: replace every "" with a value, uncomment the optional fields '
@@ -93,7 +92,7 @@ def entry_text(kind: str, identifier: str) -> str:
 
 
 def _new_article(content: Path, identifier: str, root: Path) -> Path:
-    folder = content / "articles"
+    folder = content / NEW["article"].name
     for suffix in (".yml", ".yaml"):
         existing = folder / f"{identifier}{suffix}"
         if existing.exists():
@@ -107,7 +106,7 @@ def _new_article(content: Path, identifier: str, root: Path) -> Path:
 
 
 def _append_entry(content: Path, kind: str, identifier: str, root: Path) -> Path:
-    path = content / KINDS[kind][1]
+    path = content / NEW[kind].file
     shown = _display(path, root)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     indent = ""
@@ -129,7 +128,7 @@ def _append_entry(content: Path, kind: str, identifier: str, root: Path) -> Path
             first = text.split("\n")[line - 1]
             indent = first[: len(first) - len(first.lstrip(" "))]
     else:
-        text = _REGISTRY_HEAD.format(name=path.stem)
+        text = _REGISTRY_HEAD.format(name=NEW[kind].schema)
     entry = textwrap.indent(entry_text(kind, identifier), indent)
     if not text.endswith("\n"):
         text += "\n"
@@ -241,7 +240,7 @@ def _is_id_list(annotation: Any) -> bool:
         return False
     item = get_args(annotation)[0]
     return get_origin(item) is Annotated and any(
-        getattr(x, "pattern", None) == m.ID_PATTERN for x in get_args(item)[1:])
+        getattr(x, "pattern", None) == ID_PATTERN for x in get_args(item)[1:])
 
 
 def _is_record(tp: Any) -> bool:

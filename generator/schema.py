@@ -24,24 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from generator import model as m
+from generator.kinds import KINDS, FileKind
 
 SCHEMA_DIR = "schema"
 DIALECT = "http://json-schema.org/draft-07/schema#"
 """Draft 7: the newest draft the Red Hat YAML language server fully supports."""
 
-FILES: dict[str, tuple[str, type[BaseModel], bool]] = {
-    "briefing": ("briefing.yml", m.Briefing, False),
-    "actors": ("actors.yml", m.Actor, True),
-    "places": ("places.yml", m.Place, True),
-    "events": ("events.yml", m.Event, True),
-    "statements": ("statements.yml", m.Statement, True),
-    "glossary": ("glossary.yml", m.GlossaryEntry, True),
-    "article": ("articles/<id>.yml", m.Article, False),
-}
-"""Schema name -> (content file it describes, record model, whether the file is a list of them)."""
+FILES: dict[str, FileKind] = {kind.schema: kind for kind in KINDS.values()}
+"""Schema name -> the kind of content file it describes."""
 
 _SCALAR_TYPES = ["boolean", "number", "string"]
 _DATE_STRING = {"type": "string", "pattern": r"^(?!0000)[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
@@ -56,7 +47,8 @@ def file_name(kind: str) -> str:
 
 def build(kind: str) -> dict[str, Any]:
     """The JSON Schema (as data) for one content file kind."""
-    content_file, model, is_list = FILES[kind]
+    file_kind = FILES[kind]
+    model = file_kind.model
     generated = model.model_json_schema(ref_template="#/definitions/{model}")
     defs: dict[str, Any] = generated.pop("$defs", {})
     name = model.__name__
@@ -70,9 +62,9 @@ def build(kind: str) -> dict[str, Any]:
         defs[name]["if"] = {"properties": {"scope": {"const": m.Scope.OUT_OF_SCOPE.value}},
                             "required": ["scope"]}
         defs[name]["then"] = {"required": ["scope_reason"]}
-    top: dict[str, Any] = {"$schema": DIALECT, "title": f"content/{content_file}",
+    top: dict[str, Any] = {"$schema": DIALECT, "title": f"content/{file_kind.file}",
                            "description": (model.__doc__ or "").strip().splitlines()[0]}
-    if is_list:
+    if file_kind.registry:
         top.update(type=["array", "null"], items={"$ref": f"#/definitions/{name}"})
     else:
         top["allOf"] = [{"$ref": f"#/definitions/{name}"}]

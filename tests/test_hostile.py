@@ -231,7 +231,7 @@ def test_every_list_is_bounded_and_every_list_of_ids_refuses_repeats() -> None:
     from annotated_types import MaxLen
     from pydantic import AfterValidator
 
-    from generator import model as m
+    from generator import fields
 
     lists = id_lists = 0
     for record in _record_models():
@@ -245,9 +245,9 @@ def test_every_list_is_bounded_and_every_list_of_ids_refuses_repeats() -> None:
             where = f"{record.__name__}.{name}"
             assert any(isinstance(c, MaxLen) for c in info.metadata), f"{where} has no limit"
             item = get_args(annotation)[0] if get_origin(annotation) is list else None
-            if item is not None and m.ID_PATTERN in repr(item):
+            if item is not None and fields.ID_PATTERN in repr(item):
                 id_lists += 1
-                assert any(isinstance(c, AfterValidator) and c.func is m._unique_ids
+                assert any(isinstance(c, AfterValidator) and c.func is fields._unique_ids
                            for c in info.metadata), f"{where} takes an id twice"
     assert lists >= 20
     assert id_lists >= 10

@@ -34,14 +34,15 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from generator import model as m
+from generator import fields
+from generator.kinds import KINDS
 from generator.render import HEAD_UNSAFE, plain_title
 from tests.hostile_support import ROOT, make_project, run_cli
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow, pytest.mark.timeout(900)]
 
 FIXTURE = ROOT / "tests" / "fixtures" / "every_text_field" / "content"
-TEXT_TYPES = (m.Text, m.ShortText)
+TEXT_TYPES = (fields.Text, fields.ShortText)
 
 FRAGMENTS = [
     '"', "'", "<", ">", "&", "&amp;", "&lt;script&gt;", "&#34;", "&#x27;", "&quot;", "&#60;",
@@ -132,12 +133,12 @@ def _rewrite_value(kind: Any, value: Any, fill: Callable[[str], str], filled: se
 
 def content_files(content: Path) -> Iterator[tuple[Path, type[BaseModel], bool]]:
     """(file, record model, holds a list of records) for every content file."""
-    for kind, model in m.FILE_KINDS.items():
-        if kind == "articles":
-            for path in sorted((content / "articles").glob("*.yml")):
-                yield path, model, False
-        elif (content / f"{kind}.yml").is_file():
-            yield content / f"{kind}.yml", model, kind != "briefing"
+    for kind in KINDS.values():
+        if kind.folder:
+            for path in sorted((content / kind.name).glob("*.yml")):
+                yield path, kind.model, False
+        elif (content / kind.file).is_file():
+            yield content / kind.file, kind.model, kind.registry
 
 
 def write_content(dest: Path, fill: Callable[[str], str]) -> set[str]:
@@ -261,7 +262,7 @@ def control(tmp: Path) -> dict[str, Any]:
 
 def test_fixture_fills_every_text_field(tmp_path: Path) -> None:
     filled = write_content(tmp_path / "content", lambda field: "x")
-    expected = set().union(*(model_text_fields(model) for model in m.FILE_KINDS.values()))
+    expected = set().union(*(model_text_fields(kind.model) for kind in KINDS.values()))
     assert expected - filled == set(), "add these fields to tests/fixtures/every_text_field"
 
 
