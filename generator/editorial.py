@@ -15,19 +15,16 @@ warning it explains.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator import model as m
+from generator.findings import ERROR, WARNING, Finding, per_article, report, statement_of
 from generator.index import Index
 from generator.problems import Problems, Severity
 from generator.vocab import ActorKind, StatementType, Status
-
-ERROR, WARNING = Severity.ERROR, Severity.WARNING
+from generator.wording import check_loaded_words, check_unused_terms, check_weekdays
 
 QUOTE_MAX_WORDS = 40
 QUOTE_MAX_CHARS = 300
@@ -37,53 +34,15 @@ DENIALS = (StatementType.DENY_RESPONSIBILITY, StatementType.REJECT)
 ASSERTIONS = (StatementType.ACCUSE, StatementType.CLAIM)
 SETTLED = (Status.REPORTED, Status.CONFIRMED)
 
+
 def check(index: Index, problems: Problems) -> None:
     """Run every editorial check (see CHECKS)."""
     for fn in CHECKS:
         fn(index, problems)
 
 
-def _field_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
-    return out
-
-
-def _report(index: Index, problems: Problems, record: object, fields: tuple[str | int, ...],
-            message: str, severity: Severity = WARNING, at: tuple[str | int, ...] = ()) -> None:
-    """Add `field.path: message` at a record's field (`at` refines the position only)."""
-    path, line, col = index.content.locate(record, *fields, *at)
-    _, loc = index.content.origins[id(record)]
-    where = (*loc, *fields)
-    if where and isinstance(where[0], int):
-        where = where[1:]  # registry entries are found by line; their index is noise
-    problems.add(path, line, col, f"{_field_path(where) or '(file)'}: {message}", severity)
-
-
 def _articles(index: Index) -> Iterator[m.Article]:
     yield from index.articles.values()
-
-
-Finding = tuple[object, tuple[str | int, ...], str, Severity, tuple[str | int, ...]]
-"""What `_report` reports: (record, fields, message, severity, at)."""
-
-
-def _per_article(index: Index, problems: Problems,
-                 find: Callable[[Index, m.Article], Iterator[Finding]]) -> None:
-    """Report what `find` finds in each article, in index order."""
-    for article in index.articles.values():
-        for record, fields, message, severity, at in find(index, article):
-            _report(index, problems, record, fields, message, severity, at)
-
-
-def _said(index: Index, report: m.Report) -> m.Statement:
-    """The statement a report is of."""
-    return index.statements[report.statement].statement
-
-
-def _event_date(index: Index, account: m.Account) -> m.FuzzyDate:
-    return account.date or index.events[account.event].event.date
 
 
 def check_reported_after_publication(index: Index, problems: Problems) -> None:
@@ -92,7 +51,7 @@ def check_reported_after_publication(index: Index, problems: Problems) -> None:
     Dates are ranges: `2026-03` is after `2026-03-06` only if March starts after the publication
     ends, so it never is. A warning instead of an error when either date is approximate.
     """
-    _per_article(index, problems, _reported_after)
+    per_article(index, problems, _reported_after)
 
 
 def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
@@ -120,7 +79,7 @@ def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
                        f"'{rep.date.value}' is after the publication date '{pub.value}' of "
                        f"the article that reports this statement; {fix}", sev, ("value",))
             continue
-        st = _said(index, rep)
+        st = statement_of(index, rep)
         if (sev := _later(st.date, pub)) is not None:
             yield (rep, ("statement",),
                    f"statement '{st.id}' is dated '{st.date.value}', after the article's "
@@ -142,170 +101,11 @@ def _reported_after(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"the article that reports this quote; {fix}", sev, ("value",))
 
 
-
-
 def _later(date: m.FuzzyDate, published: m.FuzzyDate) -> Severity | None:
     """The severity if `date` starts after `published` ends, else None."""
     if date.start <= published.end:
         return None
     return WARNING if date.approximate or published.approximate else ERROR
-
-
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-"""English weekday names by `date.weekday()`; spelled out so no locale can change them."""
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
-_DAYS = "|".join(DAY_NAMES)
-_MONTH_NUMBER = {name: i for i, name in enumerate(MONTH_NAMES, 1)}
-_MONTH_NUMBER.update({name[:3]: i for i, name in enumerate(MONTH_NAMES, 1)})
-_MONTH_NUMBER["Sept"] = 9
-_MONTHS = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
-_WD = rf"(?P<wd>{_DAYS})"
-_MON = rf"(?P<mon>{_MONTHS})\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
-_SEP = r"(?:\s*,\s*|\s*\(\s*|\s+)(?:on\s+)?(?:the\s+)?"
-WEEKDAY_PATTERNS = tuple(re.compile(p) for p in (
-    rf"\b{_WD}{_SEP}{_MON}\s+{_DAY}\b{_YEAR}",
-    rf"\b{_WD}{_SEP}{_DAY}\s+(?:of\s+)?{_MON}\b{_YEAR}",
-    rf"\b{_MON}\s+{_DAY}{_YEAR}\s*\(\s*{_WD}\s*\)",
-    rf"\b{_DAY}\s+{_MON}{_YEAR}\s*\(\s*{_WD}\s*\)",
-))
-"""A weekday written next to the date it names: "Wednesday (March 5)", "Wednesday, March 5",
-"on Wednesday 5 March", "March 5 (Wednesday)"; an explicit year is used when given."""
-_ANY_WEEKDAY = re.compile(_DAYS)
-"""Fast path: every pattern above needs a weekday name (case-sensitive, like them)."""
-
-
-@dataclass(frozen=True)
-class WeekdayMismatch:
-    """A weekday written next to a date that falls on another day."""
-
-    written: str
-    named: str
-    date: dt.date
-
-    @property
-    def actual(self) -> str:
-        return DAY_NAMES[self.date.weekday()]
-
-
-def weekday_mismatches(text: str, reference: dt.date) -> list[WeekdayMismatch]:
-    """Weekday-and-date phrases in `text` whose weekday is wrong (year nearest `reference`)."""
-    return list(_weekday_mismatches(text, reference))
-
-
-def _weekday_mismatches(text: str, reference: dt.date) -> tuple[WeekdayMismatch, ...]:
-    found: dict[tuple[int, int], WeekdayMismatch] = {}
-    if not _ANY_WEEKDAY.search(text):
-        return ()
-    for pattern in WEEKDAY_PATTERNS:
-        for match in pattern.finditer(text):
-            month, day = _MONTH_NUMBER[match["mon"]], int(match["day"])
-            if match["year"]:
-                years = [int(match["year"])]
-            else:
-                years = [reference.year - 1, reference.year, reference.year + 1]
-            dates = []
-            for year in years:
-                with contextlib.suppress(ValueError):
-                    dates.append(dt.date(year, month, day))
-            if not dates:
-                continue
-            date = min(dates, key=lambda d: abs((d - reference).days))
-            if DAY_NAMES[date.weekday()] != match["wd"]:
-                written = match[0] + (")" if "(" in match[0] and ")" not in match[0] else "")
-                found.setdefault(match.span(), WeekdayMismatch(written, match["wd"], date))
-    return tuple(found[k] for k in sorted(found))
-
-
-def _weekday_message(mismatch: WeekdayMismatch, fix: str) -> str:
-    d = mismatch.date
-    return (f"'{mismatch.written}' puts {MONTH_NAMES[d.month - 1]} {d.day}, {d.year} on a "
-            f"{mismatch.named}, but it was a {mismatch.actual}; {fix}")
-
-
-DatedText = tuple[object, tuple[str | int, ...], str, dt.date, str | None]
-"""(record, field, text, reference date, event id): a text a weekday is checked in.
-
-Notes, conflict notes, `inferred` explanations, headlines and quote texts are never checked:
-they record what a source printed, mistakes included."""
-
-
-def _article_texts_with_dates(index: Index, article: m.Article) -> Iterator[DatedText]:
-    """The texts of one article a weekday is checked in (besides the briefing's sentences and
-    the event titles, see `check_weekdays`)."""
-    ref = article.published.start
-    yield article, ("summary",), article.summary, ref, None
-    for i, point in enumerate(article.key_points):
-        yield article, ("key_points", i), point, ref, None
-    for acc in article.accounts:
-        acc_ref = _event_date(index, acc).start
-        yield acc, ("summary",), acc.summary, acc_ref, acc.event
-        for key, value in acc.details.items():
-            if key != "weekday":
-                yield acc, ("details", key), value, acc_ref, acc.event
-    for rep in article.reports:
-        st = _said(index, rep)
-        yield rep, ("summary",), rep.summary, (rep.date or st.date).start, st.event
-    for q in article.quotes:
-        if q.context:
-            yield q, ("context",), q.context, q.date.start, None
-
-
-def _records_weekday_conflict(index: Index, event_id: str | None) -> bool:
-    if event_id is None:
-        return False
-    return any(c.detail == "weekday" for c in index.events[event_id].event.conflicts)
-
-
-def check_weekdays(index: Index, problems: Problems) -> None:
-    """Warning: a weekday written next to a date it does not fall on, or a `weekday` detail that
-    disagrees with the account's date, unless the event records a `weekday` conflict."""
-    b = index.briefing
-    texts: list[DatedText] = [
-        (b, (name, i, "text"), item.text, b.as_of.start, None)
-        for name in ("summary", "takeaways") for i, item in enumerate(getattr(b, name))]
-    texts += [(e.event, ("title",), e.event.title, e.event.date.start, e.event.id)
-              for e in index.events.values()]
-    texts += [(s.statement, ("summary",), s.statement.summary, s.statement.date.start,
-               s.statement.event) for s in index.statements.values()]
-    for finding in _weekday_findings(index, texts):
-        _report(index, problems, *finding)
-    _per_article(index, problems, _article_weekdays)
-
-
-def _weekday_findings(index: Index, texts: Iterable[DatedText]) -> Iterator[Finding]:
-    for record, fields, text, ref, event_id in texts:
-        mismatches = _weekday_mismatches(text, ref)
-        if not mismatches or _records_weekday_conflict(index, event_id):
-            continue
-        fix = ("correct the weekday; if the source has it wrong, say so in the article's "
-               "`notes`")
-        if event_id is not None:
-            fix += f" and record a `weekday` conflict on event '{event_id}'"
-        for mismatch in mismatches:
-            yield record, fields, _weekday_message(mismatch, fix), WARNING, ()
-
-
-def _article_weekdays(index: Index, article: m.Article) -> Iterator[Finding]:
-    yield from _weekday_findings(index, _article_texts_with_dates(index, article))
-    for acc in article.accounts:
-        value = acc.details.get("weekday")
-        date = _event_date(index, acc)
-        if value is None or date.precision != "day" or date.approximate:
-            continue
-        if _records_weekday_conflict(index, acc.event):
-            continue
-        actual = DAY_NAMES[date.start.weekday()]
-        named = re.findall(rf"\b(?:{_DAYS})\b", value)
-        if named and actual not in named:
-            yield (acc, ("details", "weekday"),
-                   f"'{value}' does not match the date {date.value}, which was a {actual}; "
-                   f"correct it, or if the source has it wrong record a `weekday` conflict "
-                   f"on event '{acc.event}' in content/events.yml", WARNING, ())
-
-
 
 
 def check_detail_conflicts(index: Index, problems: Problems) -> None:
@@ -326,12 +126,12 @@ def check_detail_conflicts(index: Index, problems: Problems) -> None:
                     continue
                 acc = next(acc for a, acc in entry.accounts
                            if a is row.article and row.figure in acc.figures)
-                _report(index, problems, acc, ("figures", acc.figures.index(row.figure),
-                                               "count"),
-                        f"{kind}: {row.figure.count} disagrees with {first.figure.count} in "
-                        f"{first.article.id} about event '{entry.event.id}'; record the "
-                        f"disagreement as a `conflicts` entry (detail: {kind}) on the event "
-                        f"in content/events.yml, or align the figures")
+                report(index, problems, acc, ("figures", acc.figures.index(row.figure),
+                                              "count"),
+                       f"{kind}: {row.figure.count} disagrees with {first.figure.count} in "
+                       f"{first.article.id} about event '{entry.event.id}'; record the "
+                       f"disagreement as a `conflicts` entry (detail: {kind}) on the event "
+                       f"in content/events.yml, or align the figures")
     for said in index.statements.values():
         recorded = {c.detail for c in said.statement.conflicts}
         _detail_findings(index, problems, said.details, said.reports, recorded,
@@ -347,10 +147,10 @@ def _detail_findings(index: Index, problems: Problems, details: dict[str, Any],
         first = versions[0]
         for version in versions[1:]:
             rec = next(rec for _, rec in records if rec.details.get(key) == version.value)
-            _report(index, problems, rec, ("details", key),
-                    f"'{version.value}' disagrees with '{first.value}' in "
-                    f"{first.articles[0].id} about {what}; record the disagreement as a "
-                    f"`conflicts` entry (detail: {key}) on {where}, or align the values")
+            report(index, problems, rec, ("details", key),
+                   f"'{version.value}' disagrees with '{first.value}' in "
+                   f"{first.articles[0].id} about {what}; record the disagreement as a "
+                   f"`conflicts` entry (detail: {key}) on {where}, or align the values")
 
 
 def _countered(index: Index, event_id: str | None, statement: m.Statement | None,
@@ -411,13 +211,13 @@ def check_status_denials(index: Index, problems: Problems) -> None:
         for acc in article.accounts:
             if acc.status in (Status.DENIED, Status.DISPUTED) and not _countered(
                     index, acc.event, None, acc.status is Status.DENIED):
-                _report(index, problems, acc, ("status",), _uncountered(acc.status, acc.event))
+                report(index, problems, acc, ("status",), _uncountered(acc.status, acc.event))
         for rep in article.reports:
-            st = _said(index, rep)
+            st = statement_of(index, rep)
             if rep.status in (Status.DENIED, Status.DISPUTED) and not _countered(
                     index, st.event, st, rep.status is Status.DENIED):
-                _report(index, problems, rep, ("status",),
-                        _uncountered(rep.status, st.event, st))
+                report(index, problems, rep, ("status",),
+                       _uncountered(rep.status, st.event, st))
     flagged: set[int] = set()
     order = {sid: i for i, sid in enumerate(index.statements)}
     tables = _affiliation_tables(index)
@@ -431,10 +231,10 @@ def check_status_denials(index: Index, problems: Problems) -> None:
             for _, acc in index.events[denial.event].accounts:
                 if acc.status in SETTLED and side & set(acc.actors) and id(acc) not in flagged:
                     flagged.add(id(acc))
-                    _report(index, problems, acc, ("status",),
-                            f"'{acc.status.value}' states event '{denial.event}' as fact, but "
-                            f"{where} denies responsibility for it; use 'disputed' or "
-                            f"'denied', and attribute the account")
+                    report(index, problems, acc, ("status",),
+                           f"'{acc.status.value}' states event '{denial.event}' as fact, but "
+                           f"{where} denies responsibility for it; use 'disputed' or "
+                           f"'denied', and attribute the account")
         # Only statements it answers or about its event can be contradicted (linear, not a scan
         # of every statement per denial); kept in index order so reports come out as before.
         related = {s: index.statements[s] for s in denial.responds_to if s in index.statements}
@@ -451,9 +251,9 @@ def check_status_denials(index: Index, problems: Problems) -> None:
                     if rep.status not in SETTLED or id(rep) in flagged:
                         continue
                     flagged.add(id(rep))
-                    _report(index, problems, rep, ("status",),
-                            f"'{rep.status.value}' but {where} denies it; use 'disputed' or "
-                            f"'denied'")
+                    report(index, problems, rep, ("status",),
+                           f"'{rep.status.value}' but {where} denies it; use 'disputed' or "
+                           f"'denied'")
 
 
 def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = None) -> str:
@@ -471,7 +271,7 @@ def _uncountered(status: Status, event_id: str | None, st: m.Statement | None = 
 def check_quotes(index: Index, problems: Problems) -> None:
     """Warning: a quote longer than a short excerpt, or a quote of the article's own outlet or
     author (that is article text, not a quotation), unless its context says it is a headline."""
-    _per_article(index, problems, _article_quotes)
+    per_article(index, problems, _article_quotes)
 
 
 def _own(article: m.Article) -> set[str]:
@@ -510,52 +310,10 @@ def _article_quotes(index: Index, article: m.Article) -> Iterator[Finding]:
                    f"(a quoted headline is fine: say 'headline' in `context`)", WARNING, ())
 
 
-
-
-_ABBR_EDGE = r"(?<![A-Za-z0-9]){}s?(?![A-Za-z0-9])"
-
-
-def _content_texts(index: Index) -> Iterator[str]:
-    """Every text a reader meets, except the glossary itself (each article's joined by NUL,
-    `_ARTICLE_TEXTS`)."""
-    b = index.briefing
-    yield from (b.title, b.description)
-    yield from (s.text for s in (*b.summary, *b.takeaways))
-    for period in (b.crisis, *b.background):
-        yield from filter(None, (period.title, period.description))
-    for actor in index.actors.values():
-        yield from filter(None, (actor.name, actor.role, actor.description, *actor.aliases))
-    for place in index.places.values():
-        yield from filter(None, (place.name, place.description, *place.aliases))
-    for entry in index.events.values():
-        yield entry.event.title
-        yield from (c.note for c in entry.event.conflicts)
-    for said in index.statements.values():
-        yield from filter(None, (said.statement.summary, said.statement.channel))
-        yield from (c.note for c in said.statement.conflicts)
-    yield from (_article_texts(index, a) for a in index.articles.values())
-
-
-def _article_texts(index: Index, article: m.Article) -> str:
-    """Every text of one article a reader meets, joined by NUL."""
-    texts = [article.title, article.summary, *article.key_points, *article.notes]
-    for acc in article.accounts:
-        texts.append(acc.summary)
-        texts += acc.details.values()
-    for rep in article.reports:
-        texts.append(rep.summary)
-        texts += rep.details.values()
-    for q in article.quotes:
-        texts += filter(None, (q.text, q.context))
-    return "\0".join(texts)
-
-
-
-
 def check_unused_entries(index: Index, problems: Problems) -> None:
-    """Warning: actors with no statement, quote, event, article or mention; places, events and
-    glossary terms nothing uses (an event no article gives an account of; a term whose
-    abbreviation appears in no content text)."""
+    """Warning: actors with no statement, quote, event, article or mention; places, statements
+    and events nothing uses (an event no article gives an account of). Glossary terms:
+    `wording.check_unused_terms`."""
     used = set(index.actor_articles) | set(index.actor_events) | set(index.outlet_articles)
     used |= {aid for e in index.events.values() for aid in e.event.actors}
     used |= {a.first_published.outlet for a in _articles(index) if a.first_published}
@@ -574,7 +332,7 @@ def check_unused_entries(index: Index, problems: Problems) -> None:
                        f"(it is referred to only {' and '.join(by)}); {fix}")
         else:
             message = f"actor '{actor.id}' is not referred to anywhere; {fix}"
-        _report(index, problems, actor, ("id",), message)
+        report(index, problems, actor, ("id",), message)
     places = set(index.place_events) | set(index.place_articles)
     places |= {p for e in index.events.values() for p in e.event.places}
     todo = sorted(places)
@@ -585,33 +343,24 @@ def check_unused_entries(index: Index, problems: Problems) -> None:
             todo.append(place.part_of)
     for place in index.places.values():
         if place.id not in places:
-            _report(index, problems, place, ("id",),
-                    f"place '{place.id}' is not referred to by any event or account; add it to "
-                    f"the `places` of an event or account that names it, or remove it from "
-                    f"content/places.yml")
+            report(index, problems, place, ("id",),
+                   f"place '{place.id}' is not referred to by any event or account; add it to "
+                   f"the `places` of an event or account that names it, or remove it from "
+                   f"content/places.yml")
     for said in index.statements.values():
         if not said.reports:
-            _report(index, problems, said.statement, ("id",),
-                    f"statement '{said.id}' has no report: no article reports it; add a "
-                    f"report to the article that carries it, or remove it from "
-                    f"content/statements.yml")
+            report(index, problems, said.statement, ("id",),
+                   f"statement '{said.id}' has no report: no article reports it; add a "
+                   f"report to the article that carries it, or remove it from "
+                   f"content/statements.yml")
     for entry in index.events.values():
         if entry.accounts:
             continue
         extra = f" (only {len(entry.statements)} statement(s) refer to it)" \
             if entry.statements else ""
-        _report(index, problems, entry.event, ("id",),
-                f"event '{entry.event.id}' has no account: no article reports it{extra}; add an "
-                f"account to the article that reports it, or remove it from content/events.yml")
-    # Every text at once, joined by NUL (which content cannot hold, and which a term's edges
-    # treat like the end of a text): one search per term, stopping at its first use.
-    texts = "\0".join(_content_texts(index))
-    for g in index.glossary:
-        if re.search(_ABBR_EDGE.format(re.escape(g.term)), texts) is None:
-            _report(index, problems, g, ("term",),
-                    f"'{g.term}' appears in no content text, so readers never meet it; remove "
-                    f"it from content/glossary.yml, or use the abbreviation where the content "
-                    f"names {g.expansion}")
+        report(index, problems, entry.event, ("id",),
+               f"event '{entry.event.id}' has no account: no article reports it{extra}; add an "
+               f"account to the article that reports it, or remove it from content/events.yml")
 
 
 REPUBLISHED = re.compile(r"\b(?:originally (?:appeared|published|ran)|first (?:appeared|published|"
@@ -628,7 +377,7 @@ def _republished(text: str) -> str | None:
 def check_republications(index: Index, problems: Problems) -> None:
     """Warning: summary or notes say the article is a republication but `first_published` is
     missing. Error: `first_published.date` after the article's `published` date."""
-    _per_article(index, problems, _article_republication)
+    per_article(index, problems, _article_republication)
 
 
 def _article_republication(index: Index, article: m.Article) -> Iterator[Finding]:
@@ -650,8 +399,6 @@ def _article_republication(index: Index, article: m.Article) -> Iterator[Finding
                f"republication: correct one of the two dates", ERROR, ("value",))
 
 
-
-
 def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
     """Error: a briefing sentence cites an out-of-scope article. Warning: an out-of-scope article
     still carries accounts, reports or quotes, or is the only report of an event."""
@@ -662,128 +409,28 @@ def check_out_of_scope_citations(index: Index, problems: Problems) -> None:
         for i, item in enumerate(getattr(b, name)):
             for j, source in enumerate(item.sources):
                 if source in out:
-                    _report(index, problems, b, (name, i, "sources", j),
-                            f"'{source}' is out of scope, so it cannot support the briefing; "
-                            f"cite an in-scope article, or change the article's scope",
-                            ERROR)
+                    report(index, problems, b, (name, i, "sources", j),
+                           f"'{source}' is out of scope, so it cannot support the briefing; "
+                           f"cite an in-scope article, or change the article's scope",
+                           ERROR)
     for article in out_of_scope:
         for name in ("accounts", "reports", "quotes"):
             items = getattr(article, name)
             if items:
                 one = len(items) == 1
-                _report(index, problems, items[0], (),
-                        f"out-of-scope article '{article.id}' still has {len(items)} "
-                        f"{name[:-1] if one else name}; move {'it' if one else 'them'} to an "
-                        f"in-scope article or remove {'it' if one else 'them'}, or change the "
-                        f"article's scope")
+                report(index, problems, items[0], (),
+                       f"out-of-scope article '{article.id}' still has {len(items)} "
+                       f"{name[:-1] if one else name}; move {'it' if one else 'them'} to an "
+                       f"in-scope article or remove {'it' if one else 'them'}, or change the "
+                       f"article's scope")
     # Only an event some out-of-scope article reports can be reported by such articles only.
     reported = {e.event.id for a in out_of_scope for e in index.article_events[a.id]}
     for entry in index.events.values():
         if entry.event.id in reported and all(a.id in out for a in entry.articles):
-            _report(index, problems, entry.event, ("id",),
-                    f"event '{entry.event.id}' is reported only by out-of-scope articles "
-                    f"({', '.join(a.id for a in entry.articles)}); report it from an in-scope "
-                    f"article, or remove it")
-
-
-_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<![\w’])'[^']*'(?![\w])")
-ATTRIBUTION = re.compile(r"\b(?:said|says|say|saying|stated|called|calls|calling|described|"
-                         r"describes|describing|accused|accuses|accusing|according to|termed|"
-                         r"branded|labell?ed|denounced|condemned|told)\b", re.IGNORECASE)
-ADMITTED = re.compile(r"\badmi(?:tted|ts|t|tting)\b", re.IGNORECASE)
-TERROR = re.compile(r"\bterror(?:ist|ists|ism)?\b", re.IGNORECASE)
-CLAIMED = re.compile(r"\b(?:claimed|claiming|(?<!the )(?<!'s )(?<!’s )(?<!its )(?<!their )"
-                     r"claims that)\b", re.IGNORECASE)
-""""Claimed" as a verb; "the claims that" and "its claim that" are nouns."""
-NEUTRAL = re.compile(r"\b(?:said|says|say|stated|states|according to)\b", re.IGNORECASE)
-
-
-def _unquoted(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    spans = [q.span() for q in _QUOTED.finditer(text)]
-    return [mt for mt in pattern.finditer(text)
-            if not any(s <= mt.start() < e for s, e in spans)]
-
-
-def _lowered(text: str) -> str:
-    """`text` in lower case, for looking up a stem as the case-insensitive patterns would find
-    it: the two characters other than `i` and `I` that they take for an `i`, the dotted capital
-    (which lowers to two characters) and the dotless small one, become `i` too."""
-    low = text.lower()
-    if not low.isascii():
-        low = low.replace("i\u0307", "i").replace("\u0131", "i")
-    return low
-
-
-def loaded_words(text: str) -> list[str]:
-    """Messages for the words in `text` that take sides (see `check_loaded_words`)."""
-    return list(_loaded_words(text))
-
-
-def _loaded_words(text: str) -> tuple[str, ...]:
-    # A substring search for each stem settles most texts (a case-insensitive pattern costs
-    # ten times as much); then each word is looked for in the whole text before the text is
-    # taken apart: "claims" (a noun) and "administration" hold a stem but not the word.
-    low = _lowered(text)
-    admi, terror_stem, claim = "admi" in low, "terror" in low, "claim" in low
-    if not (admi or terror_stem or claim):
-        return ()
-    found: list[str] = []
-    admitted = admi and ADMITTED.search(text)
-    terror = terror_stem and TERROR.search(text)
-    if admitted or terror:
-        for sentence in _SENTENCE.findall(text):
-            if admitted:
-                for mt in _unquoted(ADMITTED, sentence):
-                    found.append(f"'{mt[0]}' presents the statement as true and reluctantly "
-                                 f"made; write 'said' or 'acknowledged', attributed to the "
-                                 f"speaker")
-            if terror and not ATTRIBUTION.search(sentence):
-                for mt in _unquoted(TERROR, sentence):
-                    found.append(f"'{mt[0]}' is not attributed in \"{sentence.strip()}\"; say "
-                                 f"who used the word (e.g. 'X called it a {mt[0].lower()} act') "
-                                 f"or put it in quotation marks")
-    if claim and CLAIMED.search(text):
-        claimed = _unquoted(CLAIMED, text)
-        if claimed and _unquoted(NEUTRAL, text):
-            found.append(f"'{claimed[0][0]}' is used for one side while another side 'said'; "
-                         f"use the same neutral verb for every side (e.g. 'said')")
-    return tuple(found)
-
-
-def _side_taking_texts(article: m.Article) -> Iterator[tuple[object, tuple[str | int, ...], str]]:
-    """An article's own sentences where a word can take sides: confirmed accounts and
-    statements aside (the briefing's sentences are checked too, see `check_loaded_words`)."""
-    yield article, ("summary",), article.summary
-    for i, point in enumerate(article.key_points):
-        yield article, ("key_points", i), point
-    records: list[m.Account | m.Report] = [*article.accounts, *article.reports]
-    for record in records:
-        if record.status is not Status.CONFIRMED:
-            yield record, ("summary",), record.summary
-
-
-def check_loaded_words(index: Index, problems: Problems) -> None:
-    """Warning: "admitted", an unattributed "terrorist"/"terror", or "claimed" for one side only,
-    in a summary or in an account or statement whose status is not `confirmed`."""
-    b = index.briefing
-    for name in ("summary", "takeaways"):
-        for i, item in enumerate(getattr(b, name)):
-            for message in loaded_words(item.text):
-                _report(index, problems, b, (name, i, "text"), message)
-    for said in index.statements.values():
-        if said.status is not Status.CONFIRMED:
-            for message in loaded_words(said.statement.summary):
-                _report(index, problems, said.statement, ("summary",), message)
-    _per_article(index, problems, _article_loaded_words)
-
-
-def _article_loaded_words(index: Index, article: m.Article) -> Iterator[Finding]:
-    for record, fields, text in _side_taking_texts(article):
-        for message in loaded_words(text):
-            yield record, fields, message, WARNING, ()
-
-
+            report(index, problems, entry.event, ("id",),
+                   f"event '{entry.event.id}' is reported only by out-of-scope articles "
+                   f"({', '.join(a.id for a in entry.articles)}); report it from an in-scope "
+                   f"article, or remove it")
 
 
 def check_duplicate_statements(index: Index, problems: Problems) -> None:
@@ -797,11 +444,11 @@ def check_duplicate_statements(index: Index, problems: Problems) -> None:
             continue
         path, line, _ = index.content.locate(first)
         to = f", to '{st.addressee}'" if st.addressee else ""
-        _report(index, problems, st, ("id",),
-                f"statement '{st.id}' looks like statement '{first.id}' ({path}:{line}): same "
-                f"speaker '{st.speaker}'{to}, type '{st.type.value}' and date "
-                f"'{st.date.value}'; if they are one statement, merge them: keep one id, "
-                f"attach each article's report to it and record differences as `conflicts`")
+        report(index, problems, st, ("id",),
+               f"statement '{st.id}' looks like statement '{first.id}' ({path}:{line}): same "
+               f"speaker '{st.speaker}'{to}, type '{st.type.value}' and date "
+               f"'{st.date.value}'; if they are one statement, merge them: keep one id, "
+               f"attach each article's report to it and record differences as `conflicts`")
 
 
 CHECKS: list[Callable[[Index, Problems], None]] = [
@@ -812,8 +459,10 @@ CHECKS: list[Callable[[Index, Problems], None]] = [
     check_duplicate_statements,
     check_quotes,
     check_unused_entries,
+    check_unused_terms,
     check_republications,
     check_out_of_scope_citations,
     check_loaded_words,
 ]
 """Every editorial check, in the order they run."""
+

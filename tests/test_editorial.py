@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import editorial
+from generator import wording
 from generator.build import Project, build, check
 from generator.cli import main
-from generator.editorial import loaded_words, weekday_mismatches
 from generator.validate import FileCache
+from generator.wording import loaded_words, weekday_mismatches
 from tests.support import ROOT, make_project
 
 CASES = ROOT / "tests" / "editorial"
@@ -188,12 +188,12 @@ def _loaded_words_taken_apart(text: str) -> list[str]:
     """The words `loaded_words` reports, found the long way: every sentence and every quote
     taken apart, with no search first to skip texts that cannot hold one."""
     found = []
-    for sentence in editorial._SENTENCE.findall(text):
-        found += [mt[0] for mt in editorial._unquoted(editorial.ADMITTED, sentence)]
-        if not editorial.ATTRIBUTION.search(sentence):
-            found += [mt[0] for mt in editorial._unquoted(editorial.TERROR, sentence)]
-    claimed = editorial._unquoted(editorial.CLAIMED, text)
-    if claimed and editorial._unquoted(editorial.NEUTRAL, text):
+    for sentence in wording._SENTENCE.findall(text):
+        found += [mt[0] for mt in wording._unquoted(wording.ADMITTED, sentence)]
+        if not wording.ATTRIBUTION.search(sentence):
+            found += [mt[0] for mt in wording._unquoted(wording.TERROR, sentence)]
+    claimed = wording._unquoted(wording.CLAIMED, text)
+    if claimed and wording._unquoted(wording.NEUTRAL, text):
         found.append(claimed[0][0])
     return found
 
