@@ -17,7 +17,8 @@ from feedgen.feed import FeedGenerator
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index
+from generator.entries import EventEntry
+from generator.index import Index
 from generator.render import date_label
 
 FEED_FILE = "feed.xml"

@@ -13,7 +13,8 @@ from typing import Any
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index
+from generator.entries import EventEntry
+from generator.index import Index
 from generator.vocab import ActorKind, PlaceKind
 
 _ACTOR_TYPES = {

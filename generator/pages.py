@@ -15,7 +15,8 @@ import jinja2
 
 from generator import data, feed, jsonld, urls, views
 from generator import model as m
-from generator.index import STATEMENT_VERBS_SHORT, Index, StatementEntry
+from generator.entries import STATEMENT_VERBS_SHORT, StatementEntry
+from generator.index import Index
 from generator.progress import track
 from generator.render import Footnotes, date_label, environment, inline, render
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status

@@ -24,7 +24,7 @@ from generator.problems import FatalError
 from generator.validate import RESERVED_IDS, fold
 
 if TYPE_CHECKING:
-    from generator.cli import Project
+    from generator.build import Project
 
 WIDTH = 99
 _ID = re.compile(m.ID_PATTERN)

@@ -1,10 +1,10 @@
 """The briefing's pictures: maps, the timeline and the network of statements, as HTML and SVG.
 
-Each function takes the page's `Helpers` (for the index and for links relative to the page) and
-returns one line of HTML that Markdown passes through as a raw block. The site engine does not
-rewrite links in raw HTML, so they are made with `urls.site_link`. Every contributor text is
-escaped with `maps.esc` for the text node or quoted attribute it lands in; ids, which the model
-restricts to `[a-z0-9-]`, appear in class names and data attributes.
+Each function takes the page it draws on (`Page`: the index, and the page's path, which links
+are made relative to) and returns one line of HTML that Markdown passes through as a raw block.
+The site engine does not rewrite links in raw HTML, so they are made with `urls.site_link`.
+Every contributor text is escaped with `maps.esc` for the text node or quoted attribute it lands
+in; ids, which the model restricts to `[a-z0-9-]`, appear in class names and data attributes.
 
 Templates read the index plainly and call these; what to draw is worked out by index queries
 (`Index.map_places`, `Index.timeline_marks`, `Index.sides`, `Index.network`), so that a change of
@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator import maps, urls
 from generator import model as m
-from generator.index import STATEMENT_VERBS_SHORT, EventEntry, MapPlace, TimelineView
+from generator.entries import STATEMENT_VERBS_SHORT, EventEntry, MapPlace, TimelineView
+from generator.index import Index
 from generator.maps import esc
 from generator.render import date_label
 from generator.vocab import Precision, StatementType, Status
 
-if TYPE_CHECKING:
-    from generator.pages import Helpers
+
+class Page(Protocol):
+    """What the functions here need of the page they draw on (`pages.Helpers` is one)."""
+
+    ix: Index
+    page: str
 
 BASEMAP = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}/basemap.svg"
 """The map background, relative to `docs/` (written by `data.DATA_FILES`)."""
@@ -45,7 +50,7 @@ def _page(kind: str, identifier: str) -> str:
     return f"{urls.GENERATED_DIR}/{urls.item_path(kind, identifier)}"
 
 
-def _mark(h: Helpers, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
+def _mark(h: Page, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
     if mp.location is None:
         return None
     count = len(mp.entries)
@@ -57,11 +62,11 @@ def _mark(h: Helpers, mp: MapPlace, highlight: bool = False) -> maps.Mark | None
                      tuple(mp.periods), highlight)
 
 
-def _region(h: Helpers) -> maps.Region:
+def _region(h: Page) -> maps.Region:
     return maps.region(h.ix.map_points)
 
 
-def _svg(h: Helpers, places: list[MapPlace], label: str, highlight: frozenset[str] = frozenset(),
+def _svg(h: Page, places: list[MapPlace], label: str, highlight: frozenset[str] = frozenset(),
          window: tuple[float, float, float, float] | None = None,
          css_class: str = "briefing-map", labels: bool = False) -> str:
     area = _region(h)
@@ -77,7 +82,7 @@ def _status(entry: EventEntry) -> str:
     return f'<span class="status status-{value}">{esc(entry.status.label.lower())}</span>'
 
 
-def map_page(h: Helpers) -> str:
+def map_page(h: Page) -> str:
     """The map page's figure, period filter and list of every place with its events."""
     ix = h.ix
     places = ix.map_places()
@@ -104,7 +109,7 @@ def map_page(h: Helpers) -> str:
     return "".join(parts)
 
 
-def _close_up(h: Helpers, places: list[MapPlace]) -> str:
+def _close_up(h: Page, places: list[MapPlace]) -> str:
     """A closer view around the place with the most crisis events (and the located places of
     crisis events near it), when that is a small part of the whole region; else ""."""
     crisis = h.ix.briefing.crisis
@@ -129,7 +134,7 @@ def _close_up(h: Helpers, places: list[MapPlace]) -> str:
             'follows.</figcaption></figure>')
 
 
-def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
+def _place_item(h: Page, mp: MapPlace, per_place: int) -> str:
     href = urls.site_link(h.page, _page("place", mp.place.id))
     if mp.location is None:
         where = "drawn by its course"
@@ -156,7 +161,7 @@ def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
     return "".join(item)
 
 
-def small_map(h: Helpers, place_ids: list[str], label: str) -> str:
+def small_map(h: Page, place_ids: list[str], label: str) -> str:
     """A small map around the given places (those that can be drawn), or "" when none can."""
     places = [mp for pid in place_ids if (mp := h.ix.map_place(pid)) is not None]
     points = [pt for mp in places for pt in
@@ -197,7 +202,7 @@ def _status_counts(entries: list[EventEntry]) -> list[tuple[str, int]]:
     return [(s, counts[s]) for s in STATUS_COLOURS if s in counts]
 
 
-def timeline(h: Helpers) -> str:
+def timeline(h: Page) -> str:
     """The visual timeline: crisis events as marks on a day axis, coloured by status, each a
     link to its event page; background periods in a strip of their own before it. A caption
     sums it up in words and the chronology gives every event in text."""
@@ -258,7 +263,7 @@ def _ticks(start: dt.date, days: int, bucket: int, step: float, axis_y: int) -> 
     return out
 
 
-def _event_mark(h: Helpers, entry: EventEntry, x: float, y: float, step: float,
+def _event_mark(h: Page, entry: EventEntry, x: float, y: float, step: float,
                 start: dt.date) -> str:
     date = entry.event.date
     status = entry.status.value
@@ -276,7 +281,7 @@ def _event_mark(h: Helpers, entry: EventEntry, x: float, y: float, step: float,
             f'<title>{esc(label)}</title></a>')
 
 
-def _bars(h: Helpers, start: dt.date, by_day: dict[int, list[EventEntry]], bucket: int,
+def _bars(h: Page, start: dt.date, by_day: dict[int, list[EventEntry]], bucket: int,
           step: float, axis_y: int, plot: int) -> list[str]:
     buckets: dict[int, list[EventEntry]] = {}
     for offset, entries in sorted(by_day.items()):
@@ -304,7 +309,7 @@ def _bars(h: Helpers, start: dt.date, by_day: dict[int, list[EventEntry]], bucke
     return out
 
 
-def _background_strip(h: Helpers, background: list[tuple[m.Period, list[EventEntry]]]) -> str:
+def _background_strip(h: Page, background: list[tuple[m.Period, list[EventEntry]]]) -> str:
     if not background:
         return ""
     items = []
@@ -358,7 +363,7 @@ more in text."""
 NETWORK_EDGES = 120
 
 
-def network(h: Helpers) -> str:
+def network(h: Page) -> str:
     """Who said what to whom, as a circle of actors joined by arrows coloured by statement
     type; each actor a link to its page. The relations are listed in text beside it."""
     relations = h.ix.network()
