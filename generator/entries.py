@@ -83,9 +83,9 @@ class EventEntry:
         """The event's id (the entry's key in `Index.events`)."""
         return self.event.id
 
-    # `articles` and `status` are read on every page that lists the event (17,000 times at
-    # 5,000 articles), and an entry's accounts never change once the index is built: each is
-    # worked out on first use (`_build` reads neither before every account is in).
+    # `articles` and `status` are read on every page that lists the event, and an entry's
+    # accounts never change once the index is built: each is worked out on first use (the
+    # index reads neither before every account is in).
     @cached_property
     def articles(self) -> list[m.Article]:
         return _unique(a for a, _ in self.accounts)

@@ -110,7 +110,7 @@ def _place_ld(ix: Index, p: m.Place) -> dict[str, Any]:
 
 
 def _chronology_ld(ix: Index, part: Any) -> dict[str, Any]:
-    """The events of one part of the chronology (`pages.Part`): the overview carries none, so
+    """The events of one part of the chronology (`parts.Part`): the overview carries none, so
     no page's JSON-LD grows with the briefing."""
     return {"@type": "ItemList", "name": "Chronology", "itemListElement": [
         {"@type": "ListItem", "position": i, "item": _event_ld(ix, entry)}

@@ -35,7 +35,8 @@ MAX_NODES = 200_000
 """Limit on the values in one article file (and the default)."""
 MAX_REGISTRY_BYTES = 16_000_000
 """Size limit of a registry (`events.yml`, `statements.yml`, ...): one file holds every entry of
-its kind, so it grows with the briefing; at 5,000 articles the statements registry is near 3 MB."""
+its kind, so it grows with the briefing, and the limit leaves room for briefings of many thousand
+articles."""
 MAX_REGISTRY_NODES = 2_000_000
 """Limit on the values in one registry file."""
 

@@ -32,7 +32,8 @@ class Page(Protocol):
     ix: Index
     page: str
 
-BASEMAP = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}/basemap.svg"
+BASEMAP = urls.data_file("basemap.svg")
+MAP_PAGE = urls.generated(urls.single_page("map"))
 """The map background, relative to `docs/` (written by `data.DATA_FILES`)."""
 
 EVENTS_PER_PLACE = 8
@@ -46,10 +47,6 @@ EVENTS_LISTED = 500
 the page stays small at thousands of events and hundreds of places."""
 
 
-def _page(kind: str, identifier: str) -> str:
-    return f"{urls.GENERATED_DIR}/{urls.item_path(kind, identifier)}"
-
-
 def _mark(h: Page, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
     if mp.location is None:
         return None
@@ -58,7 +55,7 @@ def _mark(h: Page, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
     if mp.located_by is not None:
         label += f" (drawn at {mp.located_by.name})"
     return maps.Mark(mp.place, mp.location.lat, mp.location.lon, mp.location.precision,
-                     urls.site_link(h.page, _page("place", mp.place.id)), label,
+                     urls.site_link(h.page, urls.doc_path("place", mp.place.id)), label,
                      tuple(mp.periods), highlight)
 
 
@@ -71,7 +68,7 @@ def _svg(h: Page, places: list[MapPlace], label: str, highlight: frozenset[str] 
          css_class: str = "briefing-map", labels: bool = False) -> str:
     area = _region(h)
     marks = [mk for mp in places if (mk := _mark(h, mp, mp.place.id in highlight)) is not None]
-    lines = [(mp.place, urls.site_link(h.page, _page("place", mp.place.id)))
+    lines = [(mp.place, urls.site_link(h.page, urls.doc_path("place", mp.place.id)))
              for mp in places if mp.place.lines]
     return maps.marks_svg(area, marks, urls.site_link(h.page, BASEMAP), label, window, lines,
                           css_class, labels)
@@ -135,7 +132,7 @@ def _close_up(h: Page, places: list[MapPlace]) -> str:
 
 
 def _place_item(h: Page, mp: MapPlace, per_place: int) -> str:
-    href = urls.site_link(h.page, _page("place", mp.place.id))
+    href = urls.site_link(h.page, urls.doc_path("place", mp.place.id))
     if mp.location is None:
         where = "drawn by its course"
     elif mp.located_by is None:
@@ -149,7 +146,7 @@ def _place_item(h: Page, mp: MapPlace, per_place: int) -> str:
         item.append('<ul>')
         for entry in shown:
             period = entry.period.id if entry.period else "none"
-            link = urls.site_link(h.page, _page("event", entry.event.id))
+            link = urls.site_link(h.page, urls.doc_path("event", entry.event.id))
             item.append(f'<li data-periods="{period}">{esc(date_label(entry.event.date))}: '
                         f'<a href="{link}">{esc(entry.event.title)}</a> {_status(entry)}</li>')
         more = len(mp.entries) - len(shown)
@@ -174,7 +171,7 @@ def small_map(h: Page, place_ids: list[str], label: str) -> str:
     return ('<figure class="map-figure small-map">'
             + _svg(h, places, label, frozenset(mp.place.id for mp in places), window,
                    labels=True)
-            + f'<figcaption><a href="{urls.site_link(h.page, urls.GENERATED_DIR + "/map.md")}">'
+            + f'<figcaption><a href="{urls.site_link(h.page, MAP_PAGE)}">'
             'See every place on the map</a></figcaption></figure>')
 
 
@@ -267,7 +264,7 @@ def _event_mark(h: Page, entry: EventEntry, x: float, y: float, step: float,
                 start: dt.date) -> str:
     date = entry.event.date
     status = entry.status.value
-    href = urls.site_link(h.page, _page("event", entry.event.id))
+    href = urls.site_link(h.page, urls.doc_path("event", entry.event.id))
     label = f"{date_label(date)}: {entry.event.title} ({entry.status.label.lower()})"
     span = ""
     if date.precision != "day":  # a month or a year: a bar over the days it can mean
@@ -294,7 +291,7 @@ def _bars(h: Page, start: dt.date, by_day: dict[int, list[EventEntry]], bucket: 
         what = ", ".join(f"{n} {s}" for s, n in counts)
         when = f"Week of {_day(day)}" if bucket > 1 else _day(day)
         label = f"{when}: {len(entries)} event{'s' if len(entries) != 1 else ''} ({what})"
-        href = urls.site_link(h.page, f"{urls.GENERATED_DIR}/{urls.single_page('chronology')}",
+        href = urls.site_link(h.page, urls.generated(urls.single_page("chronology")),
                               urls.event_anchor(entries[0].event.id))
         x = _TL_LEFT + step * column + 1
         y = float(axis_y)
@@ -317,7 +314,7 @@ def _background_strip(h: Page, background: list[tuple[m.Period, list[EventEntry]
         if not entries:
             continue
         first = entries[0]
-        href = urls.site_link(h.page, _page("event", first.event.id))
+        href = urls.site_link(h.page, urls.doc_path("event", first.event.id))
         count = len(entries)
         until = f" to {esc(date_label(period.end))}" if period.end else ""
         items.append(f'<li><span class="tl-period">{esc(period.title)}</span> '
@@ -413,7 +410,7 @@ def network(h: Page) -> str:
     for aid in shown:
         x, y, angle = pos[aid]
         actor = actors[aid]
-        href = urls.site_link(h.page, _page("actor", aid))
+        href = urls.site_link(h.page, urls.doc_path("actor", aid))
         anchor = "start" if math.cos(angle) > 0.2 else "end" if math.cos(angle) < -0.2 \
             else "middle"
         tx = x + 12 * math.cos(angle)
