@@ -15,7 +15,7 @@ from generator.problems import FatalError
 from generator.procs import Terminated, exclusive, stop_on_sigterm
 from generator.report import FORMATS, print_problems
 from generator.scaffold import NEW, UsageError, new
-from generator.workers import default_jobs, parse_jobs
+from generator.workers import default_jobs, jobs_argument
 
 
 def _cmd_check(args: argparse.Namespace, project: Project) -> int:
@@ -91,13 +91,6 @@ def _finish(outcome: Outcome, args: argparse.Namespace, ok_message: str | None) 
     return 0
 
 
-def _jobs(value: str) -> int:
-    try:
-        return parse_jobs(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="briefing",
@@ -132,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--no-site", action="store_true",
                     help="stop after generating docs/ (skip the site engine)")
-    sp.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+    sp.add_argument("--jobs", type=jobs_argument, default=None, metavar="N",
                     help="site engine processes that build pages (default: $BRIEFING_JOBS, "
                          "else the number of CPUs, at most 8; 1 builds in one process)")
     sp.set_defaults(func=_cmd_build)

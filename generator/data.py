@@ -31,7 +31,7 @@ class DataFile:
     @property
     def path(self) -> str:
         """Path relative to docs/."""
-        return f"{urls.GENERATED_DIR}/{DATA_DIR}/{self.name}"
+        return urls.data_file(self.name)
 
 
 DATA_FILES: tuple[DataFile, ...] = (

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index, Origin, StatementEntry
+from generator.entries import EventEntry, Origin, StatementEntry
+from generator.index import Index
 from generator.vocab import DayPart, Scope, StatementType, Status
 
 FORMAT_VERSION: Literal[2] = 2

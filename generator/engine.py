@@ -568,7 +568,7 @@ def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from generator.workers import default_jobs, parse_jobs
+    from generator.workers import default_jobs, jobs_argument
 
     p = argparse.ArgumentParser(
         prog="python -m generator.engine",
@@ -577,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
                    help="MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("-d", "--site-dir", type=Path, help="output folder (default: the config's)")
-    p.add_argument("-j", "--jobs", type=_jobs_arg(parse_jobs), default=None,
+    p.add_argument("-j", "--jobs", type=jobs_argument, default=None,
                    help="worker processes (default: $BRIEFING_JOBS, else the CPUs, at most 8)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help=f"page cache (default: ${CACHE_ENV}, else {DEFAULT_CACHE} beside the "
@@ -586,15 +586,6 @@ def main(argv: list[str] | None = None) -> int:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     return run(args.config_file, args.site_dir, jobs, cache_folder(args.config_file,
                                                                   args.cache_dir))
-
-
-def _jobs_arg(parse: Callable[[str], int]) -> Callable[[str], int]:
-    def convert(value: str) -> int:
-        try:
-            return parse(value)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-    return convert
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ the same bytes; feedgen writes the XML.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,8 @@ from feedgen.feed import FeedGenerator
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index
+from generator.entries import EventEntry
+from generator.index import Index
 from generator.render import date_label
 
 FEED_FILE = "feed.xml"
@@ -50,8 +50,7 @@ def _link(ix: Index, page: str) -> str:
     url = urls.absolute_url(ix.briefing.site_url, page)
     if url:
         return url
-    here = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}"
-    return posixpath.relpath(urls.site_path(page) or ".", here) + "/"
+    return urls.from_data_folder(page)
 
 
 def atom_feed(ix: Index) -> bytes:
@@ -72,8 +71,7 @@ def atom_feed(ix: Index) -> bytes:
     fg.generator("briefing-generator")
     fg.link(href=_link(ix, urls.HOME), rel="alternate")
     if b.site_url:
-        fg.link(href=f"{b.site_url.rstrip('/')}/{urls.GENERATED_DIR}/{urls.DATA_DIR}/{FEED_FILE}",
-                rel="self")
+        fg.link(href=urls.absolute_url(b.site_url, urls.data_file(FEED_FILE)), rel="self")
     fg.updated(max([_midnight(b.as_of.start), *(it[0] for it in items)]))
     for updated, ident, fill in items[:FEED_ENTRIES]:
         fe = fg.add_entry(order="append")

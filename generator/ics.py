@@ -13,7 +13,8 @@ import icalendar
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index
+from generator.entries import EventEntry
+from generator.index import Index
 from generator.render import date_label
 
 ICS_NOTE = ("One entry per chronology event, all-day. A date known to the day is an entry on "

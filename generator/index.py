@@ -10,311 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from generator import model as m
+from generator.entries import (
+    NETWORK_TYPES,
+    STATUS_PRECEDENCE,
+    ChronologyGroup,
+    Demand,
+    EventEntry,
+    MapPlace,
+    Origin,
+    Relation,
+    Side,
+    StatementEntry,
+    TimelineLine,
+    TimelineView,
+    details,
+)
+from generator.sides import take_sides
 from generator.validate import Content
-from generator.vocab import ActorKind, PlaceKind, Scope, StatementType, Status, Vocab
-
-Reported = tuple[m.Article, m.Report]
-"""One article's report of a statement."""
-
-STATUS_PRECEDENCE: tuple[Status, ...] = (
-    Status.DISPUTED, Status.DENIED, Status.CONFIRMED, Status.CLAIMED, Status.UNVERIFIED,
-    Status.REPORTED,
-)
-"""An event's status is the first of these that any of its accounts carries."""
-
-@dataclass
-class DetailVersion:
-    """One value of a comparable detail and the accounts that give it."""
-
-    value: str
-    articles: list[m.Article]
-
-
-@dataclass
-class HistoryLine:
-    """One dated status of an event or statement, and the article that records it."""
-
-    date: m.FuzzyDate
-    status: Status
-    article: m.Article
-    note: str | None = None
-
-
-@dataclass
-class Origin:
-    """A primary origin behind an event or statement, and the articles resting on it."""
-
-    key: tuple[str, str]
-    """("actor", id) for a relayed first source, or an article's own origin (`origin_key`)."""
-    name: str
-    """Who the origin is, for readers: an actor's name, or the original outlet."""
-    chains: list[tuple[m.Article, Any]]
-    """Each account or report resting on it, with its article (its `relays` give the chain)."""
-
-
-@dataclass
-class FigureRow:
-    """One account's figure of one kind."""
-
-    article: m.Article
-    figure: m.Figure
-
-
-@dataclass
-class EventEntry:
-    """An event with everything reported about it."""
-
-    event: m.Event
-    period: m.Period | None
-    accounts: list[tuple[m.Article, m.Account]] = field(default_factory=list)
-    statements: list[StatementEntry] = field(default_factory=list)
-    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
-    origins: int = 0
-    """How many independent outlets report it (a republication counts with its original)."""
-    primary: list[Origin] = field(default_factory=list)
-    """The primary origins its accounts rest on (see `Account.relays`)."""
-
-    @property
-    def id(self) -> str:
-        """The event's id (the entry's key in `Index.events`)."""
-        return self.event.id
-
-    # `articles` and `status` are read on every page that lists the event (17,000 times at
-    # 5,000 articles), and an entry's accounts never change once the index is built: each is
-    # worked out on first use (`_build` reads neither before every account is in).
-    @cached_property
-    def articles(self) -> list[m.Article]:
-        return _unique(a for a, _ in self.accounts)
-
-    @property
-    def updated(self) -> dt.date:
-        """When the event's record last changed: the latest publication day of its sources
-        (it must have accounts)."""
-        return max(a.published.start for a, _ in self.accounts)
-
-    @property
-    def conflicting(self) -> list[str]:
-        """Detail keys on which the accounts give different values."""
-        return [k for k, versions in self.details.items() if len(versions) > 1]
-
-    @cached_property
-    def status(self) -> Status:
-        """The event's verification status, from its accounts (see STATUS_PRECEDENCE)."""
-        given = {acc.status for _, acc in self.accounts}
-        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
-
-    def detail_table(self, keys: list[str]) -> DetailTable:
-        """The given detail keys side by side: one column per article that gives any of them."""
-        return _detail_table(self.accounts, keys)
-
-    @cached_property
-    def history(self) -> list[HistoryLine]:
-        """Every dated status its accounts record, oldest first (see `status_history`)."""
-        return _history(self.accounts)
-
-    @cached_property
-    def figures(self) -> dict[str, list[FigureRow]]:
-        """Figure kind -> every account's figure of that kind, in account order."""
-        table: dict[str, list[FigureRow]] = {}
-        for article, acc in self.accounts:
-            for fig in acc.figures:
-                table.setdefault(fig.kind.value, []).append(FigureRow(article, fig))
-        return table
-
-    @property
-    def figures_differ(self) -> list[str]:
-        """Figure kinds for which the accounts give different numbers."""
-        return [k for k, rows in self.figures.items()
-                if len({r.figure.count for r in rows if r.figure.count is not None}) > 1]
-
-
-@dataclass
-class StatementEntry:
-    """A statement with every article's report of it (as `EventEntry` is to accounts)."""
-
-    statement: m.Statement
-    period: m.Period | None
-    reports: list[Reported] = field(default_factory=list)
-    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
-    origins: int = 0
-    """How many independent outlets report it (a republication counts with its original)."""
-    primary: list[Origin] = field(default_factory=list)
-    """The primary origins its reports rest on (see `Report.relays`)."""
-
-    @property
-    def id(self) -> str:
-        """The statement's id (the entry's key in `Index.statements`)."""
-        return self.statement.id
-
-    @cached_property
-    def articles(self) -> list[m.Article]:
-        return _unique(a for a, _ in self.reports)
-
-    @cached_property
-    def status(self) -> Status:
-        """The statement's verification status, from its reports (see STATUS_PRECEDENCE)."""
-        given = {rep.status for _, rep in self.reports}
-        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
-
-    @property
-    def conflicting(self) -> list[str]:
-        """Detail keys on which the reports give different values."""
-        return [k for k, versions in self.details.items() if len(versions) > 1]
-
-    def detail_table(self, keys: list[str]) -> DetailTable:
-        """The given detail keys side by side: one column per article that gives any of them."""
-        return _detail_table(self.reports, keys)
-
-    @cached_property
-    def history(self) -> list[HistoryLine]:
-        """Every dated status its reports record, oldest first (see `status_history`)."""
-        return _history(self.reports)
-
-    @property
-    def changed(self) -> bool:
-        """Whether its history holds more than one status (the site then shows the history)."""
-        return len({line.status for line in self.history}) > 1
-
-
-@dataclass
-class DetailTable:
-    """Comparable details side by side: articles as columns, detail keys as rows."""
-
-    columns: list[m.Article]
-    rows: list[tuple[str, list[str | None]]]
-
-
-@dataclass
-class TimelineLine:
-    """One line of an actor's timeline: an event they took part in or a statement they made."""
-
-    date: m.FuzzyDate
-    entry: EventEntry | None = None
-    said: StatementEntry | None = None
-
-    @property
-    def key(self) -> tuple[str, EventEntry | str]:
-        """("event", the event's entry) or ("statement", the statement's id): a fragment's
-        arguments."""
-        if self.entry is not None:
-            return ("event", self.entry)
-        assert self.said is not None
-        return ("statement", self.said.id)
-
-
-@dataclass
-class Demand:
-    """A demand and every statement recorded as responding to it."""
-
-    entry: StatementEntry
-    responses: list[StatementEntry]
-
-    @property
-    def statement(self) -> m.Statement:
-        return self.entry.statement
-
-
-@dataclass
-class ChronologyGroup:
-    """A period of the chronology, its events grouped by day (or coarser date)."""
-
-    period: m.Period | None
-    title: str
-    days: list[tuple[m.FuzzyDate, list[EventEntry]]]
-    background: bool = False
-    """True for background periods, shown after the crisis and labelled as background."""
-
-
-@dataclass
-class MapPlace:
-    """A place as the maps show it: where it is drawn, and what happened there."""
-
-    place: m.Place
-    location: m.Location | None
-    """Its own location, or that of the nearest place it lies in (`located_by`)."""
-    located_by: m.Place | None
-    """The place whose coordinates stand in for it, or None when it has its own."""
-    entries: list[EventEntry]
-    """Events reported at it (with at least one account), in chronology order."""
-
-    @property
-    def periods(self) -> list[str]:
-        """Ids of the periods its events fall in (`none` for outside every period)."""
-        return sorted({e.period.id if e.period else "none" for e in self.entries})
-
-
-@dataclass
-class TimelineView:
-    """What the visual timeline draws: the crisis period's events on a day axis, and the
-    background periods beside it (`Index.timeline_view`)."""
-
-    start: dt.date
-    end: dt.date
-    entries: list[EventEntry]
-    """Crisis events with at least one account, in chronology order."""
-    background: list[tuple[m.Period, list[EventEntry]]]
-    """Background periods, oldest first, with their reported events."""
-
-
-@dataclass
-class Side:
-    """One side of the crisis as the statements place it, with each actor's telling
-    statement (`Index.sides`)."""
-
-    key: str
-    """`first`, `second`, `restraint` or `neutral`."""
-    title: str
-    rows: list[tuple[m.Actor, StatementEntry]]
-    more: int = 0
-    """Actors of this side left out of `rows` (those with the fewest statements, past
-    `SIDE_ROWS`)."""
-
-
-@dataclass
-class Relation:
-    """Statements of one type from one actor to another (`Index.network`)."""
-
-    speaker: m.Actor
-    addressee: m.Actor
-    type: StatementType
-    statements: list[StatementEntry]
-
-
-SIDE_ROWS = 40
-"""At most this many actors are listed on a side (those with the most statements), so the page
-stays small at thousands of actors; their own pages have the rest."""
-
-NETWORK_TYPES: tuple[StatementType, ...] = (
-    StatementType.CONDEMN, StatementType.EXPRESS_SUPPORT, StatementType.DEMAND,
-    StatementType.ACCUSE, StatementType.DENY_RESPONSIBILITY,
-)
-"""Statement types the network of who said what to whom draws."""
-
-STATEMENT_VERBS_SHORT: dict[StatementType, str] = {
-    StatementType.CONDEMN: "condemned", StatementType.EXPRESS_SUPPORT: "supported",
-    StatementType.DEMAND: "made demands of", StatementType.ACCUSE: "accused",
-    StatementType.DENY_RESPONSIBILITY: "denied responsibility to",
-}
-"""The network's relations as verbs between two actors."""
-
-HOSTILE = (StatementType.CONDEMN, StatementType.ACCUSE, StatementType.DEMAND,
-           StatementType.WARN, StatementType.REJECT, StatementType.REDUCE_RELATIONS)
-"""Statement types that set their speaker against their addressee."""
-
-TELLING: tuple[StatementType, ...] = (
-    StatementType.EXPRESS_SUPPORT, StatementType.CONDEMN, StatementType.ACCUSE,
-    StatementType.DEMAND, StatementType.DENY_RESPONSIBILITY, StatementType.APPEAL_FOR_RESTRAINT,
-    StatementType.WARN, StatementType.REJECT, StatementType.CLAIM, StatementType.CONSULT,
-    StatementType.INVESTIGATE, StatementType.MOBILIZE, StatementType.REDUCE_RELATIONS,
-    StatementType.ANNOUNCE, StatementType.CLARIFY, StatementType.COMMENT,
-)
-"""Which of an actor's statements the sides view quotes: the first type here it made (the
-earliest statement of that type)."""
+from generator.vocab import ActorKind, PlaceKind, Scope, StatementType, Vocab
 
 
 class Table(dict):  # type: ignore[type-arg]
@@ -385,6 +102,8 @@ class Index:
     # -- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Deal every record into the tables, in three passes: what each article says, then
+        the statements, then the events (both need every article's accounts and reports)."""
         for actor in self.actors.values():
             for other in actor.affiliation:
                 self.members[other].append(actor)
@@ -394,36 +113,56 @@ class Index:
         actor_articles: dict[str, set[str]] = defaultdict(set)
         place_articles: dict[str, set[str]] = defaultdict(set)
         for article in self.articles.values():
-            refs = set(article.authors) | set(article.mentions)
-            if article.outlet:
-                self.outlet_articles[article.outlet].append(article)
-            for acc in article.accounts:
-                entry = self.events[acc.event]
-                entry.accounts.append((article, acc))
-                refs.update(acc.actors, acc.attributed_to, acc.relays)
-                refs.update(f.given_by for f in acc.figures if f.given_by)
-                for pid in acc.places:
-                    place_articles[pid].add(article.id)
-            for rep in article.reports:
-                said = self.statements[rep.statement]
-                said.reports.append((article, rep))
-                st = said.statement
-                refs.update(filter(None, (st.speaker, st.addressee)))
-                refs.update(rep.relays)
-            for q in article.quotes:
-                self.actor_quotes[q.speaker].append((article, q))
-                refs.add(q.speaker)
-                if q.statement:
-                    self.quotes_of_statement[q.statement].append((article, q))
-            for aid in refs:
-                actor_articles[aid].add(article.id)
+            self._deal_article(article, actor_articles, place_articles)
+        self._deal_statements()
+        self._deal_events(actor_articles, place_articles)
+        for quotes in self.actor_quotes.values():
+            quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
+        rank = {eid: i for i, eid in enumerate(self.events)}
+        for entries in (*self.actor_events.values(), *self.place_events.values()):
+            entries.sort(key=lambda e: rank[e.event.id])
+        in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
+        for aid, ids in actor_articles.items():
+            self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
+        for pid, ids in place_articles.items():
+            self.place_articles[pid] = [self.articles[i] for i in sorted(ids, key=in_order)]
+
+    def _deal_article(self, article: m.Article, actor_articles: dict[str, set[str]],
+                      place_articles: dict[str, set[str]]) -> None:
+        """File an article's accounts, reports and quotes under what they are about, and note
+        every actor and place it refers to."""
+        refs = set(article.authors) | set(article.mentions)
+        if article.outlet:
+            self.outlet_articles[article.outlet].append(article)
+        for acc in article.accounts:
+            self.events[acc.event].accounts.append((article, acc))
+            refs.update(acc.actors, acc.attributed_to, acc.relays)
+            refs.update(f.given_by for f in acc.figures if f.given_by)
+            for pid in acc.places:
+                place_articles[pid].add(article.id)
+        for rep in article.reports:
+            said = self.statements[rep.statement]
+            said.reports.append((article, rep))
+            refs.update(filter(None, (said.statement.speaker, said.statement.addressee)))
+            refs.update(rep.relays)
+        for q in article.quotes:
+            self.actor_quotes[q.speaker].append((article, q))
+            refs.add(q.speaker)
+            if q.statement:
+                self.quotes_of_statement[q.statement].append((article, q))
+        for aid in refs:
+            actor_articles[aid].add(article.id)
+
+    def _deal_statements(self) -> None:
+        """Work out each reported statement's origins and details, and file it under its
+        event, speaker, addressee and the statements it responds to."""
         # Statements sorted once (by date, then id), so every list they are dealt into comes
         # out in that order; only statements some article reports are shown.
         self._statements_by_date = [e for e in self.statements.values() if e.reports]
         for said in self._statements_by_date:
             said.origins = len({self.origin_key(a) for a in said.articles})
             said.primary = self._primary(said.reports)
-            said.details = _details(said.reports)
+            said.details = details(said.reports)
             st = said.statement
             if st.event:
                 self.events[st.event].statements.append(said)
@@ -432,6 +171,11 @@ class Index:
                 self.actor_received[st.addressee].append(said)
             for sid in st.responds_to:
                 self.responses[sid].append(said)
+
+    def _deal_events(self, actor_articles: dict[str, set[str]],
+                     place_articles: dict[str, set[str]]) -> None:
+        """Work out each event's origins and details, and file it under its actors, places and
+        articles (an actor its accounts name but the event does not comes after the others)."""
         for entry in self.events.values():
             for aid in entry.event.actors:
                 self.actor_events[aid].append(entry)
@@ -449,17 +193,7 @@ class Index:
                     actor_articles[aid].add(article.id)
             entry.origins = len({self.origin_key(a) for a in entry.articles})
             entry.primary = self._primary(entry.accounts)
-            entry.details = _details(entry.accounts)
-        for quotes in self.actor_quotes.values():
-            quotes.sort(key=lambda aq: (aq[1].date.sort_key, aq[0].id))
-        rank = {eid: i for i, eid in enumerate(self.events)}
-        for entries in (*self.actor_events.values(), *self.place_events.values()):
-            entries.sort(key=lambda e: rank[e.event.id])
-        in_order = {aid: i for i, aid in enumerate(self.articles)}.__getitem__
-        for aid, ids in actor_articles.items():
-            self.actor_articles[aid] = [self.articles[i] for i in sorted(ids, key=in_order)]
-        for pid, ids in place_articles.items():
-            self.place_articles[pid] = [self.articles[i] for i in sorted(ids, key=in_order)]
+            entry.details = details(entry.accounts)
 
     def _primary(self, records: list[tuple[m.Article, Any]]) -> list[Origin]:
         """The primary origins behind accounts or reports: the first actor each relays, or
@@ -684,90 +418,7 @@ class Index:
 
     @cached_property
     def _sides(self) -> list[Side]:
-        statements = self.crisis_statements()
-        # The two parties: the pair of states with the most hostile statements between them;
-        # the first is the one that made more of them (the accuser).
-        pairs: dict[tuple[str, str], int] = defaultdict(int)
-        for said in statements:
-            st = said.statement
-            if st.addressee and st.type in (*HOSTILE, StatementType.DENY_RESPONSIBILITY):
-                a, b = self.party_of(st.speaker), self.party_of(st.addressee)
-                if a != b:
-                    pairs[(a, b)] += 1
-        if not pairs:
-            first = second = None
-        else:
-            totals: dict[frozenset[str], int] = defaultdict(int)
-            for (a, b), n in pairs.items():
-                totals[frozenset((a, b))] += n
-            pair = min(totals, key=lambda k: (-totals[k], sorted(k)))
-            a, b = sorted(pair)
-            first, second = (a, b) if pairs.get((a, b), 0) >= pairs.get((b, a), 0) else (b, a)
-        by_actor: dict[str, list[StatementEntry]] = defaultdict(list)
-        # Events over which one party turned against the other: condemning such an event
-        # without naming anyone sides with the party that was hit.
-        against: dict[str, str] = {}
-        for cited in statements:
-            st = cited.statement
-            by_actor[st.speaker].append(cited)
-            if st.event and st.addressee and st.type in HOSTILE:
-                link = (self.party_of(st.speaker), self.party_of(st.addressee))
-                if link == (first, second):
-                    against.setdefault(st.event, "first")
-                elif link == (second, first):
-                    against.setdefault(st.event, "second")
-        rows: dict[str, list[tuple[m.Actor, StatementEntry]]] = defaultdict(list)
-        for actor_id, made in by_actor.items():
-            key = self._side_of(actor_id, made, first, second, against)
-            rows[key].append((self.actors[actor_id], _telling(made)))
-        def title(party: str | None, key: str) -> str:
-            if party is None:
-                return ""
-            backed = any(self.party_of(a.id) != party for a, _ in rows.get(key, []))
-            return self.actors[party].name + (" and those backing it" if backed else "")
-
-        titles = {
-            "first": title(first, "first"),
-            "second": title(second, "second"),
-            "restraint": "Calling for restraint",
-            "neutral": "Neutral, mediating or commenting",
-        }
-        sides = []
-        for key in ("first", "second", "restraint", "neutral"):
-            if not rows.get(key):
-                continue
-            listed = sorted(rows[key], key=lambda r: (-len(by_actor[r[0].id]), r[0].id))
-            kept = sorted(listed[:SIDE_ROWS], key=lambda r: (r[0].name, r[0].id))
-            sides.append(Side(key, titles[key], kept, len(listed) - len(kept)))
-        return sides
-
-    def _side_of(self, actor_id: str, made: list[StatementEntry], first: str | None,
-                 second: str | None, against: dict[str, str]) -> str:
-        party = self.party_of(actor_id)
-        if party == first:
-            return "first"
-        if party == second:
-            return "second"
-        lean = {"first": 0, "second": 0}
-        for st in (said.statement for said in made):
-            if not st.addressee:
-                if st.type is StatementType.CONDEMN and st.event in against:
-                    lean[against[st.event]] += 1
-                continue
-            target = self.party_of(st.addressee)
-            side = "first" if target == first else "second" if target == second else None
-            if side is None:
-                continue
-            other = "second" if side == "first" else "first"
-            if st.type is StatementType.EXPRESS_SUPPORT:
-                lean[side] += 1
-            elif st.type in HOSTILE:
-                lean[other] += 1
-        if lean["first"] != lean["second"]:
-            return max(lean, key=lambda k: lean[k])
-        if any(said.statement.type is StatementType.APPEAL_FOR_RESTRAINT for said in made):
-            return "restraint"
-        return "neutral"
+        return take_sides(self.crisis_statements(), self.actors, self.party_of)
 
     def sides(self) -> list[Side]:
         """Who stands where during the crisis, from the statements alone: the two parties
@@ -894,57 +545,7 @@ def _timeline_key(line: TimelineLine) -> tuple[object, ...]:
     return (line.date.sort_key, 1, line.said.id, "")
 
 
-def _telling(made: list[StatementEntry]) -> StatementEntry:
-    """An actor's most telling statement (see `TELLING`)."""
-    return min(made, key=lambda c: (TELLING.index(c.statement.type), c.statement.date.sort_key,
-                                    c.id))
-
-
 def _same_day(a: m.FuzzyDate, b: m.FuzzyDate) -> bool:
     """Whether two dates fall under one chronology heading: the same day (or month, or year),
     whether or not either is approximate or inferred; each entry shows its own marks."""
     return a.value == b.value
-
-
-def _unique(items: Iterable[m.Article]) -> list[m.Article]:
-    seen: dict[str, m.Article] = {}
-    for item in items:
-        seen.setdefault(item.id, item)
-    return list(seen.values())
-
-
-def _details(records: list[tuple[m.Article, Any]]) -> dict[str, list[DetailVersion]]:
-    """Detail key -> each value the accounts (or reports) give, with the articles giving it."""
-    table: dict[str, dict[str, list[m.Article]]] = {}
-    for article, rec in records:
-        for key, value in rec.details.items():
-            versions = table.setdefault(key, {})
-            seen = versions.setdefault(value, [])
-            if not any(a is article for a in seen):  # identity: records compare slowly
-                seen.append(article)
-    return {k: [DetailVersion(v, arts) for v, arts in vs.items()]
-            for k, vs in sorted(table.items())}
-
-
-def _detail_table(records: list[tuple[m.Article, Any]], keys: list[str]) -> DetailTable:
-    """Detail keys side by side: one column per article that gives any of them."""
-    columns = _unique(a for a, rec in records if any(k in rec.details for k in keys))
-    rows = []
-    for key in keys:
-        given: dict[str, str] = {}
-        for article, rec in records:
-            if key in rec.details:
-                given.setdefault(article.id, rec.details[key])
-        rows.append((key, [given.get(a.id) for a in columns]))
-    return DetailTable(columns, rows)
-
-
-def _history(records: list[tuple[m.Article, Any]]) -> list[HistoryLine]:
-    """Each record's earlier statuses (`status_history`) and its status as of its article's
-    publication, oldest first; lines of one day keep the order the articles are listed in."""
-    lines = []
-    for article, rec in records:
-        for change in rec.status_history:
-            lines.append(HistoryLine(change.date, change.status, article, change.note))
-        lines.append(HistoryLine(article.published, rec.status, article))
-    return sorted(lines, key=lambda line: line.date.sort_key)

@@ -13,7 +13,8 @@ from typing import Any
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index
+from generator.entries import EventEntry
+from generator.index import Index
 from generator.vocab import ActorKind, PlaceKind
 
 _ACTOR_TYPES = {
@@ -109,7 +110,7 @@ def _place_ld(ix: Index, p: m.Place) -> dict[str, Any]:
 
 
 def _chronology_ld(ix: Index, part: Any) -> dict[str, Any]:
-    """The events of one part of the chronology (`pages.Part`): the overview carries none, so
+    """The events of one part of the chronology (`parts.Part`): the overview carries none, so
     no page's JSON-LD grows with the briefing."""
     return {"@type": "ItemList", "name": "Chronology", "itemListElement": [
         {"@type": "ListItem", "position": i, "item": _event_ld(ix, entry)}

@@ -35,7 +35,8 @@ MAX_NODES = 200_000
 """Limit on the values in one article file (and the default)."""
 MAX_REGISTRY_BYTES = 16_000_000
 """Size limit of a registry (`events.yml`, `statements.yml`, ...): one file holds every entry of
-its kind, so it grows with the briefing; at 5,000 articles the statements registry is near 3 MB."""
+its kind, so it grows with the briefing, and the limit leaves room for briefings of many thousand
+articles."""
 MAX_REGISTRY_NODES = 2_000_000
 """Limit on the values in one registry file."""
 
@@ -229,146 +230,173 @@ def _load(item: tuple[Path, str, bool],
 
 
 def parse(text: str, display: str, max_nodes: int = MAX_NODES) -> Document:
-    """Parse YAML text from libyaml's event stream into plain data with positions.
-
-    The loop pulls events straight from the C parser and dispatches on the event's class; it is
-    the hottest code in a cold build, so the per-event work is kept inline.
-    """
+    """Parse YAML text from libyaml's event stream into plain data with positions, refusing
+    what content files may not hold (`_Builder`), and more than `max_nodes` values; any problem
+    raises `LoadError`."""
     positions: dict[Loc, tuple[int, int]] = {}
     key_positions: dict[Loc, tuple[int, int]] = {}
-    doc = Document(display, None, positions, key_positions)
-    findings = doc.findings
-    # Only a double-quoted scalar can hold an escape (`"\u202e"`); the raw characters were
-    # refused with the text (`read_text`).
-    escapes = "\\" in text
-    # Lines where a comment follows something: only there can a plain value end in a comment.
-    commented = (_commented_lines(text) or None) if "#" in text else None
-    # Stack frames: [container, loc, pending_key, key_pos, is_list].
-    stack: list[list[Any]] = []
-    frame: list[Any] | None = None
-    nodes = 0
-    documents = 0
-    root: Any = None
+    builder = _Builder(Document(display, None, positions, key_positions), text, max_nodes)
     loader: Any = None
     try:
         loader = _Loader(text)
         get_event = loader.get_event
-        while True:
-            event: Any = get_event()  # libyaml sets start_mark on every event
-            cls = event.__class__
-            mark = event.start_mark
-            if cls is _Scalar or cls is _MappingStart or cls is _SequenceStart:
-                pos = (mark.line + 1, mark.column + 1)
-                if event.anchor is not None:
-                    raise LoadError(*pos, f"YAML anchor '&{event.anchor}' is not allowed in "
-                                          "content files")
-                tag = event.tag
-                if tag is not None and tag != "!" and not (
-                        cls is _Scalar and tag == "tag:yaml.org,2002:str"):
-                    raise LoadError(*pos, f"YAML tag '{tag}' is not allowed in content files")
-                nodes += 1
-                if nodes > max_nodes:
-                    raise LoadError(*pos, f"file has more than {max_nodes:,} values")
-                if cls is _Scalar:
-                    value: Any = event.value
-                    if event.implicit[0] and not event.style and value in _NULLS:
-                        value = None
-                    elif escapes and event.style == '"' and _FORBIDDEN_RE.search(value):
-                        findings.append((*pos, f"{first_forbidden(value)}, written as an "
-                                               "escape, is not allowed"))
-                        value = escape_forbidden(value)  # quoted safely by later messages
-                    is_container = False
-                else:
-                    if len(stack) >= MAX_DEPTH:
-                        raise LoadError(*pos, f"nesting is deeper than {MAX_DEPTH} levels")
-                    value = {} if cls is _MappingStart else []
-                    is_container = True
-                # Attach the value to its parent (or make it the root).
-                if frame is None:
-                    root = value
-                    loc: Loc = ()
-                    positions[loc] = pos
-                elif frame[4]:
-                    container = frame[0]
-                    loc = (*frame[1], len(container))
-                    container.append(value)
-                    positions[loc] = pos
-                    if commented is not None and cls is _Scalar and event.style == "" \
-                            and event.end_mark.line in commented:
-                        _note_comment(doc, text, loc, value, event.end_mark)
-                elif frame[2] is _NO_KEY:
-                    if is_container:
-                        raise LoadError(*pos, "mapping keys must be plain text, got a list or "
-                                              "mapping")
-                    if value is None:
-                        raise LoadError(*pos, "mapping keys must be plain text, got nothing")
-                    if value in frame[0]:
-                        first = key_positions[(*frame[1], value)]
-                        findings.append((*pos, f"duplicate key '{value}' (first defined at line "
-                                               f"{first[0]})"))
-                        # Read the repeat's value aside, so the rest of the file is checked.
-                        frame[2] = _Repeat(f"{value}\x00{pos[0]}")
-                    else:
-                        frame[2] = value
-                    frame[3] = pos
-                    continue
-                else:
-                    key = frame[2]
-                    if key.__class__ is _Repeat:
-                        loc = (*frame[1], key)
-                        positions[loc] = pos
-                        frame[2] = _NO_KEY
-                    else:
-                        loc = (*frame[1], key)
-                        frame[0][key] = value
-                        positions[loc] = pos
-                        key_positions[loc] = frame[3]
-                        frame[2] = _NO_KEY
-                        if commented is not None and cls is _Scalar and event.style == "" \
-                                and event.end_mark.line in commented:
-                            _note_comment(doc, text, loc, value, event.end_mark)
-                if is_container:
-                    frame = [value, loc, _NO_KEY, None, cls is _SequenceStart]
-                    stack.append(frame)
-            elif cls is _MappingEnd or cls is _SequenceEnd:
-                stack.pop()
-                frame = stack[-1] if stack else None
-            elif cls is _DocumentStart:
-                documents += 1
-                if documents > 1:
-                    raise LoadError(mark.line + 1, mark.column + 1,
-                                    "a content file holds one YAML document; found a second '---'")
-            elif cls is _Alias:
-                raise LoadError(mark.line + 1, mark.column + 1,
-                                f"YAML alias '*{event.anchor}' is not allowed in content files; "
-                                "write the value out")
-            elif cls is _StreamEnd:
-                break
+        while builder.take(get_event()):
+            pass
     except LoadError as exc:
-        exc.earlier = findings
+        exc.earlier = builder.doc.findings
         raise
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise LoadError(line, col, f"YAML syntax error: {problem}", findings) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, text, builder.doc.findings) from None
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
         col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         raise LoadError(line, col, "text is not valid Unicode (lone surrogate)",
-                        findings) from None
-    except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
-        raise LoadError(line, col, f"character U+{exc.character:04X} is not allowed",
-                        findings) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(1, 1, "YAML error: " + " ".join(str(exc).split()), findings) from None
+                        builder.doc.findings) from None
     finally:
         if loader is not None:
             loader.dispose()
-    doc.data = root
-    return doc
+    builder.doc.data = builder.root
+    return builder.doc
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str,
+                  earlier: list[tuple[int, int, str]]) -> LoadError:
+    """A YAML parser error as a problem at its position (after the `earlier` ones)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return LoadError(line, col, f"YAML syntax error: {problem}", earlier)
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return LoadError(line, col, f"character U+{exc.character:04X} is not allowed", earlier)
+    return LoadError(1, 1, "YAML error: " + " ".join(str(exc).split()), earlier)
+
+
+class _Builder:
+    """Plain data with positions, built from libyaml's events one at a time (`take`).
+
+    It refuses anchors, aliases, tags, a second document, non-text mapping keys, and more than
+    `max_nodes` values or `MAX_DEPTH` levels; a duplicate key or an escaped control character
+    is noted (`Document.findings`) and parsing goes on, so the rest of the file is checked.
+    Parsing is the costliest part of a cold build, so a frame of the stack is a plain list:
+    [container, loc, pending key, the key's position, whether the container is a list].
+    """
+
+    def __init__(self, doc: Document, text: str, max_nodes: int) -> None:
+        self.doc = doc
+        self.max_nodes = max_nodes
+        self.text = text
+        self.root: Any = None
+        assert doc.positions is not None
+        assert doc.key_positions is not None
+        self.positions = doc.positions
+        self.key_positions = doc.key_positions
+        # Only a double-quoted scalar can hold an escape (`"\u202e"`); the raw characters were
+        # refused with the text (`read_text`).
+        self.escapes = "\\" in text
+        # Lines where a comment follows something: only there can a plain value end in one.
+        self.commented = (_commented_lines(text) or None) if "#" in text else None
+        self.stack: list[list[Any]] = []
+        self.frame: list[Any] | None = None
+        self.nodes = 0
+        self.documents = 0
+
+    def take(self, event: Any) -> bool:
+        """Add one event (libyaml sets `start_mark` on every one); False at the stream's end."""
+        cls = event.__class__
+        mark = event.start_mark
+        if cls is _Scalar or cls is _MappingStart or cls is _SequenceStart:
+            self._node(event, cls, (mark.line + 1, mark.column + 1))
+        elif cls is _MappingEnd or cls is _SequenceEnd:
+            self.stack.pop()
+            self.frame = self.stack[-1] if self.stack else None
+        elif cls is _DocumentStart:
+            self.documents += 1
+            if self.documents > 1:
+                raise LoadError(mark.line + 1, mark.column + 1,
+                                "a content file holds one YAML document; found a second '---'")
+        elif cls is _Alias:
+            raise LoadError(mark.line + 1, mark.column + 1,
+                            f"YAML alias '*{event.anchor}' is not allowed in content files; "
+                            "write the value out")
+        elif cls is _StreamEnd:
+            return False
+        return True
+
+    def _node(self, event: Any, cls: type, pos: tuple[int, int]) -> None:
+        """A scalar, or the start of a mapping or list."""
+        if event.anchor is not None:
+            raise LoadError(*pos, f"YAML anchor '&{event.anchor}' is not allowed in content files")
+        tag = event.tag
+        if tag is not None and tag != "!" and not (
+                cls is _Scalar and tag == "tag:yaml.org,2002:str"):
+            raise LoadError(*pos, f"YAML tag '{tag}' is not allowed in content files")
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise LoadError(*pos, f"file has more than {self.max_nodes:,} values")
+        if cls is _Scalar:
+            self._scalar(event, pos)
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(*pos, f"nesting is deeper than {MAX_DEPTH} levels")
+        value: dict[str, Any] | list[Any] = {} if cls is _MappingStart else []
+        loc = self._attach(value, pos, True)
+        if loc is not None:
+            self.frame = [value, loc, _NO_KEY, None, cls is _SequenceStart]
+            self.stack.append(self.frame)
+
+    def _scalar(self, event: Any, pos: tuple[int, int]) -> None:
+        """A scalar: its value (null, text, or an escaped control character made visible),
+        attached, and any comment right after a plain one noted."""
+        value: Any = event.value
+        if event.implicit[0] and not event.style and value in _NULLS:
+            value = None
+        elif self.escapes and event.style == '"' and _FORBIDDEN_RE.search(value):
+            self.doc.findings.append((*pos, f"{first_forbidden(value)}, written as an "
+                                            "escape, is not allowed"))
+            value = escape_forbidden(value)  # quoted safely by later messages
+        loc = self._attach(value, pos, False)
+        if loc and loc[-1].__class__ is not _Repeat and self.commented is not None \
+                and event.style == "" and event.end_mark.line in self.commented:
+            _note_comment(self.doc, self.text, loc, value, event.end_mark)
+
+    def _attach(self, value: Any, pos: tuple[int, int], is_container: bool) -> Loc | None:
+        """Put `value` into its parent (or make it the root) and return its location; None
+        when it is a mapping key, kept until its value comes."""
+        frame = self.frame
+        if frame is None:
+            self.root = value
+            loc: Loc = ()
+        elif frame[4]:
+            container = frame[0]
+            loc = (*frame[1], len(container))
+            container.append(value)
+        elif frame[2] is _NO_KEY:
+            if is_container:
+                raise LoadError(*pos, "mapping keys must be plain text, got a list or mapping")
+            if value is None:
+                raise LoadError(*pos, "mapping keys must be plain text, got nothing")
+            if value in frame[0]:
+                first = self.key_positions[(*frame[1], value)]
+                self.doc.findings.append((*pos, f"duplicate key '{value}' (first defined at "
+                                                f"line {first[0]})"))
+                # Read the repeat's value aside, so the rest of the file is checked.
+                frame[2] = _Repeat(f"{value}\x00{pos[0]}")
+            else:
+                frame[2] = value
+            frame[3] = pos
+            return None
+        else:
+            key = frame[2]
+            loc = (*frame[1], key)
+            if key.__class__ is not _Repeat:
+                frame[0][key] = value
+                self.key_positions[loc] = frame[3]
+            frame[2] = _NO_KEY
+        self.positions[loc] = pos
+        return loc
 
 
 def _commented_lines(text: str) -> set[int]:

@@ -88,10 +88,9 @@ def narrow(text: str) -> str:
     `latin1_body` would write it in a page body.
 
     Done where text enters a page (the `t`, `cell` and `abbr_title` filters) rather than only
-    on the joined page: a page of 10 MB with one such character is held at two bytes per
-    character, which doubles the cost of every pass over it (footnotes, blank lines, the
-    Latin-1 pass itself). Templates write such characters as references for the same reason
-    (`tests/test_narrow_text.py` keeps them Latin-1).
+    on the joined page: a long page with one such character would be held at two bytes per
+    character, doubling the cost of every later pass over it. Templates write such characters
+    as references for the same reason (`tests/test_narrow_text.py` keeps them Latin-1).
     """
     if text.isascii():
         return text
@@ -131,7 +130,7 @@ def date_label(date: m.FuzzyDate | None, *, marks: bool = True) -> str:
 
 @functools.lru_cache(maxsize=1 << 13)
 def _date_label(value: str, part: DayPart | None, approximate: bool, inferred: bool) -> str:
-    # Pages show the same few thousand dates 140,000 times at 5,000 articles.
+    # Pages show the same few thousand dates again and again.
     parts = value.split("-")
     if len(parts) == 3:
         text = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
@@ -239,8 +238,8 @@ def latin1_body(page: str) -> str:
 
     The site engine keeps every page's Markdown and HTML in memory until its build ends, and
     CPython stores a string with even one character above U+00FF (a curly quote, a dash, a
-    non-Latin name) at two bytes per character instead of one: measured on a 1,000-article
-    briefing, this cut the engine's peak memory by a fifth. Browsers, the search indexer and
+    non-Latin name) at two bytes per character instead of one, so this keeps the engine's
+    memory at one byte per character of the body. Browsers, the search indexer and
     Python-Markdown (in text, table cells, headings, footnotes, abbreviation titles and link
     targets) all read `&#8220;` as `"`. The front matter keeps its characters (YAML is not HTML),
     and the JSON-LD script is ASCII already (`jsonld.embed_json`), since a script would not decode

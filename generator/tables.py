@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from generator import model as m
 from generator import urls
-from generator.index import EventEntry, Index, StatementEntry
+from generator.entries import EventEntry, StatementEntry
+from generator.index import Index
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these would be a formula in a spreadsheet: it gets a leading `'`."""

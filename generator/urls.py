@@ -102,9 +102,9 @@ def month_anchor(month: str) -> str:
 @functools.lru_cache(maxsize=1 << 18)
 def _relpath(path: str, start: str) -> str:
     """`posixpath.relpath(path, start)` for two relative paths inside `docs/`, worked out from
-    their parts: `relpath` makes both absolute first, a `getcwd` call each time, and a large
-    build makes tens of thousands of distinct links (half a second of CPU at 5,000 articles).
-    Remembered: pages sit in a handful of folders, so (target, folder) pairs repeat."""
+    their parts (`relpath` makes both absolute first, asking for the working folder each time).
+    Remembered: pages sit in a handful of folders and cite the same records, so every page of a
+    folder asks for the same (target, folder) pairs."""
     to = [part for part in path.split("/") if part and part != "."]
     here = [part for part in start.split("/") if part and part != "."]
     if path.startswith("/") or start.startswith("/") or ".." in to or ".." in here:
@@ -159,9 +159,26 @@ def site_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return f"{rel}#{anchor}" if anchor else rel
 
 
+def generated(path: str) -> str:
+    """A path inside the generated folder as a path relative to `docs/` (the coordinates MkDocs
+    resolves links in): `events/x.md` -> `briefing/events/x.md`."""
+    return f"{GENERATED_DIR}/{path}"
+
+
 def doc_path(kind: str, identifier: str) -> str:
     """Path of an item's page relative to `docs/`, e.g. `briefing/events/x.md`."""
-    return f"{GENERATED_DIR}/{item_path(kind, identifier)}"
+    return generated(item_path(kind, identifier))
+
+
+def data_file(name: str) -> str:
+    """Path of a published data file relative to `docs/`, e.g. `briefing/data/feed.xml`."""
+    return generated(f"{DATA_DIR}/{name}")
+
+
+def from_data_folder(page: str) -> str:
+    """Relative link from the data folder to a page (its path relative to `docs/`) as the
+    built site has it, for files read outside the site's pages (the Atom feed)."""
+    return _relpath(site_path(page) or ".", generated(DATA_DIR)) + "/"
 
 
 def absolute_url(site_url: str | None, page: str) -> str | None:
@@ -213,3 +230,21 @@ def check_output_path(path: str) -> str:
             or not norm.endswith(".md")):
         raise UnsafePath(f"refusing to write '{path}' outside the generated folder")
     return norm
+
+
+HOME_FILE = ".home.md"
+"""Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
+
+
+def file_path(page_path: str) -> str:
+    """Where a page or data file (path relative to `docs/`) lives inside the generated folder,
+    checked to stay inside it (`check_output_path`, `check_data_path`)."""
+    if page_path == HOME:
+        return HOME_FILE
+    prefix = GENERATED_DIR + "/"
+    if not page_path.startswith(prefix):
+        raise ValueError(f"page path '{page_path}' is outside the generated folder")
+    rel = page_path[len(prefix):]
+    if rel.startswith(DATA_DIR + "/"):
+        return check_data_path(rel)
+    return check_output_path(rel)

@@ -1,10 +1,10 @@
 """The briefing's pictures: maps, the timeline and the network of statements, as HTML and SVG.
 
-Each function takes the page's `Helpers` (for the index and for links relative to the page) and
-returns one line of HTML that Markdown passes through as a raw block. The site engine does not
-rewrite links in raw HTML, so they are made with `urls.site_link`. Every contributor text is
-escaped with `maps.esc` for the text node or quoted attribute it lands in; ids, which the model
-restricts to `[a-z0-9-]`, appear in class names and data attributes.
+Each function takes the page it draws on (`Page`: the index, and the page's path, which links
+are made relative to) and returns one line of HTML that Markdown passes through as a raw block.
+The site engine does not rewrite links in raw HTML, so they are made with `urls.site_link`.
+Every contributor text is escaped with `maps.esc` for the text node or quoted attribute it lands
+in; ids, which the model restricts to `[a-z0-9-]`, appear in class names and data attributes.
 
 Templates read the index plainly and call these; what to draw is worked out by index queries
 (`Index.map_places`, `Index.timeline_marks`, `Index.sides`, `Index.network`), so that a change of
@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator import maps, urls
 from generator import model as m
-from generator.index import STATEMENT_VERBS_SHORT, EventEntry, MapPlace, TimelineView
+from generator.entries import STATEMENT_VERBS_SHORT, EventEntry, MapPlace, TimelineView
+from generator.index import Index
 from generator.maps import esc
 from generator.render import date_label
 from generator.vocab import Precision, StatementType, Status
 
-if TYPE_CHECKING:
-    from generator.pages import Helpers
 
-BASEMAP = f"{urls.GENERATED_DIR}/{urls.DATA_DIR}/basemap.svg"
+class Page(Protocol):
+    """What the functions here need of the page they draw on (`pages.Helpers` is one)."""
+
+    ix: Index
+    page: str
+
+BASEMAP = urls.data_file("basemap.svg")
+MAP_PAGE = urls.generated(urls.single_page("map"))
 """The map background, relative to `docs/` (written by `data.DATA_FILES`)."""
 
 EVENTS_PER_PLACE = 8
@@ -41,11 +47,7 @@ EVENTS_LISTED = 500
 the page stays small at thousands of events and hundreds of places."""
 
 
-def _page(kind: str, identifier: str) -> str:
-    return f"{urls.GENERATED_DIR}/{urls.item_path(kind, identifier)}"
-
-
-def _mark(h: Helpers, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
+def _mark(h: Page, mp: MapPlace, highlight: bool = False) -> maps.Mark | None:
     if mp.location is None:
         return None
     count = len(mp.entries)
@@ -53,20 +55,20 @@ def _mark(h: Helpers, mp: MapPlace, highlight: bool = False) -> maps.Mark | None
     if mp.located_by is not None:
         label += f" (drawn at {mp.located_by.name})"
     return maps.Mark(mp.place, mp.location.lat, mp.location.lon, mp.location.precision,
-                     urls.site_link(h.page, _page("place", mp.place.id)), label,
+                     urls.site_link(h.page, urls.doc_path("place", mp.place.id)), label,
                      tuple(mp.periods), highlight)
 
 
-def _region(h: Helpers) -> maps.Region:
+def _region(h: Page) -> maps.Region:
     return maps.region(h.ix.map_points)
 
 
-def _svg(h: Helpers, places: list[MapPlace], label: str, highlight: frozenset[str] = frozenset(),
+def _svg(h: Page, places: list[MapPlace], label: str, highlight: frozenset[str] = frozenset(),
          window: tuple[float, float, float, float] | None = None,
          css_class: str = "briefing-map", labels: bool = False) -> str:
     area = _region(h)
     marks = [mk for mp in places if (mk := _mark(h, mp, mp.place.id in highlight)) is not None]
-    lines = [(mp.place, urls.site_link(h.page, _page("place", mp.place.id)))
+    lines = [(mp.place, urls.site_link(h.page, urls.doc_path("place", mp.place.id)))
              for mp in places if mp.place.lines]
     return maps.marks_svg(area, marks, urls.site_link(h.page, BASEMAP), label, window, lines,
                           css_class, labels)
@@ -77,7 +79,7 @@ def _status(entry: EventEntry) -> str:
     return f'<span class="status status-{value}">{esc(entry.status.label.lower())}</span>'
 
 
-def map_page(h: Helpers) -> str:
+def map_page(h: Page) -> str:
     """The map page's figure, period filter and list of every place with its events."""
     ix = h.ix
     places = ix.map_places()
@@ -104,7 +106,7 @@ def map_page(h: Helpers) -> str:
     return "".join(parts)
 
 
-def _close_up(h: Helpers, places: list[MapPlace]) -> str:
+def _close_up(h: Page, places: list[MapPlace]) -> str:
     """A closer view around the place with the most crisis events (and the located places of
     crisis events near it), when that is a small part of the whole region; else ""."""
     crisis = h.ix.briefing.crisis
@@ -129,8 +131,8 @@ def _close_up(h: Helpers, places: list[MapPlace]) -> str:
             'follows.</figcaption></figure>')
 
 
-def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
-    href = urls.site_link(h.page, _page("place", mp.place.id))
+def _place_item(h: Page, mp: MapPlace, per_place: int) -> str:
+    href = urls.site_link(h.page, urls.doc_path("place", mp.place.id))
     if mp.location is None:
         where = "drawn by its course"
     elif mp.located_by is None:
@@ -144,7 +146,7 @@ def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
         item.append('<ul>')
         for entry in shown:
             period = entry.period.id if entry.period else "none"
-            link = urls.site_link(h.page, _page("event", entry.event.id))
+            link = urls.site_link(h.page, urls.doc_path("event", entry.event.id))
             item.append(f'<li data-periods="{period}">{esc(date_label(entry.event.date))}: '
                         f'<a href="{link}">{esc(entry.event.title)}</a> {_status(entry)}</li>')
         more = len(mp.entries) - len(shown)
@@ -156,7 +158,7 @@ def _place_item(h: Helpers, mp: MapPlace, per_place: int) -> str:
     return "".join(item)
 
 
-def small_map(h: Helpers, place_ids: list[str], label: str) -> str:
+def small_map(h: Page, place_ids: list[str], label: str) -> str:
     """A small map around the given places (those that can be drawn), or "" when none can."""
     places = [mp for pid in place_ids if (mp := h.ix.map_place(pid)) is not None]
     points = [pt for mp in places for pt in
@@ -169,7 +171,7 @@ def small_map(h: Helpers, place_ids: list[str], label: str) -> str:
     return ('<figure class="map-figure small-map">'
             + _svg(h, places, label, frozenset(mp.place.id for mp in places), window,
                    labels=True)
-            + f'<figcaption><a href="{urls.site_link(h.page, urls.GENERATED_DIR + "/map.md")}">'
+            + f'<figcaption><a href="{urls.site_link(h.page, MAP_PAGE)}">'
             'See every place on the map</a></figcaption></figure>')
 
 
@@ -197,7 +199,7 @@ def _status_counts(entries: list[EventEntry]) -> list[tuple[str, int]]:
     return [(s, counts[s]) for s in STATUS_COLOURS if s in counts]
 
 
-def timeline(h: Helpers) -> str:
+def timeline(h: Page) -> str:
     """The visual timeline: crisis events as marks on a day axis, coloured by status, each a
     link to its event page; background periods in a strip of their own before it. A caption
     sums it up in words and the chronology gives every event in text."""
@@ -258,11 +260,11 @@ def _ticks(start: dt.date, days: int, bucket: int, step: float, axis_y: int) -> 
     return out
 
 
-def _event_mark(h: Helpers, entry: EventEntry, x: float, y: float, step: float,
+def _event_mark(h: Page, entry: EventEntry, x: float, y: float, step: float,
                 start: dt.date) -> str:
     date = entry.event.date
     status = entry.status.value
-    href = urls.site_link(h.page, _page("event", entry.event.id))
+    href = urls.site_link(h.page, urls.doc_path("event", entry.event.id))
     label = f"{date_label(date)}: {entry.event.title} ({entry.status.label.lower()})"
     span = ""
     if date.precision != "day":  # a month or a year: a bar over the days it can mean
@@ -276,7 +278,7 @@ def _event_mark(h: Helpers, entry: EventEntry, x: float, y: float, step: float,
             f'<title>{esc(label)}</title></a>')
 
 
-def _bars(h: Helpers, start: dt.date, by_day: dict[int, list[EventEntry]], bucket: int,
+def _bars(h: Page, start: dt.date, by_day: dict[int, list[EventEntry]], bucket: int,
           step: float, axis_y: int, plot: int) -> list[str]:
     buckets: dict[int, list[EventEntry]] = {}
     for offset, entries in sorted(by_day.items()):
@@ -289,7 +291,7 @@ def _bars(h: Helpers, start: dt.date, by_day: dict[int, list[EventEntry]], bucke
         what = ", ".join(f"{n} {s}" for s, n in counts)
         when = f"Week of {_day(day)}" if bucket > 1 else _day(day)
         label = f"{when}: {len(entries)} event{'s' if len(entries) != 1 else ''} ({what})"
-        href = urls.site_link(h.page, f"{urls.GENERATED_DIR}/{urls.single_page('chronology')}",
+        href = urls.site_link(h.page, urls.generated(urls.single_page("chronology")),
                               urls.event_anchor(entries[0].event.id))
         x = _TL_LEFT + step * column + 1
         y = float(axis_y)
@@ -304,7 +306,7 @@ def _bars(h: Helpers, start: dt.date, by_day: dict[int, list[EventEntry]], bucke
     return out
 
 
-def _background_strip(h: Helpers, background: list[tuple[m.Period, list[EventEntry]]]) -> str:
+def _background_strip(h: Page, background: list[tuple[m.Period, list[EventEntry]]]) -> str:
     if not background:
         return ""
     items = []
@@ -312,7 +314,7 @@ def _background_strip(h: Helpers, background: list[tuple[m.Period, list[EventEnt
         if not entries:
             continue
         first = entries[0]
-        href = urls.site_link(h.page, _page("event", first.event.id))
+        href = urls.site_link(h.page, urls.doc_path("event", first.event.id))
         count = len(entries)
         until = f" to {esc(date_label(period.end))}" if period.end else ""
         items.append(f'<li><span class="tl-period">{esc(period.title)}</span> '
@@ -358,7 +360,7 @@ more in text."""
 NETWORK_EDGES = 120
 
 
-def network(h: Helpers) -> str:
+def network(h: Page) -> str:
     """Who said what to whom, as a circle of actors joined by arrows coloured by statement
     type; each actor a link to its page. The relations are listed in text beside it."""
     relations = h.ix.network()
@@ -408,7 +410,7 @@ def network(h: Helpers) -> str:
     for aid in shown:
         x, y, angle = pos[aid]
         actor = actors[aid]
-        href = urls.site_link(h.page, _page("actor", aid))
+        href = urls.site_link(h.page, urls.doc_path("actor", aid))
         anchor = "start" if math.cos(angle) > 0.2 else "end" if math.cos(angle) < -0.2 \
             else "middle"
         tx = x + 12 * math.cos(angle)

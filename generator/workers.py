@@ -13,6 +13,7 @@ can deadlock).
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import threading
@@ -52,6 +53,14 @@ def parse_jobs(value: str) -> int:
     if jobs < 1:
         raise ValueError(f"jobs: {jobs} is less than 1 (expected 1 or more)")
     return jobs
+
+
+def jobs_argument(value: str) -> int:
+    """`parse_jobs` for argparse's `type=`: a bad count is a usage error."""
+    try:
+        return parse_jobs(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def can_fork() -> bool:

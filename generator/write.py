@@ -36,8 +36,6 @@ from generator.progress import track
 
 STAGING_PREFIX = ".briefing-staging-"
 OLD_PREFIX = ".briefing-old-"
-HOME_FILE = ".home.md"
-"""Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -97,6 +95,13 @@ def swap_in(staging: Path, target: Path) -> None:
     shutil.rmtree(old)
 
 
+def _file_path(page_path: str) -> str:
+    try:
+        return urls.file_path(page_path)
+    except ValueError as exc:
+        raise FatalError(str(exc)) from None
+
+
 def clean_leftovers(parent: Path) -> None:
     """Remove staging folders a killed run left behind."""
     if parent.is_dir():
@@ -105,26 +110,13 @@ def clean_leftovers(parent: Path) -> None:
                 shutil.rmtree(child, ignore_errors=True)
 
 
-def file_path(page_path: str) -> str:
-    """Where a page (path relative to docs/) lives inside the generated folder."""
-    if page_path == "index.md":
-        return HOME_FILE
-    prefix = urls.GENERATED_DIR + "/"
-    if not page_path.startswith(prefix):
-        raise FatalError(f"page path '{page_path}' is outside the generated folder")
-    rel = page_path[len(prefix):]
-    if rel.startswith(urls.DATA_DIR + "/"):
-        return urls.check_data_path(rel)
-    return urls.check_output_path(rel)
-
-
 def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
                 in_place: bool = False) -> WriteReport:
     """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new generated
     folder: built aside and swapped in whole, or with `in_place` (`briefing serve`, once the
     folder exists) updated file by file. Unchanged files keep their inode and modification
     time either way."""
-    files = [(file_path(page_path), text) for page_path, text in pages]
+    files = [(_file_path(page_path), text) for page_path, text in pages]
     target = docs / urls.GENERATED_DIR
     if in_place and target.is_dir():
         new_files = _prepare(docs, [rel for rel, _ in files])
@@ -161,7 +153,7 @@ def _prepare(docs: Path, files: Iterable[str]) -> set[str]:
 def _link_home(docs: Path) -> None:
     """Make `docs/index.md` the symlink to the generated home page, if it is not already."""
     home = docs / "index.md"
-    link_target = f"{urls.GENERATED_DIR}/{HOME_FILE}"
+    link_target = urls.generated(urls.HOME_FILE)
     if not (home.is_symlink() and os.readlink(home) == link_target):
         tmp = docs / f".index.md.{os.getpid()}"
         tmp.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages as pages_module
+from generator import parts as parts_module
 from generator.index import Index
 from generator.pages import PAGE_KINDS, generate
 from generator.problems import Problems
@@ -36,7 +36,7 @@ periods, inferred and approximate dates, parts of the day, an affiliation chain,
 outlet, a demand without a response and an out-of-scope article. `split` is `rich` with tiny
 page limits (`SMALL_LIMITS`), so that months are cut into runs of days and actors' and places'
 records go on dated parts, as in a briefing of thousands of articles."""
-SMALL_LIMITS = {"PART_LIMITS": dict.fromkeys(pages_module.PART_LIMITS, 2), "INLINE_RECORD": 3,
+SMALL_LIMITS = {"PART_LIMITS": dict.fromkeys(parts_module.PART_LIMITS, 2), "INLINE_RECORD": 3,
                 "RECENT": 2}
 """Limits of `pages` for the `split` case."""
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -46,14 +46,14 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 def limits(case: str) -> Iterator[None]:
     """`pages`' limits for a case (`SMALL_LIMITS` for `split`), put back afterwards."""
     changes = SMALL_LIMITS if case == "split" else {}
-    before = {name: getattr(pages_module, name) for name in changes}
+    before = {name: getattr(parts_module, name) for name in changes}
     try:
         for name, value in changes.items():
-            setattr(pages_module, name, value)
+            setattr(parts_module, name, value)
         yield
     finally:
         for name, value in before.items():
-            setattr(pages_module, name, value)
+            setattr(parts_module, name, value)
 
 
 def render_case(content: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -2,7 +2,7 @@
 record is reachable from its page, and a search filter narrows the results.
 
 Built once from a synthetic briefing (benchmarks/synth.py) of `ARTICLES` articles, which gives
-states records longer than `pages.INLINE_RECORD` and chronology months split into runs of days.
+states records longer than `parts.INLINE_RECORD` and chronology months split into runs of days.
 """
 
 from __future__ import annotations
