@@ -48,6 +48,9 @@ def prepare(workdir: Path, n: int, seed: int) -> Path:
     project.mkdir(parents=True)
     synthesize(project, n, seed)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("hooks", "overrides"):
+        shutil.copytree(ROOT / folder, project / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     # Hand-written pages beside the generated folder (if any) are part of the site too.
     docs = project / "docs"
     docs.mkdir()

@@ -76,7 +76,7 @@ class Document:
     meant as text (`We're #1 in the polls`); validate.py warns about those."""
     walked: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Where each id field pattern leads in `data`, and the ids it defines and refers to
-    (validate.check_references fills it)."""
+    (references.check_references fills it)."""
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best known position for `loc`: the value (or key), else the nearest enclosing node."""

@@ -1,7 +1,8 @@
 """The only place that makes output paths and links.
 
-Paths are POSIX, relative to the generated folder (`docs/briefing/`). Ids are already checked
-against the slug grammar in validate.py; `page_path` re-checks, so no id can leave the folder.
+Paths are POSIX, relative to the generated folder (`docs/briefing/`) unless a function says
+they are relative to `docs/`. Ids are already checked against the model's id grammar
+(`fields.ID_PATTERN`); `item_path` checks again, so no id can leave the folder.
 """
 
 from __future__ import annotations
