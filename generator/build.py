@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import data, editorial, pages
+from generator import data, editorial, pages, urls
 from generator.index import Index
 from generator.problems import Problems
 from generator.site import run_engine
@@ -76,17 +76,39 @@ def render(index: Index) -> list[pages.Page]:
             *(pages.Page(path, text) for path, text in data.files(index))]
 
 
+EDITED_FIRST = 20
+"""`briefing serve` writes the pages of at most this many just-edited articles ahead of the rest."""
+
+
+def edited_first(project: Project, index: Index) -> list[str]:
+    """Write the pages of the article files parsed anew (`Content.reloaded`) before rendering
+    every page: a preview shows the edited article as soon as it can, and the listings it
+    appears on follow with the rest. Only once checks have passed, only into an existing
+    generated folder, and only for a few articles (a first load reloads every file). Returns
+    the files written."""
+    articles = [path for path in index.content.reloaded
+                if index.content.kinds.get(path) == "articles"]
+    if 0 < len(articles) <= EDITED_FIRST and (project.docs / urls.GENERATED_DIR).is_dir():
+        first = pages.article_pages(index, articles)
+        return write_pages(project.docs, [(page.path, page.text) for page in first],
+                           in_place=True, partial=True).written
+    return []
+
+
 def build(project: Project, *, strict: bool = False, site: bool = True, jobs: int | None = None,
           cache: FileCache | None = None) -> Outcome:
     """Check, render, write `docs/` and (with `site`) build `site/` with the site engine on
     `jobs` processes; stop at the first stage that fails, leaving `docs/` and `site/` as they
-    were. With a `cache` (`briefing serve`), `docs/` is updated file by file."""
+    were. With a `cache` (`briefing serve`), `docs/` is updated file by file, the pages of
+    the articles just edited first (`edited_first`)."""
     outcome = check(project, cache)
     if outcome.index is None or outcome.stopped(strict):
         return outcome
+    early = edited_first(project, outcome.index) if cache is not None else []
     rendered = render(outcome.index)
     outcome.report = write_pages(project.docs, [(page.path, page.text) for page in rendered],
                                  in_place=cache is not None)
+    outcome.report.include(early)
     if site:
         outcome.engine = run_engine(project.root, project.config, project.site, jobs)
     return outcome

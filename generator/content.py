@@ -38,6 +38,9 @@ class Content:
     """display path -> file kind (`briefing`, `actors`, …, `articles`; see `kinds.KINDS`)."""
     unreadable: set[str] = field(default_factory=set)
     """File kinds with a file that could not be loaded: references to their ids are not checked."""
+    reloaded: list[str] = field(default_factory=list)
+    """Display paths of the files parsed and validated this time: every file, except those a
+    `validate.FileCache` held unchanged."""
     missing: dict[str, str] = field(default_factory=dict)
     """Registries other files refer into (`FileKind.needed`) whose file does not exist: kind ->
     display path."""

@@ -383,3 +383,12 @@ def generate(ix: Index) -> Iterator[Page]:
     shared = shared_context(ix)
     for spec in track(page_specs(ix), "render", unit="pages"):
         yield render_page(ix, env, shared, spec)
+
+
+def article_pages(ix: Index, files: Iterable[str]) -> list[Page]:
+    """The pages of the articles in these content files (display paths)."""
+    files = set(files)
+    kind = next(k for k in PAGE_KINDS if k.name == "article")
+    env, shared = environment(), shared_context(ix)
+    return [render_page(ix, env, shared, (kind, article)) for article in ix.articles.values()
+            if ix.content.origins[id(article)][0].path in files]

@@ -50,6 +50,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
             results[i] = cached[1]
         else:
             todo.append(i)
+    content.reloaded = [files[i][2] for i in todo]
     kinds = {display: kind.name for kind, _, display in files}
     # The loader's larger limits hold for the files at the top of content/; a file of a
     # folder kind holds one record.

@@ -49,6 +49,13 @@ class WriteReport:
     unchanged: int
     removed: list[str]
 
+    def include(self, earlier: list[str]) -> None:
+        """Count as written these files, written earlier in the same run (and found unchanged
+        since)."""
+        new = sorted(set(earlier) - set(self.written))
+        self.written = sorted([*self.written, *new])
+        self.unchanged -= len(new)
+
     def summary(self) -> str:
         return (f"{len(self.written)} page(s) written, {self.unchanged} unchanged, "
                 f"{len(self.removed)} removed")
@@ -111,16 +118,16 @@ def clean_leftovers(parent: Path) -> None:
 
 
 def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
-                in_place: bool = False) -> WriteReport:
+                in_place: bool = False, partial: bool = False) -> WriteReport:
     """Write `(path relative to docs/, markdown or data file bytes)` pairs as the new generated
     folder: built aside and swapped in whole, or with `in_place` (`briefing serve`, once the
-    folder exists) updated file by file. Unchanged files keep their inode and modification
-    time either way."""
+    folder exists) updated file by file, where `partial` writes these files and leaves every
+    other as it is. Unchanged files keep their inode and modification time either way."""
     files = [(_file_path(page_path), text) for page_path, text in pages]
     target = docs / urls.GENERATED_DIR
     if in_place and target.is_dir():
         new_files = _prepare(docs, [rel for rel, _ in files])
-        report = _update_in_place(target, files, new_files)
+        report = _update_in_place(target, files, None if partial else new_files)
         _link_home(docs)
         return report
     staging = Staging(docs, [rel for rel, _ in files])
@@ -162,12 +169,13 @@ def _link_home(docs: Path) -> None:
 
 
 def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
-                     new_files: set[str]) -> WriteReport:
+                     new_files: set[str] | None) -> WriteReport:
     """Bring the generated folder up to date file by file (`briefing serve`).
 
     A file that differs is written beside its old copy and renamed over it once every new file
-    is written; files no longer generated are then removed. Each file is replaced atomically,
-    the folder as a whole is not. If anything fails before the renames, nothing has changed.
+    is written; files no longer generated (not in `new_files`, unless that is None) are then
+    removed. Each file is replaced atomically, the folder as a whole is not. If anything fails
+    before the renames, nothing has changed.
     """
     tmp_suffix = f".briefing-new-{os.getpid()}"  # hidden: the site engine skips dot files
     pending: list[tuple[Path, Path]] = []
@@ -187,7 +195,7 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
         raise
     for tmp, path in pending:
         os.replace(tmp, path)
-    removed = sorted(set(_files_under(target)) - new_files)
+    removed = sorted(set(_files_under(target)) - new_files) if new_files is not None else []
     for rel in removed:
         (target / rel).unlink(missing_ok=True)
     written = sorted(path.relative_to(target).as_posix() for _, path in pending)

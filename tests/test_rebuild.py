@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import validate
+from generator import pages, validate
 from generator.build import Outcome, Project, build
 from generator.cli import main
 from generator.validate import FileCache
@@ -158,3 +158,29 @@ def test_a_bad_jobs_environment_variable_is_reported_before_anything_is_written(
     assert result.returncode == 1
     assert result.stderr == "error: BRIEFING_JOBS jobs: -2 is less than 1 (expected 1 or more)\n"
     assert not (project / "docs" / "briefing").exists()
+
+
+def test_serve_writes_an_edited_article_page_before_rendering_the_rest(
+        briefing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview shows the edited article soonest: its page is written once the checks pass,
+    before any other page is rendered; the build then ends as a fresh build would."""
+    cache: FileCache = {}
+    rebuild(briefing, cache)
+    page = briefing / "docs" / "briefing" / "articles" / f"{Path(MIRROR).stem}.md"
+    seen: list[bool] = []
+    generate = pages.generate
+
+    def watching(ix: object) -> object:
+        seen.append("Edited for the test." in page.read_text("utf-8"))
+        return generate(ix)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "generate", watching)
+    edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited for the test.\n")
+    outcome = build(Project.at(briefing), site=False, cache=cache)
+    assert seen == [True]
+    assert outcome.report is not None
+    assert f"articles/{Path(MIRROR).stem}.md" in outcome.report.written
+    monkeypatch.undo()
+    fresh = build(Project.at(briefing, docs="fresh-docs"), site=False)
+    assert not fresh.failed
+    assert snapshot(briefing / "docs") == snapshot(briefing / "fresh-docs")
