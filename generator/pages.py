@@ -48,7 +48,7 @@ class PageKind:
     searchable: bool = True
     """False for pages that only gather what item pages already say (chronology, listings):
     search then answers with the article, event or actor page itself, and the search index
-    does not carry every sentence twice."""
+    does not carry every sentence twice. Statements too (see their kind below)."""
     filters: Callable[[Index, Any], dict[str, list[str]]] | None = None
     """Search filters the page belongs to (`search_filters`): filter name -> values."""
 
@@ -111,13 +111,6 @@ def _event_filters(ix: Index, e: Any) -> dict[str, list[str]]:
             "actor": sorted(ix.actors[i].name for i in actors if i in ix.actors)}
 
 
-def _statement_filters(ix: Index, s: StatementEntry) -> dict[str, list[str]]:
-    # No actor filter, for the reason articles have none: statements outnumber events two to
-    # one, and their speakers and addressees made a first search at 5,000 articles fetch over
-    # 600 KB. The speaker's name is in the page's text, and the actor's page lists what it said.
-    return {"kind": ["Statement"], "month": [_month(s.statement.date)]}
-
-
 def _filters(kind: str) -> Callable[[Index, Any], dict[str, list[str]]]:
     return lambda ix, item: {"kind": [kind]}
 
@@ -156,7 +149,13 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("statement", "statement.md.j2", lambda ix: ix.reported_statements,
              lambda s: urls.doc_path("statement", s.id),
              _statement_title, lambda ix, s: s.statement.summary,
-             filters=_statement_filters),
+             # Out of the search index: statements outnumber articles two to one, and every
+             # page in the index costs each first search its entry in Pagefind's page list and
+             # in the kind and month filters (at 5,000 articles, a fifth of a search's bytes).
+             # A statement's text is found on the pages that list it: its summary on its
+             # event's page and its speaker's and addressee's pages (each a link to it), each
+             # article's wording on the article's page.
+             searchable=False),
     _section("article", "Articles", "Every source article the briefing draws on."),
     _section("actor", "Actors", "People, states, ministries, forces, organizations and outlets."),
     _section("place", "Places", "Places the sources name, with their spellings."),
