@@ -99,9 +99,9 @@ def _month(date: m.FuzzyDate) -> str:
 
 def _article_filters(ix: Index, a: m.Article) -> dict[str, list[str]]:
     # No actor filter: an article names a dozen actors, and the filter's data, which Pagefind
-    # fetches with the first search, would grow by that many entries per article (120 KB of a
-    # search's 544 KB at 5,000 articles). The actor filter narrows to events and actor pages;
-    # an actor's page lists the articles that mention it.
+    # fetches with the first search, would grow by that many entries per article. The actor
+    # filter narrows to events and actor pages; an actor's page lists the articles that
+    # mention it.
     return {"kind": ["Article"], "month": [_month(a.published)]}
 
 
@@ -151,7 +151,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
              _statement_title, lambda ix, s: s.statement.summary,
              # Out of the search index: statements outnumber articles two to one, and every
              # page in the index costs each first search its entry in Pagefind's page list and
-             # in the kind and month filters (at 5,000 articles, a fifth of a search's bytes).
+             # in the kind and month filters.
              # A statement's text is found on the pages that list it: its summary on its
              # event's page and its speaker's and addressee's pages (each a link to it), each
              # article's wording on the article's page.
