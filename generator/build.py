@@ -19,6 +19,7 @@ from generator.index import Index
 from generator.problems import Problems
 from generator.site import run_engine
 from generator.validate import FileCache, load_content
+from generator.workers import default_jobs, fork_map
 from generator.write import WriteReport, write_pages
 
 
@@ -70,10 +71,18 @@ def check(project: Project, cache: FileCache | None = None) -> Outcome:
     return Outcome(problems, index)
 
 
-def render(index: Index) -> list[pages.Page]:
-    """Every page and every data file, in memory, in table order."""
-    return [*pages.generate(index),
-            *(pages.Page(path, text) for path, text in data.files(index))]
+def render(index: Index, jobs: int = 1) -> list[pages.Page]:
+    """Every page and every data file, in memory, in table order, on `jobs` processes
+    (`workers.fork_map`: each inherits the index)."""
+    page = pages.renderer(index)
+
+    def make(item: pages.Spec | data.DataFile) -> pages.Page:
+        if isinstance(item, data.DataFile):
+            return pages.Page(item.path, item.build(index))
+        return page(item)
+
+    work: list[pages.Spec | data.DataFile] = [*pages.page_specs(index), *data.DATA_FILES]
+    return fork_map(make, work, jobs)
 
 
 EDITED_FIRST = 20
@@ -105,7 +114,7 @@ def build(project: Project, *, strict: bool = False, site: bool = True, jobs: in
     if outcome.index is None or outcome.stopped(strict):
         return outcome
     early = edited_first(project, outcome.index) if cache is not None else []
-    rendered = render(outcome.index)
+    rendered = render(outcome.index, default_jobs() if jobs is None else jobs)
     outcome.report = write_pages(project.docs, [(page.path, page.text) for page in rendered],
                                  in_place=cache is not None)
     outcome.report.include(early)

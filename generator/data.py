@@ -61,8 +61,3 @@ DATA_FILES: tuple[DataFile, ...] = (
              "for feed readers.", feed.atom_feed),
 )
 """Every data file, in the order the Data page lists them."""
-
-
-def files(ix: Index) -> list[tuple[str, bytes]]:
-    """Every data file as `(path relative to docs/, bytes)`."""
-    return [(f.path, f.build(ix)) for f in DATA_FILES]

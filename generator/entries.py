@@ -9,7 +9,7 @@ Entries are made by `Index` (generator/index.py) and never changed once it is bu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -64,57 +64,73 @@ class FigureRow:
     figure: m.Figure
 
 
+@dataclass(kw_only=True)
+class Gathered:
+    """What an event and a statement have in common: every article's account (or report) of
+    it, and what follows from them. Worked out on first use where a page reads it, since the
+    records never change once the index is built (the index reads none of it before every
+    account and report is in)."""
+
+    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
+    """Detail key -> each value the accounts (or reports) give, with the articles giving it."""
+    origins: int = 0
+    """How many independent outlets report it (a republication counts with its original)."""
+    primary: list[Origin] = field(default_factory=list)
+    """The primary origins its accounts or reports rest on (see `Account.relays`)."""
+
+    @property
+    def records(self) -> Sequence[tuple[m.Article, Any]]:
+        """Every (article, account or report) of it, in article order."""
+        raise NotImplementedError
+
+    @cached_property
+    def articles(self) -> list[m.Article]:
+        return _unique(a for a, _ in self.records)
+
+    @property
+    def conflicting(self) -> list[str]:
+        """Detail keys on which the accounts or reports give different values."""
+        return [k for k, versions in self.details.items() if len(versions) > 1]
+
+    @cached_property
+    def status(self) -> Status:
+        """Its verification status, from its accounts or reports (see STATUS_PRECEDENCE)."""
+        given = {rec.status for _, rec in self.records}
+        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
+
+    def detail_table(self, keys: list[str]) -> DetailTable:
+        """The given detail keys side by side: one column per article that gives any of them."""
+        return _detail_table(self.records, keys)
+
+    @cached_property
+    def history(self) -> list[HistoryLine]:
+        """Every dated status its records hold, oldest first (see `status_history`)."""
+        return _history(self.records)
+
+
 @dataclass
-class EventEntry:
-    """An event with everything reported about it."""
+class EventEntry(Gathered):
+    """An event with every account of it."""
 
     event: m.Event
     period: m.Period | None
     accounts: list[tuple[m.Article, m.Account]] = field(default_factory=list)
     statements: list[StatementEntry] = field(default_factory=list)
-    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
-    origins: int = 0
-    """How many independent outlets report it (a republication counts with its original)."""
-    primary: list[Origin] = field(default_factory=list)
-    """The primary origins its accounts rest on (see `Account.relays`)."""
 
     @property
     def id(self) -> str:
         """The event's id (the entry's key in `Index.events`)."""
         return self.event.id
 
-    # `articles` and `status` are read on every page that lists the event, and an entry's
-    # accounts never change once the index is built: each is worked out on first use (the
-    # index reads neither before every account is in).
-    @cached_property
-    def articles(self) -> list[m.Article]:
-        return _unique(a for a, _ in self.accounts)
+    @property
+    def records(self) -> Sequence[tuple[m.Article, Any]]:
+        return self.accounts
 
     @property
     def updated(self) -> dt.date:
         """When the event's record last changed: the latest publication day of its sources
         (it must have accounts)."""
         return max(a.published.start for a, _ in self.accounts)
-
-    @property
-    def conflicting(self) -> list[str]:
-        """Detail keys on which the accounts give different values."""
-        return [k for k, versions in self.details.items() if len(versions) > 1]
-
-    @cached_property
-    def status(self) -> Status:
-        """The event's verification status, from its accounts (see STATUS_PRECEDENCE)."""
-        given = {acc.status for _, acc in self.accounts}
-        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
-
-    def detail_table(self, keys: list[str]) -> DetailTable:
-        """The given detail keys side by side: one column per article that gives any of them."""
-        return _detail_table(self.accounts, keys)
-
-    @cached_property
-    def history(self) -> list[HistoryLine]:
-        """Every dated status its accounts record, oldest first (see `status_history`)."""
-        return _history(self.accounts)
 
     @cached_property
     def figures(self) -> dict[str, list[FigureRow]]:
@@ -133,46 +149,21 @@ class EventEntry:
 
 
 @dataclass
-class StatementEntry:
-    """A statement with every article's report of it (as `EventEntry` is to accounts)."""
+class StatementEntry(Gathered):
+    """A statement with every article's report of it."""
 
     statement: m.Statement
     period: m.Period | None
     reports: list[Reported] = field(default_factory=list)
-    details: dict[str, list[DetailVersion]] = field(default_factory=dict)
-    origins: int = 0
-    """How many independent outlets report it (a republication counts with its original)."""
-    primary: list[Origin] = field(default_factory=list)
-    """The primary origins its reports rest on (see `Report.relays`)."""
 
     @property
     def id(self) -> str:
         """The statement's id (the entry's key in `Index.statements`)."""
         return self.statement.id
 
-    @cached_property
-    def articles(self) -> list[m.Article]:
-        return _unique(a for a, _ in self.reports)
-
-    @cached_property
-    def status(self) -> Status:
-        """The statement's verification status, from its reports (see STATUS_PRECEDENCE)."""
-        given = {rep.status for _, rep in self.reports}
-        return next((s for s in STATUS_PRECEDENCE if s in given), Status.REPORTED)
-
     @property
-    def conflicting(self) -> list[str]:
-        """Detail keys on which the reports give different values."""
-        return [k for k, versions in self.details.items() if len(versions) > 1]
-
-    def detail_table(self, keys: list[str]) -> DetailTable:
-        """The given detail keys side by side: one column per article that gives any of them."""
-        return _detail_table(self.reports, keys)
-
-    @cached_property
-    def history(self) -> list[HistoryLine]:
-        """Every dated status its reports record, oldest first (see `status_history`)."""
-        return _history(self.reports)
+    def records(self) -> Sequence[tuple[m.Article, Any]]:
+        return self.reports
 
     @property
     def changed(self) -> bool:
@@ -336,7 +327,7 @@ def details(records: list[tuple[m.Article, Any]]) -> dict[str, list[DetailVersio
             for k, vs in sorted(table.items())}
 
 
-def _detail_table(records: list[tuple[m.Article, Any]], keys: list[str]) -> DetailTable:
+def _detail_table(records: Sequence[tuple[m.Article, Any]], keys: list[str]) -> DetailTable:
     """Detail keys side by side: one column per article that gives any of them."""
     columns = _unique(a for a, rec in records if any(k in rec.details for k in keys))
     rows = []
@@ -349,7 +340,7 @@ def _detail_table(records: list[tuple[m.Article, Any]], keys: list[str]) -> Deta
     return DetailTable(columns, rows)
 
 
-def _history(records: list[tuple[m.Article, Any]]) -> list[HistoryLine]:
+def _history(records: Sequence[tuple[m.Article, Any]]) -> list[HistoryLine]:
     """Each record's earlier statuses (`status_history`) and its status as of its article's
     publication, oldest first; lines of one day keep the order the articles are listed in."""
     lines = []

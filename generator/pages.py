@@ -7,6 +7,7 @@ abbreviations, so templates only lay things out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -376,18 +377,22 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
     return Page(path, render(env, kind.template, context))
 
 
+def renderer(ix: Index) -> Callable[[Spec], Page]:
+    """`render_page` for the index's pages, with the environment and shared context made once."""
+    return functools.partial(render_page, ix, environment(), shared_context(ix))
+
+
 def generate(ix: Index) -> Iterator[Page]:
-    """Render every page kind for every item, in table order."""
-    env = environment()
-    shared = shared_context(ix)
+    """Render every page kind for every item, in table order, in this process."""
+    make = renderer(ix)
     for spec in track(page_specs(ix), "render", unit="pages"):
-        yield render_page(ix, env, shared, spec)
+        yield make(spec)
 
 
 def article_pages(ix: Index, files: Iterable[str]) -> list[Page]:
     """The pages of the articles in these content files (display paths)."""
     files = set(files)
     kind = next(k for k in PAGE_KINDS if k.name == "article")
-    env, shared = environment(), shared_context(ix)
-    return [render_page(ix, env, shared, (kind, article)) for article in ix.articles.values()
+    make = renderer(ix)
+    return [make((kind, article)) for article in ix.articles.values()
             if ix.content.origins[id(article)][0].path in files]

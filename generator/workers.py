@@ -1,8 +1,10 @@
-"""Forked worker processes for the site engine (generator/engine.py): how many, whether
-forking is safe, and the pool.
+"""Forked worker processes, the one place parallel work is set up: how many, whether forking
+is safe, the pool, and an ordered map over a list (`fork_map`).
 
-Workers are forked after the engine has built the navigation, so they inherit its memory
-copy-on-write: pages are never pickled on the way out, only results travel back. Everything
+Two stages use them: rendering (`build.render` maps over every page and data file, once the
+index is built) and the site engine (generator/engine.py, once it has built the navigation).
+Workers are forked, so they inherit that memory copy-on-write: the index or the pages are never
+pickled on the way out, only results travel back. Everything
 runs in the calling process instead when `jobs` is 1, where `fork` is unavailable (macOS and
 Windows default to spawn), or when this process runs other threads (forking a threaded process
 can deadlock).
@@ -17,7 +19,7 @@ import argparse
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from generator.problems import FatalError
 
 MAX_JOBS = 8
 
+T = TypeVar("T")
 R = TypeVar("R")
 
 
@@ -75,12 +78,49 @@ def worth_forking(jobs: int, count: int, minimum: int) -> bool:
     return jobs > 1 and count >= max(minimum, 2) and can_fork()
 
 
-def pool(jobs: int) -> ProcessPoolExecutor:
+def pool(jobs: int, inherit: object = None) -> ProcessPoolExecutor:
     """A pool of `jobs` forked workers (call only when `can_fork()`), which die with this
     process (`procs.worker_setup`) and are stopped at once when the `with` block using the pool
-    ends in an exception (Ctrl-C, SIGTERM), rather than finishing their work first."""
+    ends in an exception (Ctrl-C, SIGTERM), rather than finishing their work first. Each worker
+    keeps `inherit` for the tasks it runs (`inherited()`): it is handed over by the fork, never
+    pickled."""
     return _Pool(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                 initializer=procs.worker_setup, initargs=(os.getpid(),))
+                 initializer=_start, initargs=(os.getpid(), inherit))
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """`[fn(item) for item in items]`: in `jobs` forked workers when that is worth it
+    (`worth_forking`), each taking every `jobs`-th item so slow and quick items spread evenly,
+    else here. `fn` and `items` reach the workers through the fork; each result must pickle.
+    Results come back in the order of `items`."""
+    if not worth_forking(jobs, len(items), 2):
+        return [fn(item) for item in items]
+    with pool(jobs, (fn, items)) as workers:
+        futures = [workers.submit(_map_share, share, jobs) for share in range(jobs)]
+        shares = [future.result() for future in futures]
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for share, results in enumerate(shares):
+        out[share::jobs] = results
+    return out
+
+
+def _map_share(share: int, jobs: int) -> list[Any]:
+    fn, items = inherited()
+    return [fn(item) for item in items[share::jobs]]
+
+
+def _start(parent: int, inherit: object) -> None:
+    procs.worker_setup(parent)
+    _WORKER["inherited"] = inherit
+
+
+_WORKER: dict[str, Any] = {}
+"""In a worker process only: what its pool handed it (`pool(inherit=...)`)."""
+
+
+def inherited() -> Any:
+    """In a worker: what its pool was given to hand over (`pool`'s `inherit`)."""
+    return _WORKER["inherited"]
 
 
 class _Pool(ProcessPoolExecutor):

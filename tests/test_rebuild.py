@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages, validate
+from generator import build as build_module
+from generator import validate
 from generator.build import Outcome, Project, build
 from generator.cli import main
 from generator.validate import FileCache
@@ -168,13 +169,13 @@ def test_serve_writes_an_edited_article_page_before_rendering_the_rest(
     rebuild(briefing, cache)
     page = briefing / "docs" / "briefing" / "articles" / f"{Path(MIRROR).stem}.md"
     seen: list[bool] = []
-    generate = pages.generate
+    fork_map = build_module.fork_map
 
-    def watching(ix: object) -> object:
+    def watching(*args: object) -> object:
         seen.append("Edited for the test." in page.read_text("utf-8"))
-        return generate(ix)  # type: ignore[arg-type]
+        return fork_map(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pages, "generate", watching)
+    monkeypatch.setattr(build_module, "fork_map", watching)
     edit(briefing, MIRROR, "summary: >-\n", "summary: >-\n  Edited for the test.\n")
     outcome = build(Project.at(briefing), site=False, cache=cache)
     assert seen == [True]
@@ -184,3 +185,10 @@ def test_serve_writes_an_edited_article_page_before_rendering_the_rest(
     fresh = build(Project.at(briefing, docs="fresh-docs"), site=False)
     assert not fresh.failed
     assert snapshot(briefing / "docs") == snapshot(briefing / "fresh-docs")
+
+
+def test_pages_rendered_in_two_workers_are_the_bytes_of_one_process(briefing: Path) -> None:
+    one = build(Project.at(briefing, docs="one"), site=False, jobs=1)
+    two = build(Project.at(briefing, docs="two"), site=False, jobs=2)
+    assert not one.failed and not two.failed
+    assert snapshot(briefing / "one") == snapshot(briefing / "two")
