@@ -59,11 +59,12 @@ class Outcome:
         return self.failed or (strict and bool(self.problems.warnings))
 
 
-def check(project: Project, cache: FileCache | None = None) -> Outcome:
-    """The checking stages: load and validate every content file, index the content, run the
-    editorial checks. Writes nothing."""
+def check(project: Project, cache: FileCache | None = None, jobs: int = 1) -> Outcome:
+    """The checking stages: load and validate every content file (parsed on `jobs`
+    processes), index the content, run the editorial checks. Writes nothing."""
     problems = Problems()
-    content = load_content(project.content, problems, display_root=project.root, cache=cache)
+    content = load_content(project.content, problems, display_root=project.root, cache=cache,
+                           jobs=jobs)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
     index = Index(content)
@@ -110,11 +111,12 @@ def build(project: Project, *, strict: bool = False, site: bool = True, jobs: in
     `jobs` processes; stop at the first stage that fails, leaving `docs/` and `site/` as they
     were. With a `cache` (`briefing serve`), `docs/` is updated file by file, the pages of
     the articles just edited first (`edited_first`)."""
-    outcome = check(project, cache)
+    jobs = default_jobs() if jobs is None else jobs
+    outcome = check(project, cache, jobs)
     if outcome.index is None or outcome.stopped(strict):
         return outcome
     early = edited_first(project, outcome.index) if cache is not None else []
-    rendered = render(outcome.index, default_jobs() if jobs is None else jobs)
+    rendered = render(outcome.index, jobs)
     outcome.report = write_pages(project.docs, [(page.path, page.text) for page in rendered],
                                  in_place=cache is not None)
     outcome.report.include(early)

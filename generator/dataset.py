@@ -352,12 +352,12 @@ def _date_of(value: str, approximate: bool, inferred: str | None, part: DayPart 
     # Content repeats a small set of dates across thousands of records; the model is frozen,
     # so one `Date` serves every record with the same date.
     d = m.FuzzyDate(value=value, approximate=approximate, inferred=inferred, part=part)
-    return Date(value=value, precision=d.precision, start=d.start, end=d.end,  # type: ignore[arg-type]
+    return Date.model_construct(value=value, precision=d.precision, start=d.start, end=d.end,  # type: ignore[arg-type]
                 approximate=approximate, inferred=inferred, part=part)
 
 
 def _period(p: m.Period) -> PeriodOut:
-    return PeriodOut(id=p.id, title=p.title, start=_date(p.start),
+    return PeriodOut.model_construct(id=p.id, title=p.title, start=_date(p.start),
                      end=_date(p.end) if p.end else None, description=p.description)
 
 
@@ -372,8 +372,10 @@ def quote_id(article: m.Article, position: int) -> str:
 
 
 def dataset(ix: Index) -> Dataset:
-    """The export model of the whole briefing."""
-    return Dataset(format_version=FORMAT_VERSION, briefing=_briefing(ix),
+    """The export model of the whole briefing, made with `model_construct`: every value comes
+    from content the model has validated already, so the export models only shape it (and
+    describe it in the JSON Schema) and are not validated again."""
+    return Dataset.model_construct(format_version=FORMAT_VERSION, briefing=_briefing(ix),
                    articles=[_article(a) for a in ix.articles.values()],
                    actors=list(ix.actors.values()), places=list(ix.places.values()),
                    events=[_event(ix, entry) for entry in ix.events.values()],
@@ -384,16 +386,16 @@ def dataset(ix: Index) -> Dataset:
 
 def _briefing(ix: Index) -> BriefingOut:
     b = ix.briefing
-    return BriefingOut(
+    return BriefingOut.model_construct(
         title=b.title, description=b.description, as_of=_date(b.as_of), crisis=_period(b.crisis),
         background=[_period(p) for p in b.background], summary=b.summary,
         takeaways=b.takeaways, site_url=b.site_url)
 
 
 def _article(a: m.Article) -> ArticleOut:
-    return ArticleOut(
+    return ArticleOut.model_construct(
         id=a.id, title=a.title, outlet=a.outlet, authors=a.authors, published=_date(a.published),
-        first_published=FirstPublicationOut(
+        first_published=FirstPublicationOut.model_construct(
             outlet=a.first_published.outlet, date=_date(a.first_published.date),
             url=a.first_published.url) if a.first_published else None,
         url=a.url, archived_url=a.archived_url, language=a.language, scope=a.scope,
@@ -407,11 +409,11 @@ def _article(a: m.Article) -> ArticleOut:
 
 def _statement(ix: Index, said: StatementEntry) -> StatementOut:
     st = said.statement
-    reports = [ReportOut(article=article.id, summary=rep.summary, status=rep.status,
+    reports = [ReportOut.model_construct(article=article.id, summary=rep.summary, status=rep.status,
                          date=_date(rep.date) if rep.date else None, relays=rep.relays,
                          status_history=_history(rep.status_history), details=rep.details)
                for article, rep in said.reports]
-    return StatementOut(
+    return StatementOut.model_construct(
         id=st.id, type=st.type, speaker=st.speaker, addressee=st.addressee,
         date=_date(st.date), summary=st.summary, status=said.status, event=st.event,
         responds_to=st.responds_to, responses=[r.id for r in ix.responses.get(st.id, [])],
@@ -421,16 +423,17 @@ def _statement(ix: Index, said: StatementEntry) -> StatementOut:
 
 
 def _history(changes: list[m.StatusChange]) -> list[StatusChangeOut]:
-    return [StatusChangeOut(date=_date(c.date), status=c.status, note=c.note) for c in changes]
+    return [StatusChangeOut.model_construct(date=_date(c.date), status=c.status, note=c.note)
+            for c in changes]
 
 
 def _origins(primary: list[Origin]) -> list[OriginOut]:
-    return [OriginOut(actor=o.key[1] if o.key[0] == "actor" else None, name=o.name,
+    return [OriginOut.model_construct(actor=o.key[1] if o.key[0] == "actor" else None, name=o.name,
                       sources=[a.id for a, _ in o.chains]) for o in primary]
 
 
 def _quotes(a: m.Article) -> list[QuoteOut]:
-    return [QuoteOut(
+    return [QuoteOut.model_construct(
         id=quote_id(a, i), article=a.id, text=q.text, speaker=q.speaker, date=_date(q.date),
         statement=q.statement, context=q.context) for i, q in enumerate(a.quotes)]
 
@@ -440,13 +443,13 @@ def _event(ix: Index, entry: EventEntry) -> EventOut:
     accounts = []
     for article, acc in entry.accounts:
         position = next(i for i, a in enumerate(article.accounts) if a is acc)
-        accounts.append(AccountOut(
+        accounts.append(AccountOut.model_construct(
             id=account_id(article, position), article=article.id, summary=acc.summary,
             status=acc.status, date=_date(acc.date) if acc.date else None,
             attributed_to=acc.attributed_to, relays=acc.relays,
             status_history=_history(acc.status_history), actors=acc.actors, places=acc.places,
             details=acc.details, figures=acc.figures))
-    return EventOut(
+    return EventOut.model_construct(
         id=e.id, title=e.title, date=_date(e.date),
         period=entry.period.id if entry.period else None, places=e.places,
         actors=e.actors, conflicts=e.conflicts,

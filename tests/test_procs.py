@@ -2,8 +2,8 @@
 
 The builds here run as real processes (`python -c` around `generator.cli.main`), because what is
 tested is what happens to their children when they die. Two things make the timing certain
-rather than lucky: loading is slowed down, and signals that it has begun, so the build is
-killed while it loads; and the site engine is replaced by a stand-in
+rather than lucky: loading is slowed down, so the build is killed while its workers parse
+content; and the site engine is replaced by a stand-in
 `mkdocs` module that waits to be killed (`generator.engine` imports `mkdocs.__main__` before the
 rest of MkDocs, so the stand-in's `__main__` runs and waits there).
 """
@@ -146,18 +146,21 @@ def _visible(folder: Path) -> dict[str, bytes | str]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
                          ids=lambda s: s.name)
-def test_killed_build_leaves_no_child_and_changes_nothing(project: Path, tmp_path: Path,
-                                                          sig: signal.Signals) -> None:
+def test_killed_build_leaves_no_worker_and_changes_nothing(project: Path, tmp_path: Path,
+                                                           sig: signal.Signals) -> None:
     docs, site = snapshot(project / "docs"), snapshot(project / "site")
     parsing = tmp_path / "parsing"
     build = _start(project, env={"PARSING": str(parsing)})
+    workers: list[int] = []
     try:
-        _wait_for(parsing.is_file)  # the build is loading content
-        assert _children(build.pid) == []  # every stage before the site engine runs here
+        _wait_for(parsing.is_file)  # a worker is parsing content
+        _wait_for(lambda: len(_children(build.pid)) >= 2)  # both load workers are at work
+        workers = _children(build.pid)
         build.send_signal(sig)
         code = build.wait(30)
+        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
     finally:
-        _kill(build.pid)
+        _kill(build.pid, *workers)
     err = _log(project)
     assert "Traceback" not in err
     if sig is signal.SIGKILL:
