@@ -59,12 +59,11 @@ class Outcome:
         return self.failed or (strict and bool(self.problems.warnings))
 
 
-def check(project: Project, cache: FileCache | None = None, jobs: int = 1) -> Outcome:
-    """The checking stages: load and validate every content file (parsed on `jobs`
-    processes), index the content, run the editorial checks. Writes nothing."""
+def check(project: Project, cache: FileCache | None = None) -> Outcome:
+    """The checking stages: load and validate every content file, index the content, run the
+    editorial checks. Writes nothing."""
     problems = Problems()
-    content = load_content(project.content, problems, display_root=project.root, cache=cache,
-                           jobs=jobs)
+    content = load_content(project.content, problems, display_root=project.root, cache=cache)
     if problems.errors or content.briefing is None:
         return Outcome(problems)
     index = Index(content)
@@ -112,7 +111,7 @@ def build(project: Project, *, strict: bool = False, site: bool = True, jobs: in
     were. With a `cache` (`briefing serve`), `docs/` is updated file by file, the pages of
     the articles just edited first (`edited_first`)."""
     jobs = default_jobs() if jobs is None else jobs
-    outcome = check(project, cache, jobs)
+    outcome = check(project, cache)
     if outcome.index is None or outcome.stopped(strict):
         return outcome
     early = edited_first(project, outcome.index) if cache is not None else []

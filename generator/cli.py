@@ -19,7 +19,7 @@ from generator.workers import default_jobs, jobs_argument
 
 
 def _cmd_check(args: argparse.Namespace, project: Project) -> int:
-    outcome = check(project, jobs=default_jobs())
+    outcome = check(project)
     return _finish(outcome, args, "content is valid")
 
 

@@ -12,19 +12,16 @@ The loader is deliberately narrow, because content is untrusted (see SECURITY.md
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.workers import fork_map
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -206,12 +203,16 @@ Loaded = Document | LoadError | OSError
 
 
 def load_files(files: list[tuple[Path, str, bool]],
-               digest: Callable[[Document], None] | None = None, jobs: int = 1) -> list[Loaded]:
-    """Load each `(path, display name, registry)` (see `load_file`), in order, on `jobs`
-    processes (`workers.fork_map`). Documents come without position tables (see `Document`),
-    so they travel back from a worker small. `digest(document)`, if given, runs on each
-    document where it was parsed; what it keeps in `document.walked` travels with it."""
-    return fork_map(functools.partial(_load, digest=digest), files, jobs)
+               digest: Callable[[Document], None] | None = None) -> Iterator[Loaded]:
+    """Load each `(path, display name, registry)` (see `load_file`), one by one and in order,
+    so a progress display can follow. Documents come without position tables (see
+    `Document`). `digest(document)`, if given, runs on each document as it is parsed; what it
+    keeps in `document.walked` stays with the document.
+
+    In this process: parsing in forked workers was tried, and sending the documents back cost
+    what the workers saved (validation, the larger part, needs them here)."""
+    for item in files:
+        yield _load(item, digest)
 
 
 def _load(item: tuple[Path, str, bool],

@@ -29,13 +29,12 @@ from generator.references import check_references, note_ids
 
 
 def load_content(root: Path, problems: Problems, display_root: Path | None = None,
-                 cache: FileCache | None = None, jobs: int = 1) -> Content:
+                 cache: FileCache | None = None) -> Content:
     """Load and validate every file under `root`; add each problem to `problems`.
 
     Loading notes the ids each file defines and refers to; the cross-file checks then run on
     the whole content. With a `cache`, files whose bytes are unchanged since the last load with
-    that cache are not parsed and validated again (see `FileCache`). Files are parsed on `jobs`
-    processes; everything else runs here."""
+    that cache are not parsed and validated again (see `FileCache`)."""
     content = Content(root)
     base = display_root if display_root is not None else Path.cwd()
     if not root.is_dir():
@@ -56,7 +55,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     # The loader's larger limits hold for the files at the top of content/; a file of a
     # folder kind holds one record.
     loaded = load_files([(files[i][1], files[i][2], not files[i][0].folder) for i in todo],
-                        functools.partial(_note_ids_of, kinds), jobs)
+                        functools.partial(_note_ids_of, kinds))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
         kind, path, display = files[i]

@@ -2,8 +2,8 @@
 
 The builds here run as real processes (`python -c` around `generator.cli.main`), because what is
 tested is what happens to their children when they die. Two things make the timing certain
-rather than lucky: loading is slowed down, so the build is killed while its workers parse
-content; and the site engine is replaced by a stand-in
+rather than lucky: loading is slowed down, and signals that it has begun, so the build is
+killed while it loads; and the site engine is replaced by a stand-in
 `mkdocs` module that waits to be killed (`generator.engine` imports `mkdocs.__main__` before the
 rest of MkDocs, so the stand-in's `__main__` runs and waits there).
 """
@@ -44,6 +44,13 @@ def slow_parse(*args):
     time.sleep(delay)
     return parse(*args)
 load.parse = slow_parse
+if os.environ.get("RENDER_DELAY"):
+    import generator.pages as pages
+    render_page = pages.render_page
+    def slow_render(*args):
+        time.sleep(float(os.environ["RENDER_DELAY"]))
+        return render_page(*args)
+    pages.render_page = slow_render
 from generator.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -146,21 +153,18 @@ def _visible(folder: Path) -> dict[str, bytes | str]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
                          ids=lambda s: s.name)
-def test_killed_build_leaves_no_worker_and_changes_nothing(project: Path, tmp_path: Path,
-                                                           sig: signal.Signals) -> None:
+def test_killed_build_leaves_no_child_and_changes_nothing(project: Path, tmp_path: Path,
+                                                          sig: signal.Signals) -> None:
     docs, site = snapshot(project / "docs"), snapshot(project / "site")
     parsing = tmp_path / "parsing"
     build = _start(project, env={"PARSING": str(parsing)})
-    workers: list[int] = []
     try:
-        _wait_for(parsing.is_file)  # a worker is parsing content
-        _wait_for(lambda: len(_children(build.pid)) >= 2)  # both load workers are at work
-        workers = _children(build.pid)
+        _wait_for(parsing.is_file)  # the build is loading content
+        assert _children(build.pid) == []  # loading runs in the build's own process
         build.send_signal(sig)
         code = build.wait(30)
-        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
     finally:
-        _kill(build.pid, *workers)
+        _kill(build.pid)
     err = _log(project)
     assert "Traceback" not in err
     if sig is signal.SIGKILL:
@@ -171,6 +175,29 @@ def test_killed_build_leaves_no_worker_and_changes_nothing(project: Path, tmp_pa
         assert snapshot(project / "docs") == docs  # not even a staging folder is left
     assert snapshot(project / "site") == site
     assert not list(project.glob(".site-staging-*"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
+                         ids=lambda s: s.name)
+def test_killed_build_takes_its_render_workers_with_it(project: Path,
+                                                      sig: signal.Signals) -> None:
+    docs, site = snapshot(project / "docs"), snapshot(project / "site")
+    build = _start(project, env={"PARSE_DELAY": "0", "RENDER_DELAY": "0.05"})
+    workers: list[int] = []
+    try:
+        _wait_for(lambda: len(_children(build.pid)) >= 2)  # both render workers are at work
+        workers = _children(build.pid)
+        build.send_signal(sig)
+        code = build.wait(30)
+        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
+    finally:
+        _kill(build.pid, *workers)
+    err = _log(project)
+    assert "Traceback" not in err
+    assert code == {signal.SIGKILL: -signal.SIGKILL, signal.SIGTERM: 143,
+                    signal.SIGINT: 130}[sig], err
+    assert _visible(project / "docs") == docs
+    assert snapshot(project / "site") == site
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=lambda s: s.name)
