@@ -33,6 +33,7 @@ from generator.render import TEMPLATES
 from generator.report import print_problems
 from generator.site import ENGINE_ENV
 from generator.validate import FileCache
+from generator.workers import default_jobs
 
 STOP_TIMEOUT = 10.0
 """Seconds MkDocs and the watcher get to exit when serve stops, before they are killed."""
@@ -61,6 +62,9 @@ class Session:
         self.project = project
         self.args = args
         self.files: FileCache = {}
+        # One CPU fewer than a build renders on: the dev server rebuilds the edited article's
+        # page while the rest render, and a preview is about how soon that page shows.
+        self.jobs = max(1, default_jobs() - 1)
 
     def regenerate(self) -> Outcome | None:
         """Check and generate; print problems; never raise (a broken template must not stop
@@ -68,7 +72,8 @@ class Session:
         project, args = self.project, self.args
         started = time.monotonic()
         try:
-            outcome = build(project, strict=args.strict, site=False, cache=self.files)
+            outcome = build(project, strict=args.strict, site=False, cache=self.files,
+                            jobs=self.jobs)
         except Exception as exc:  # report it and keep serving the last good pages
             self.files.clear()  # start afresh next time
             print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
