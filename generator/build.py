@@ -2,8 +2,8 @@
 
     load and validate -> index -> editorial checks -> render -> write -> site engine
 
-Nothing is written until every check has passed: pages and data files are rendered in memory,
-then written into a staging folder that is swapped in whole (generator/write.py), and the site
+Nothing is written until every check has passed: pages and data files are then written, as they
+are rendered, into a staging folder that is swapped in whole (generator/write.py), and the site
 engine builds into a staging folder of its own (generator/site.py). `briefing serve` calls the
 same `build()` on every change, without the site engine (MkDocs' dev server does that part) and
 with a `FileCache`, so files whose bytes are unchanged are not parsed again.
@@ -11,6 +11,7 @@ with a `FileCache`, so files whose bytes are unchanged are not parsed again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,8 @@ def check(project: Project, cache: FileCache | None = None) -> Outcome:
     return Outcome(problems, index)
 
 
-def render(index: Index, jobs: int = 1) -> list[pages.Page]:
-    """Every page and every data file, in memory, in table order, on `jobs` processes
+def render(index: Index, jobs: int = 1) -> Iterator[pages.Page]:
+    """Every page and every data file, in table order, as each is made, on `jobs` processes
     (`workers.fork_map`: each inherits the index)."""
     page = pages.renderer(index)
 
@@ -116,7 +117,7 @@ def build(project: Project, *, strict: bool = False, site: bool = True, jobs: in
         return outcome
     early = edited_first(project, outcome.index) if cache is not None else []
     rendered = render(outcome.index, jobs)
-    outcome.report = write_pages(project.docs, [(page.path, page.text) for page in rendered],
+    outcome.report = write_pages(project.docs, ((page.path, page.text) for page in rendered),
                                  in_place=cache is not None)
     outcome.report.include(early)
     if site:

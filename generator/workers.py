@@ -19,7 +19,7 @@ import argparse
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -88,25 +88,26 @@ def pool(jobs: int, inherit: object = None) -> ProcessPoolExecutor:
                  initializer=_start, initargs=(os.getpid(), inherit))
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """`[fn(item) for item in items]`: in `jobs` forked workers when that is worth it
-    (`worth_forking`), each taking every `jobs`-th item so slow and quick items spread evenly,
-    else here. `fn` and `items` reach the workers through the fork; each result must pickle.
-    Results come back in the order of `items`."""
+def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """`fn(item) for item in items`, in order: in `jobs` forked workers when that is worth it
+    (`worth_forking`), else here. `fn` and `items` reach the workers through the fork (only
+    positions are sent, `CHUNK` at a time); each result must pickle. Results are yielded as
+    they come, so the caller can write them while the workers go on."""
     if not worth_forking(jobs, len(items), 2):
-        return [fn(item) for item in items]
+        yield from map(fn, items)
+        return
     with pool(jobs, (fn, items)) as workers:
-        futures = [workers.submit(_map_share, share, jobs) for share in range(jobs)]
-        shares = [future.result() for future in futures]
-    out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for share, results in enumerate(shares):
-        out[share::jobs] = results
-    return out
+        yield from workers.map(_apply, range(len(items)), chunksize=CHUNK)
 
 
-def _map_share(share: int, jobs: int) -> list[Any]:
+CHUNK = 16
+"""Items a worker takes at a time: few enough that slow and quick items spread over the
+workers, enough that sending positions and results back is not the work."""
+
+
+def _apply(position: int) -> Any:
     fn, items = inherited()
-    return [fn(item) for item in items[share::jobs]]
+    return fn(items[position])
 
 
 def _start(parent: int, inherit: object) -> None:

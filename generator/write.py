@@ -123,38 +123,38 @@ def write_pages(docs: Path, pages: Iterable[tuple[str, str | bytes]],
     folder: built aside and swapped in whole, or with `in_place` (`briefing serve`, once the
     folder exists) updated file by file, where `partial` writes these files and leaves every
     other as it is. Unchanged files keep their inode and modification time either way."""
-    files = [(_file_path(page_path), text) for page_path, text in pages]
+    files = ((_file_path(page_path), text) for page_path, text in pages)
     target = docs / urls.GENERATED_DIR
     if in_place and target.is_dir():
-        new_files = _prepare(docs, [rel for rel, _ in files])
-        report = _update_in_place(target, files, None if partial else new_files)
+        _prepare(docs)
+        report = _update_in_place(target, files, partial)
         _link_home(docs)
         return report
-    staging = Staging(docs, [rel for rel, _ in files])
+    staging = Staging(docs)
     try:
-        written = [rel for rel, source in track(files, "write", unit="files")
+        written = [rel for rel, source in track(files, "render and write", unit="files")
                    if staging.put(rel, source)]
         return staging.finish(written)
     finally:
         staging.discard()  # a no-op once swapped in
 
 
-def _prepare(docs: Path, files: Iterable[str]) -> set[str]:
-    """Before writing into `docs/`: refuse a hand-written home page and two pages on one file
-    (`files`, paths inside the generated folder), and remove what a killed run left behind.
-    Returns the files as a set."""
-    planned: set[str] = set()
-    for rel in files:
-        if rel in planned:
-            raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
-        planned.add(rel)
+def _prepare(docs: Path) -> None:
+    """Before writing into `docs/`: refuse a hand-written home page, and remove what a killed
+    run left behind."""
     docs.mkdir(parents=True, exist_ok=True)
     home = docs / "index.md"
     if home.exists() and not home.is_symlink():
         raise FatalError(f"{home} is a regular file, but the generator owns the home page; "
                          "move hand-written content to another page and delete it")
     clean_leftovers(docs)
-    return planned
+
+
+def _once(rel: str, seen: set[str]) -> None:
+    """Note that `rel` is written; two pages on one file are a bug, never a silent overwrite."""
+    if rel in seen:
+        raise FatalError(f"two pages would be written to {urls.GENERATED_DIR}/{rel}")
+    seen.add(rel)
 
 
 def _link_home(docs: Path) -> None:
@@ -168,19 +168,21 @@ def _link_home(docs: Path) -> None:
         os.replace(tmp, home)
 
 
-def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
-                     new_files: set[str] | None) -> WriteReport:
+def _update_in_place(target: Path, files: Iterable[tuple[str, str | bytes]],
+                     partial: bool) -> WriteReport:
     """Bring the generated folder up to date file by file (`briefing serve`).
 
     A file that differs is written beside its old copy and renamed over it once every new file
-    is written; files no longer generated (not in `new_files`, unless that is None) are then
-    removed. Each file is replaced atomically, the folder as a whole is not. If anything fails
-    before the renames, nothing has changed.
+    is written; unless `partial`, files no longer generated are then removed. Each file is
+    replaced atomically, the folder as a whole is not. If anything fails before the renames,
+    nothing has changed.
     """
     tmp_suffix = f".briefing-new-{os.getpid()}"  # hidden: the site engine skips dot files
     pending: list[tuple[Path, Path]] = []
+    new_files: set[str] = set()
     try:
         for rel, source in files:
+            _once(rel, new_files)
             path = target / rel
             data = source if isinstance(source, bytes) else source.encode("utf-8")
             if _same(path, data):
@@ -195,11 +197,11 @@ def _update_in_place(target: Path, files: list[tuple[str, str | bytes]],
         raise
     for tmp, path in pending:
         os.replace(tmp, path)
-    removed = sorted(set(_files_under(target)) - new_files) if new_files is not None else []
+    removed = [] if partial else sorted(set(_files_under(target)) - new_files)
     for rel in removed:
         (target / rel).unlink(missing_ok=True)
     written = sorted(path.relative_to(target).as_posix() for _, path in pending)
-    return WriteReport(written, len(files) - len(written), removed)
+    return WriteReport(written, len(new_files) - len(written), removed)
 
 
 class Staging:
@@ -211,17 +213,17 @@ class Staging:
     `clean_leftovers`.
     """
 
-    def __init__(self, docs: Path, files: Iterable[str]) -> None:
-        """Create the staging folder and its subfolders for `files` (paths inside the
-        generated folder, `file_path`), after the checks of `_prepare`."""
+    def __init__(self, docs: Path) -> None:
+        """Create the staging folder, after the checks of `_prepare`."""
         self.docs = docs
         self.target = docs / urls.GENERATED_DIR
         self.made_docs = not docs.exists()
-        self.files = _prepare(docs, files)
+        _prepare(docs)
+        self.files: set[str] = set()
+        """Paths inside the generated folder (`file_path`) staged so far."""
         self.path = docs / f"{STAGING_PREFIX}{os.getpid()}"
         self.path.mkdir()
-        for folder in sorted({posixpath.dirname(rel) for rel in self.files} - {""}):
-            (self.path / folder).mkdir(parents=True, exist_ok=True)
+        self._folders: set[str] = {""}
         self._current = self.target.is_dir()
         """Whether there is a current generated folder whose unchanged files can be linked."""
         self._prefix = f"{self.path}{os.sep}"
@@ -229,6 +231,11 @@ class Staging:
     def put(self, rel: str, source: str | bytes) -> bool:
         """Stage one file: hard-link the current copy if identical (False), else write it
         (True)."""
+        _once(rel, self.files)
+        folder = posixpath.dirname(rel)
+        if folder not in self._folders:
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         dest = self._prefix + rel
         data = source if isinstance(source, bytes) else source.encode("utf-8")
         if self._current:
@@ -244,11 +251,10 @@ class Staging:
         return True
 
     def finish(self, written: list[str]) -> WriteReport:
-        """Swap the staging folder in for the generated folder, once every planned file is
-        staged (`written`: those that changed), and report what changed."""
-        staged = set(_files_under(self.path))
-        if staged != self.files:
-            raise RuntimeError("the staged files are not the planned ones")
+        """Swap the staging folder in for the generated folder, once every file is staged
+        (`written`: those that changed), and report what changed."""
+        if set(_files_under(self.path)) != self.files:
+            raise RuntimeError("the staging folder does not hold the staged files")
         removed = (sorted(set(_files_under(self.target)) - self.files)
                    if self.target.is_dir() else [])
         swap_in(self.path, self.target)

@@ -191,5 +191,6 @@ def test_pages_rendered_in_two_workers_are_the_bytes_of_one_process(briefing: Pa
     assert workers.can_fork()  # or both builds would run in this process
     one = build(Project.at(briefing, docs="one"), site=False, jobs=1)
     two = build(Project.at(briefing, docs="two"), site=False, jobs=2)
-    assert not one.failed and not two.failed
+    assert not one.failed
+    assert not two.failed
     assert snapshot(briefing / "one") == snapshot(briefing / "two")
