@@ -92,12 +92,19 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]
     """`fn(item) for item in items`, in order: in `jobs` forked workers when that is worth it
     (`worth_forking`), else here. `fn` and `items` reach the workers through the fork (only
     positions are sent, `CHUNK` at a time); each result must pickle. Results are yielded as
-    they come, so the caller can write them while the workers go on."""
+    they come, so the caller can write them while the workers go on.
+
+    The chunks are submitted here rather than through `Executor.map`, which cancels what is
+    pending when its caller stops (Ctrl-C): the pool's killed workers then make Python 3.11's
+    executor fail on the cancelled futures, in a thread that prints a traceback."""
     if not worth_forking(jobs, len(items), 2):
         yield from map(fn, items)
         return
     with pool(jobs, (fn, items)) as workers:
-        yield from workers.map(_apply, range(len(items)), chunksize=CHUNK)
+        futures = [workers.submit(_apply, start, min(start + CHUNK, len(items)))
+                   for start in range(0, len(items), CHUNK)]
+        for future in futures:
+            yield from future.result()
 
 
 CHUNK = 16
@@ -105,9 +112,9 @@ CHUNK = 16
 workers, enough that sending positions and results back is not the work."""
 
 
-def _apply(position: int) -> Any:
+def _apply(start: int, stop: int) -> list[Any]:
     fn, items = inherited()
-    return fn(items[position])
+    return [fn(items[i]) for i in range(start, stop)]
 
 
 def _start(parent: int, inherit: object) -> None:
@@ -131,7 +138,8 @@ class _Pool(ProcessPoolExecutor):
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
         if exc_type is not None:
+            # Killed, the workers stop at once; the executor then fails every pending future
+            # as broken (cancelling them as well would race with that).
             for process in list((getattr(self, "_processes", None) or {}).values()):
                 process.kill()
-            self.shutdown(wait=True, cancel_futures=True)
         return super().__exit__(exc_type, exc, tb)
