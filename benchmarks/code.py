@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/code.py [--against REF]
 
 Prints the package's line count (every line of `generator/*.py`), the longest modules, the
-functions above cyclomatic complexity 20 (ruff's `C901`, the McCabe measure), and every import
-cycle among the package's modules, counting imports made inside functions and under
+functions above cyclomatic complexity 20 (ruff's `C901`, the McCabe measure), and one import
+cycle for each group of modules that import each other, counting imports made inside functions and under
 `TYPE_CHECKING` alike. With `--against REF`, the line count of the same folder at git `REF`
 beside it, as a ratio.
 """
@@ -17,6 +17,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.references import cycles
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
@@ -53,38 +57,11 @@ def imports(path: Path) -> set[str]:
     return found
 
 
-def cycles() -> list[list[str]]:
-    """Every strongly connected group of more than one module (Tarjan), as sorted names."""
+def import_cycles() -> list[list[str]]:
+    """One cycle per group of modules that import each other (the loop checks of the
+    content use the same search, `references.cycles`)."""
     graph = {p.stem: imports(p) for p in PACKAGE.glob("*.py")}
-    graph = {k: {v for v in vs if v in graph and v != k} for k, vs in graph.items()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    groups: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for other in sorted(graph[node]):
-            if other not in index:
-                visit(other)
-                low[node] = min(low[node], low[other])
-            elif other in stack:
-                low[node] = min(low[node], index[other])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(sorted(group))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return sorted(groups)
+    return cycles({k: sorted(v for v in vs if v in graph and v != k) for k, vs in graph.items()})
 
 
 def complex_functions() -> list[str]:
@@ -114,10 +91,10 @@ def main() -> None:
     print(f"functions above complexity {MAX_COMPLEXITY}: {len(found)}")
     for line in found:
         print(f"  {line}")
-    groups = cycles()
-    print(f"import cycles (imports inside functions counted): {len(groups)}")
-    for group in groups:
-        print(f"  {' <-> '.join(group)}")
+    found = import_cycles()
+    print(f"import cycles (imports inside functions counted): {len(found)}")
+    for cycle in found:
+        print(f"  {' -> '.join(cycle)}")
 
 
 if __name__ == "__main__":

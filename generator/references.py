@@ -254,7 +254,7 @@ def _check_self_references(content: Content, problems: Problems) -> None:
             path, line, col = content.locate(place, "part_of")
             problems.add(path, line, col, f"part_of: place '{place.id}' cannot be part of itself")
     actors = {a.id: a for a in content.actors}
-    for cycle in _cycles({a.id: [o for o in a.affiliation if o in actors and o != a.id]
+    for cycle in cycles({a.id: [o for o in a.affiliation if o in actors and o != a.id]
                           for a in actors.values()}):
         actor = actors[cycle[0]]
         path, line, col = content.locate(actor, "affiliation", actor.affiliation.index(cycle[1]))
@@ -262,7 +262,7 @@ def _check_self_references(content: Content, problems: Problems) -> None:
                                       f"{_arrow(cycle)} is a cycle; an actor cannot belong, "
                                       f"through others, to itself")
     places = {p.id: p for p in content.places}
-    for cycle in _cycles({p.id: [p.part_of] for p in places.values()
+    for cycle in cycles({p.id: [p.part_of] for p in places.values()
                           if p.part_of in places and p.part_of != p.id}):
         path, line, col = content.locate(places[cycle[0]], "part_of")
         problems.add(path, line, col, f"part_of: {_arrow(cycle)} is a cycle; a place cannot "
@@ -279,7 +279,7 @@ def _arrow(cycle: list[str]) -> str:
     return " -> ".join(f"'{node}'" for node in cycle)
 
 
-def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+def cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     """One cycle per strongly connected component with more than one node, as a path from the
     component's smallest id back to itself (shortest such path; ties broken by id order).
 
