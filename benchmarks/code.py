@@ -5,8 +5,8 @@
 Prints the package's line count (every line of `generator/*.py`), the longest modules, the
 functions above cyclomatic complexity 20 (ruff's `C901`, the McCabe measure), and one import
 cycle for each group of modules that import each other, counting imports made inside functions
-and under `TYPE_CHECKING` alike. With `--against REF`, the line count of the same folder at git `REF`
-beside it, as a ratio.
+and under `TYPE_CHECKING` alike. With `--against REF`, the line count of the same folder at git
+`REF` beside it, as a ratio.
 """
 
 from __future__ import annotations
