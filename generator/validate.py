@@ -55,7 +55,7 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
     # The loader's larger limits hold for the files at the top of content/; a file of a
     # folder kind holds one record.
     loaded = load_files([(files[i][1], files[i][2], not files[i][0].folder) for i in todo],
-                        functools.partial(_note_ids_of, kinds))
+                        lambda doc: note_ids(doc, kinds[doc.path]))
     for i, doc in track(zip(todo, loaded, strict=True), "load and validate", total=len(todo),
                         unit="files"):
         kind, path, display = files[i]
@@ -70,10 +70,6 @@ def load_content(root: Path, problems: Problems, display_root: Path | None = Non
         result.add_to(content, problems)
     check_references(content, problems)
     return content
-
-
-def _note_ids_of(kinds: dict[str, str], doc: Document) -> None:
-    note_ids(doc, kinds[doc.path])
 
 
 FileCache = dict[str, tuple[bytes, "FileResult"]]
