@@ -73,8 +73,10 @@ def check(project: Project, cache: FileCache | None = None) -> Outcome:
 
 
 def render(index: Index, jobs: int = 1) -> Iterator[pages.Page]:
-    """Every page and every data file, in table order, as each is made, on `jobs` processes
-    (`workers.fork_map`: each inherits the index)."""
+    """Every data file, then every page in table order, as each is made, on `jobs` processes
+    (`workers.fork_map`: each inherits the index). The data files come first because each
+    covers the whole briefing: taken last, they would leave one worker busy after the others
+    had finished."""
     page = pages.renderer(index)
 
     def make(item: pages.Spec | data.DataFile) -> pages.Page:
@@ -82,7 +84,7 @@ def render(index: Index, jobs: int = 1) -> Iterator[pages.Page]:
             return pages.Page(item.path, item.build(index))
         return page(item)
 
-    work: list[pages.Spec | data.DataFile] = [*pages.page_specs(index), *data.DATA_FILES]
+    work: list[pages.Spec | data.DataFile] = [*data.DATA_FILES, *pages.page_specs(index)]
     return fork_map(make, work, jobs)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
+import importlib.util
 import logging
 import os
 import pickle
@@ -319,7 +320,21 @@ def engine_digest(config: MkDocsConfig) -> str:
     hooks = [(name, Path(module.__file__).read_bytes()) for name, module in
              sorted(config["hooks"].items()) if getattr(module, "__file__", None)]
     return _digest(sys.version, dists, Path(__file__).read_bytes(), config_bytes, values, theme,
-                   hooks, dated, os.environ.get("SOURCE_DATE_EPOCH", ""))
+                   hooks, _extension_sources(config["markdown_extensions"]), dated,
+                   os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _extension_sources(names: Iterable[object]) -> list[tuple[str, bytes]]:
+    """The source of each Markdown extension named by its module path
+    (`generator.markdown_syntax`): a project's own module has no distribution version to show
+    that it was edited. Extensions named briefly (`abbr`) come with Markdown's version."""
+    sources = []
+    for name in names:
+        if isinstance(name, str) and "." in name:
+            spec = importlib.util.find_spec(name.partition(":")[0])
+            if spec is not None and spec.origin and os.path.isfile(spec.origin):
+                sources.append((name, Path(spec.origin).read_bytes()))
+    return sources
 
 
 def _mentions_date(folders: Iterable[str]) -> bool:

@@ -136,12 +136,19 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     return {}, text
 
 
-def page_html(text: str) -> str:
-    """A generated page's body as Python-Markdown renders it with the site's extensions."""
+LEAN_SYNTAX = "generator.markdown_syntax"
+"""The extension that takes out inline syntax the pages never use: leaving it out must change
+no page's HTML."""
+
+
+def page_html(text: str, *, lean: bool = True) -> str:
+    """A generated page's body as Python-Markdown renders it with the site's extensions (with
+    `lean=False`, without `LEAN_SYNTAX`)."""
     import markdown
 
     _, body = split_front_matter(text)
-    return markdown.markdown(body, extensions=markdown_extensions())
+    extensions = [e for e in markdown_extensions() if lean or e != LEAN_SYNTAX]
+    return markdown.markdown(body, extensions=extensions)
 
 
 SAFE_TAGS = {"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",

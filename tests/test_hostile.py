@@ -111,6 +111,7 @@ def test_injection_builds_into_inert_pages(name: str, project: Path) -> None:
             assert not set(str(meta.get(key, ""))) & set("<>&{}`"), (page, meta)
         html = page_html(text)
         assert fragment_problems(html) == [], page
+        assert html == page_html(text, lean=False), page  # the syntax taken out is unused
         visible.append(audit(html).visible)
     shown = "\n".join(visible)
     for marker in (case / "inert.txt").read_text("utf-8").splitlines():
