@@ -38,11 +38,11 @@ UNUSED: dict[str, str] = {
 class UnusedInlineSyntax(Extension):
     """Deregisters the inline patterns in `UNUSED` (patterns already absent are skipped)."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md: Markdown) -> None:
         for name in UNUSED:
             md.inlinePatterns.deregister(name, strict=False)
 
 
-def makeExtension(**kwargs: Any) -> UnusedInlineSyntax:  # noqa: N802 - Python-Markdown's name
+def makeExtension(**kwargs: Any) -> UnusedInlineSyntax:
     """The entry point Python-Markdown calls for `generator.markdown_syntax`."""
     return UnusedInlineSyntax(**kwargs)
