@@ -73,10 +73,10 @@ def check(project: Project, cache: FileCache | None = None) -> Outcome:
 
 
 def render(index: Index, jobs: int = 1) -> Iterator[pages.Page]:
-    """Every data file, then every page in table order, as each is made, on `jobs` processes
-    (`workers.fork_map`: each inherits the index). The data files come first because each
-    covers the whole briefing: taken last, they would leave one worker busy after the others
-    had finished."""
+    """Every data file and every page, as each is made, on `jobs` processes
+    (`workers.fork_map`: each inherits the index; in table order on one). The data files are
+    handed out first because each covers the whole briefing: taken last, they would leave one
+    worker busy after the others had finished."""
     page = pages.renderer(index)
 
     def make(item: pages.Spec | data.DataFile) -> pages.Page:

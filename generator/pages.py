@@ -20,7 +20,7 @@ from generator.entries import STATEMENT_VERBS_SHORT, StatementEntry
 from generator.index import Index
 from generator.parts import INLINE_INDEXES, Layout, Part, layout
 from generator.progress import track
-from generator.render import Footnotes, date_label, environment, inline, render
+from generator.render import Footnotes, date_label, environment, inline, render, with_abbreviations
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
 NETWORK_LISTED = 100
@@ -352,14 +352,17 @@ def page_specs(ix: Index) -> list[Spec]:
 def shared_context(ix: Index) -> dict[str, Any]:
     """What every page's template sees besides its own item and helpers.
 
-    `abbreviations`, the glossary's abbreviation definitions that end every page, is the
-    macro's text made once here rather than on every page: it depends on the glossary alone."""
+    `abbreviations` holds each glossary term with its abbreviation definition, the macro's
+    line made once here rather than on every page: `render_page` ends each page with those of
+    the terms it uses (`render.with_abbreviations`)."""
     macros = environment().get_template("_macros.md.j2").module
+    lines = str(macros.abbreviations(ix.glossary)).splitlines(keepends=True)  # type: ignore[attr-defined]
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
             "feed_entries": feed.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
             "network_listed": NETWORK_LISTED,
-            "abbreviations": str(macros.abbreviations(ix.glossary))}  # type: ignore[attr-defined]
+            "abbreviations": [(entry.term, line) for entry, line
+                              in zip(ix.glossary, lines, strict=True)]}
 
 
 def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec: Spec) -> Page:
@@ -374,7 +377,8 @@ def render_page(ix: Index, env: jinja2.Environment, shared: dict[str, Any], spec
                "search_terms": kind.search_terms(ix, item) if kind.search_terms else [],
                "filters": kind.filters(ix, item) if kind.filters else {},
                "json_ld": jsonld.json_ld(kind.name, ix, item)}
-    return Page(path, render(env, kind.template, context))
+    return Page(path, with_abbreviations(render(env, kind.template, context),
+                                         shared["abbreviations"]))
 
 
 def renderer(ix: Index) -> Callable[[Spec], Page]:

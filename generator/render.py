@@ -233,6 +233,19 @@ def render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> s
     return latin1_body(text)
 
 
+def with_abbreviations(page: str, definitions: list[tuple[str, str]]) -> str:
+    """The page followed by the abbreviation definitions (`(term, "*[TERM]: expansion\n")`)
+    of the glossary terms it uses.
+
+    Python-Markdown's abbr extension marks a term only where the page's text has it, so the
+    definition of a term the page never uses changes nothing in its HTML, while every
+    definition costs the site engine a block to parse on every page. A term counts as used
+    wherever it appears in the page as written, which is everywhere the extension could find
+    it and more (front matter, link targets)."""
+    used = [line for term, line in definitions if term in page]
+    return page + "\n" + "".join(used) if used else page
+
+
 def latin1_body(page: str) -> str:
     """Write every character above U+00FF in the page body as a numeric character reference.
 

@@ -1,5 +1,5 @@
 """Forked worker processes, the one place parallel work is set up: how many, whether forking
-is safe, the pool, and an ordered map over a list (`fork_map`).
+is safe, the pool, and a map over a list (`fork_map`).
 
 Two stages use them: rendering (`build.render` maps over every page and data file, once the
 index is built) and the site engine (generator/engine.py, once it has built the navigation).
@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 from generator import procs
@@ -89,10 +89,14 @@ def pool(jobs: int, inherit: object = None) -> ProcessPoolExecutor:
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """`fn(item) for item in items`, in order: in `jobs` forked workers when that is worth it
-    (`worth_forking`), else here. `fn` and `items` reach the workers through the fork (only
-    positions are sent, `CHUNK` at a time); each result must pickle. Results are yielded as
-    they come, so the caller can write them while the workers go on.
+    """`fn(item)` for every item: in `jobs` forked workers when that is worth it
+    (`worth_forking`), else here, in order. `fn` and `items` reach the workers through the fork
+    (only positions are sent, `CHUNK` at a time); each result must pickle.
+
+    From workers, results come in the order the chunks are finished, each chunk's in order,
+    and are let go once yielded: the caller writes them while the workers go on, and a slow
+    item early in the list holds back neither the other workers nor memory (results waiting
+    for their turn would pile up in this process).
 
     The chunks are submitted here rather than through `Executor.map`, which cancels what is
     pending when its caller stops (Ctrl-C): the pool's killed workers then make Python 3.11's
@@ -101,9 +105,9 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]
         yield from map(fn, items)
         return
     with pool(jobs, (fn, items)) as workers:
-        futures = [workers.submit(_apply, start, min(start + CHUNK, len(items)))
-                   for start in range(0, len(items), CHUNK)]
-        for future in futures:
+        # `as_completed` drops each future once it is yielded; no other reference is kept.
+        for future in as_completed([workers.submit(_apply, start, min(start + CHUNK, len(items)))
+                                    for start in range(0, len(items), CHUNK)]):
             yield from future.result()
 
 

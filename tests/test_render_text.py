@@ -1,5 +1,4 @@
-"""The text filters: escaping that stays what its first, regular-expression versions gave, and
-the abbreviation list every page ends with."""
+"""The text filters: escaping that stays what its first, regular-expression versions gave."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import pages, render
+from generator import render
 from generator.index import Index
 from generator.problems import Problems
 from generator.validate import load_content
@@ -18,16 +17,6 @@ from tests.support import MINIMAL
 def _index() -> Index:
     content = load_content(MINIMAL, Problems())
     return Index(content)
-
-
-def test_every_page_ends_with_the_glossary_abbreviations() -> None:
-    ix = _index()
-    shared = pages.shared_context(ix)
-    assert ix.glossary
-    expected = "".join(f"*[{g.term}]: {render.abbr_title(g.expansion)}\n" for g in ix.glossary)
-    assert shared["abbreviations"] == expected
-    for page in pages.generate(ix):
-        assert shared["abbreviations"].strip() in page.text
 
 
 def _inline_by_regex(text: str) -> str:
