@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
 
+from generator import urls
 from generator.procs import run
 from generator.write import clean_leftovers, swap_in
 
@@ -23,6 +25,33 @@ ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 SEARCH_EXCLUDE = (".headerlink", ".footnote", ".md-source-file")
 """Parts of a page Pagefind leaves out of the index: permalink marks, the footnote list (article
 titles a page cites, which their own pages carry), Material's page-date line."""
+
+
+UNSEARCHED = (urls.site_folder("statement"),)
+"""Folders of the built site where no page is indexed: statement pages and their monthly
+listings (`pages.PAGE_KINDS`, `searchable=False`). Pagefind reads every file its glob matches
+before it finds a page unmarked, so it is not given these (more than half the pages of a large
+briefing)."""
+
+
+def search_glob(site: Path, skip: Iterable[str] = UNSEARCHED) -> str:
+    """Pagefind's `--glob`: every HTML file of `site` except those under the `skip` folders
+    (POSIX, relative to `site`), as `{a.html,folder/**/*.html,...}`."""
+    skipped = {PurePosixPath(folder) for folder in skip}
+    around = {parent for folder in skipped for parent in folder.parents} - {PurePosixPath(".")}
+
+    def patterns(folder: Path, rel: PurePosixPath) -> Iterator[str]:
+        prefix = f"{rel}/" if rel != PurePosixPath(".") else ""
+        if any(entry.suffix == ".html" and entry.is_file() for entry in folder.iterdir()):
+            yield f"{prefix}*.html"
+        for entry in sorted(e for e in folder.iterdir() if e.is_dir()):
+            sub = rel / entry.name
+            if sub in around:
+                yield from patterns(entry, sub)
+            elif sub not in skipped:
+                yield f"{sub}/**/*.html"
+
+    return "{" + ",".join(patterns(site, PurePosixPath("."))) + "}"
 
 
 def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None) -> int:
@@ -64,7 +93,7 @@ def index_search(site: Path) -> int:
               file=sys.stderr)
         return 1
     cmd = [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-           "--force-language", "en"]
+           "--force-language", "en", "--glob", search_glob(site)]
     for selector in SEARCH_EXCLUDE:
         cmd += ["--exclude-selectors", selector]
     code = run(cmd)

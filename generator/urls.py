@@ -57,6 +57,11 @@ def item_path(kind: str, identifier: str) -> str:
     return f"{SECTIONS[kind]}/{identifier}.md"
 
 
+def site_folder(kind: str) -> str:
+    """A section's folder in the built site, relative to the site: `briefing/statements`."""
+    return f"{GENERATED_DIR}/{SECTIONS[kind]}"
+
+
 def section_index(kind: str) -> str:
     """Path of a section's index page, e.g. `actors/index.md`."""
     return f"{SECTIONS[kind]}/index.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.site import UNSEARCHED
 from tests.site_support import BuiltSite, build_site
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
@@ -84,3 +86,15 @@ def test_every_internal_link_reaches_a_file_and_every_anchor_an_id(
             elif fragment and path.endswith(".html") and fragment not in pages[path].ids:
                 broken.append(f"{page}: {href} -> no id '{fragment}' in {path}")
     assert broken == []
+
+
+def test_search_indexes_every_page_marked_for_it_and_reads_no_unsearched_folder(
+        built: BuiltSite) -> None:
+    """Pagefind is given a glob that leaves out folders where no page is indexed
+    (`site.UNSEARCHED`); it must still index every page the theme marks for search."""
+    marked = {path.relative_to(built.site).as_posix() for path in built.site.rglob("*.html")
+              if "data-pagefind-body" in path.read_text("utf-8")}
+    entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(marked) > 10
+    assert [page for page in marked if page.startswith(UNSEARCHED)] == []
+    assert any((built.site / folder).is_dir() for folder in UNSEARCHED)
