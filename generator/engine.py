@@ -22,31 +22,25 @@ Plugins with page events other than a search index's `on_page_context` cannot be
 with one of those configured the engine runs MkDocs' own build, on one core, without the cache.
 
 The page cache (`.cache/briefing-engine/` beside `mkdocs.yml`, or `--cache-dir` /
-`BRIEFING_ENGINE_CACHE`) keeps each step's result per page under a key made of hashes of every
-input the step reads (`engine_digest`, `_files_digest`, `_site_digest` and the page's own
-bytes; CONTRIBUTING.md lists them). A result whose key is unchanged is reused, anything else
-is made again; entries no build used are deleted at the end of a build. The cache is trusted like
-the code: it holds pickles (see SECURITY.md).
+`BRIEFING_ENGINE_CACHE`; generator/pagecache.py) keeps each step's result per page under a key
+made of hashes of every input the step reads. A result whose key is unchanged is reused,
+anything else is made again; entries no build used are deleted at the end of a build.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import importlib.metadata
-import importlib.util
 import logging
 import os
-import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import workers
+from generator import pagecache, workers
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -56,20 +50,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.briefing.engine")
 
-CACHE_ENV = "BRIEFING_ENGINE_CACHE"
-DEFAULT_CACHE = Path(".cache") / "briefing-engine"
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context",
                "post_page")
-STEPS = ("populate", "body", "render")
-"""Cache folders: a page's converted head and body (kept apart), and its rendered page."""
 SEARCH_PLUGINS = ("search", "material/search")
 """Plugins whose only page event adds the page to `search_index` (replayed in page order)."""
 CHUNK = 16
 """Pages a worker takes at a time: big pages go first, one each, so no worker ends far behind."""
-CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo_url",
-               "repo_name", "edit_uri", "edit_uri_template", "copyright", "extra", "extra_css",
-               "extra_javascript", "extra_templates", "markdown_extensions", "mdx_configs",
-               "use_directory_urls", "nav", "not_in_nav", "validation", "docs_dir")
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -233,143 +219,6 @@ def unsupported_plugins(config: MkDocsConfig) -> list[str]:
     return sorted(found)
 
 
-# --- cache -----------------------------------------------------------------------------------
-
-def _digest(*parts: Any) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-class PageCache:
-    """Step results stored per page as `<folder>/<step>/<key>.pickle`; `None` folder: off."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self.used: dict[str, set[str]] = {step: set() for step in STEPS}
-
-    def get(self, step: str, key: str) -> dict[str, Any] | None:
-        if self.folder is None:
-            return None
-        try:
-            data = (self.folder / step / f"{key}.pickle").read_bytes()
-            result = pickle.loads(data)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None  # absent or unreadable: made again
-        self.used[step].add(key)
-        return result if isinstance(result, dict) else None
-
-    def has(self, step: str, key: str) -> bool:
-        if self.folder is None or not (self.folder / step / f"{key}.pickle").is_file():
-            return False
-        self.used[step].add(key)
-        return True
-
-    def put(self, step: str, key: str, result: dict[str, Any]) -> None:
-        if self.folder is None:
-            return
-        path = self.folder / step / f"{key}.pickle"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-
-    def prune(self, made: dict[str, set[str]]) -> None:
-        """Delete entries this build neither used nor made, so the folder does not grow."""
-        if self.folder is None:
-            return
-        for step, keys in self.used.items():
-            keep = keys | made["populate" if step == "body" else step]
-            folder = self.folder / step
-            for path in folder.glob("*") if folder.is_dir() else ():
-                if path.suffix != ".pickle" or path.stem not in keep:
-                    path.unlink(missing_ok=True)
-
-
-def _tree_digest(folders: Iterable[str]) -> str:
-    """Every file's path and bytes under the theme's folders (templates, partials, assets)."""
-    h = hashlib.blake2b(digest_size=20)
-    for folder in folders:
-        for root, dirs, names in os.walk(folder):
-            dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(root, name)
-                h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape"))
-                with open(path, "rb") as fh:
-                    h.update(hashlib.blake2b(fh.read(), digest_size=20).digest())
-    return h.hexdigest()
-
-
-def engine_digest(config: MkDocsConfig) -> str:
-    """What every page depends on outside docs/: installed packages (MkDocs, the theme, Markdown
-    and its extensions, plugins), Python, this module, the config file, the theme's files (with
-    `custom_dir`), the hooks' source."""
-    from mkdocs.utils import get_build_date
-
-    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-    theme = _tree_digest(config.theme.dirs)
-    # A template that prints the build date makes every page depend on the day (or on
-    # SOURCE_DATE_EPOCH); MkDocs' and Material's page templates do not.
-    dated = get_build_date() if _mentions_date(config.theme.dirs) else ""
-    # The loaded values too: `!ENV` tags and `INHERIT` bring in more than the file's bytes.
-    values = [(k, config[k]) for k in CONFIG_KEYS] + sorted(config.theme.items())
-    hooks = [(name, Path(module.__file__).read_bytes()) for name, module in
-             sorted(config["hooks"].items()) if getattr(module, "__file__", None)]
-    return _digest(sys.version, dists, Path(__file__).read_bytes(), config_bytes, values, theme,
-                   hooks, _extension_sources(config["markdown_extensions"]), dated,
-                   os.environ.get("SOURCE_DATE_EPOCH", ""))
-
-
-def _extension_sources(names: Iterable[object]) -> list[tuple[str, bytes]]:
-    """The source of each Markdown extension named by its module path
-    (`generator.markdown_syntax`): a project's own module has no distribution version to show
-    that it was edited. Extensions named briefly (`abbr`) come with Markdown's version."""
-    sources = []
-    for name in names:
-        if isinstance(name, str) and "." in name:
-            spec = importlib.util.find_spec(name.partition(":")[0])
-            if spec is not None and spec.origin and os.path.isfile(spec.origin):
-                sources.append((name, Path(spec.origin).read_bytes()))
-    return sources
-
-
-def _mentions_date(folders: Iterable[str]) -> bool:
-    for folder in folders:
-        for root, _dirs, names in os.walk(folder):
-            for name in names:
-                if name.endswith(".html"):
-                    text = Path(root, name).read_text("utf-8", "replace")
-                    if "build_date_utc" in text or "update_date" in text:
-                        return True
-    return False
-
-
-def _files_digest(files: Files) -> str:
-    """Every file's source and destination: links in a page resolve (or warn) against these."""
-    return _digest(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files))
-
-
-def _site_digest(nav: Navigation, pages: list[Page]) -> str:
-    """What a page shows of the others: the whole navigation (sections, titles, addresses, the
-    front matter of pages in it, for icons and status), prev/next order, every page's title."""
-
-    def walk(items: list[Any]) -> Iterator[Any]:
-        for item in items:
-            kind = type(item).__name__
-            if kind == "Page":
-                yield (kind, item.title, item.url, item.file.src_uri, item.meta)
-            else:
-                yield (kind, item.title, getattr(item, "url", None))
-            if item.children:
-                yield "(", list(walk(item.children)), ")"
-
-    return _digest(list(walk(nav.items)), [(p.file.src_uri, p.title, p.url) for p in pages])
-
-
 def _apply_populated(page: Page, result: dict[str, Any], files: Files) -> None:
     page.meta, page._title_from_render = result["meta"], result["title"]
     _set_body(page, result.get("body"))
@@ -404,7 +253,7 @@ class Stats:
                 f"afresh, the rest from the cache ({self.jobs} process(es))")
 
 
-def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: PageCache,
+def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: pagecache.PageCache,
           stats: Stats, on_hit: Callable[[str, dict[str, Any]], None] | None = None,
           before_work: Callable[[list[str]], None] | None = None,
           ) -> dict[str, dict[str, Any]]:
@@ -440,7 +289,7 @@ def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: PageCac
     return results
 
 
-def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
+def build(config: MkDocsConfig, *, jobs: int, cache: pagecache.PageCache) -> Stats:
     """`mkdocs.commands.build.build(config)` with pages made in `jobs` workers and `cache`."""
     from mkdocs import utils
     from mkdocs.exceptions import Abort, BuildError
@@ -474,8 +323,9 @@ def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
             sources[file.src_uri] = file.content_bytes
         stats = Stats(pages=len(doc_files), jobs=jobs)
         sizes = {uri: len(data) for uri, data in sources.items()}
-        base = (engine_digest(config), logger.getEffectiveLevel(), _files_digest(files))
-        keys = {uri: _digest(*base, uri, data) for uri, data in sources.items()}
+        base = (pagecache.engine_digest(config), logger.getEffectiveLevel(),
+                pagecache.files_digest(files))
+        keys = {uri: pagecache.digest(*base, uri, data) for uri, data in sources.items()}
         del sources
         _STATE.update(config=config, files=files, nav=nav, doc_files=doc_files, cache=cache,
                       parent=os.getpid())
@@ -487,8 +337,8 @@ def build(config: MkDocsConfig, *, jobs: int, cache: PageCache) -> Stats:
         env = config.plugins.on_env(env, config=config, files=files)
         _STATE["env"] = env
         _write_rest(config, env, files, nav)
-        site = _site_digest(nav, pages)
-        render_keys = {uri: _digest(*base, site, uri, key) for uri, key in keys.items()}
+        site = pagecache.site_digest(nav, pages)
+        render_keys = {uri: pagecache.digest(*base, site, uri, key) for uri, key in keys.items()}
 
         def write_cached(uri: str, hit: dict[str, Any]) -> None:
             if hit["html"] is not None:
@@ -542,15 +392,6 @@ def _write_rest(config: MkDocsConfig, env: Any, files: Files, nav: Navigation) -
 
 # --- command line ----------------------------------------------------------------------------
 
-def cache_folder(config_file: Path, option: str | None) -> Path | None:
-    """`--cache-dir`, else `$BRIEFING_ENGINE_CACHE`, else `.cache/briefing-engine` beside the
-    config; the value `off` turns the cache off."""
-    value = option if option is not None else os.environ.get(CACHE_ENV, "")
-    if value.strip().lower() == "off":
-        return None
-    return Path(value) if value.strip() else config_file.resolve().parent / DEFAULT_CACHE
-
-
 def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None) -> int:
     """Build as `mkdocs build --strict` would; 0 on success, 1 on a failed build."""
     from mkdocs.__main__ import State, _enable_warnings  # noqa: I001 - MkDocs' CLI first
@@ -571,7 +412,7 @@ def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None)
                          "core without the page cache")
                 mkdocs_build(cfg)
             else:
-                build(cfg, jobs=jobs, cache=PageCache(cache))
+                build(cfg, jobs=jobs, cache=pagecache.PageCache(cache))
         finally:
             cfg.plugins.on_shutdown()
     except MkDocsException as exc:
@@ -595,11 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--jobs", type=jobs_argument, default=None,
                    help="worker processes (default: $BRIEFING_JOBS, else the CPUs, at most 8)")
     p.add_argument("--cache-dir", metavar="DIR",
-                   help=f"page cache (default: ${CACHE_ENV}, else {DEFAULT_CACHE} beside the "
-                        "config); 'off' builds without one")
+                   help=f"page cache (default: ${pagecache.CACHE_ENV}, else "
+                        f"{pagecache.DEFAULT_CACHE} beside the config); 'off' builds without one")
     args = p.parse_args(argv)
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    return run(args.config_file, args.site_dir, jobs, cache_folder(args.config_file,
+    return run(args.config_file, args.site_dir, jobs, pagecache.cache_folder(args.config_file,
                                                                   args.cache_dir))
 
 
