@@ -89,7 +89,8 @@ def build(tree: Path, proj: Path) -> float:
 
 
 def pagefind_seconds(site: Path) -> float:
-    """Pagefind over a built site again, into a scratch folder (as `site.index_search` runs it)."""
+    """Pagefind over a built site again, into a scratch folder, with `site.index_search`'s
+    options but over every page (the build's glob needs the briefing's index)."""
     sys.path.insert(0, str(ROOT))
     from pagefind_bin import get_executable
 

@@ -123,5 +123,6 @@ def build(project: Project, *, strict: bool = False, site: bool = True, jobs: in
                                  in_place=cache is not None)
     outcome.report.include(early)
     if site:
-        outcome.engine = run_engine(project.root, project.config, project.site, jobs)
+        outcome.engine = run_engine(project.root, project.config, project.site, jobs,
+                                    searched=pages.searched_pages(outcome.index))
     return outcome

@@ -344,6 +344,11 @@ Spec = tuple["PageKind", Any]
 """One page to make: its kind and the item it is for (None for single pages)."""
 
 
+def searched_pages(ix: Index) -> list[str]:
+    """The pages the search indexes (`PageKind.searchable`), as paths relative to `docs/`."""
+    return [kind.path(item) for kind, item in page_specs(ix) if kind.searchable]
+
+
 def page_specs(ix: Index) -> list[Spec]:
     """Every page to render, in table order (the order `generate` yields them)."""
     return [(kind, item) for kind in PAGE_KINDS for item in kind.items(ix)]

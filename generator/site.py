@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable
+from pathlib import Path
 
 from generator import urls
 from generator.procs import run
@@ -27,36 +27,29 @@ SEARCH_EXCLUDE = (".headerlink", ".footnote", ".md-source-file")
 titles a page cites, which their own pages carry), Material's page-date line."""
 
 
-UNSEARCHED = (urls.site_folder("statement"),)
-"""Folders of the built site where no page is indexed: statement pages and their monthly
-listings (`pages.PAGE_KINDS`, `searchable=False`). Pagefind reads every file its glob matches
-before it finds a page unmarked, so it is not given these (more than half the pages of a large
-briefing)."""
+def search_glob(pages: Iterable[str]) -> str:
+    """Pagefind's `--glob` for the pages the search indexes (paths relative to `docs/`): each
+    page's built file with its own folder made a wildcard (`briefing/articles/*/index.html`), so
+    a few patterns cover thousands of pages. Pagefind reads every file its glob matches before
+    it finds a page unmarked, and the pages no result leads to (statements, dated parts,
+    monthly listings: more than half the files of a large briefing) lie deeper or in folders
+    no pattern names; the few unmarked pages a pattern still matches cost little."""
+    shapes = set()
+    for page in pages:
+        file = urls.site_file(page)
+        if page == "index.md" or page.endswith("/index.md"):
+            shapes.add(file)
+        else:
+            folder = file.removesuffix("/index.html").rpartition("/")[0]
+            shapes.add(f"{folder}/*/index.html" if folder else "*/index.html")
+    return "{" + ",".join(sorted(shapes)) + "}"
 
 
-def search_glob(site: Path, skip: Iterable[str] = UNSEARCHED) -> str:
-    """Pagefind's `--glob`: every HTML file of `site` except those under the `skip` folders
-    (POSIX, relative to `site`), as `{a.html,folder/**/*.html,...}`."""
-    skipped = {PurePosixPath(folder) for folder in skip}
-    around = {parent for folder in skipped for parent in folder.parents} - {PurePosixPath(".")}
-
-    def patterns(folder: Path, rel: PurePosixPath) -> Iterator[str]:
-        prefix = f"{rel}/" if rel != PurePosixPath(".") else ""
-        if any(entry.suffix == ".html" and entry.is_file() for entry in folder.iterdir()):
-            yield f"{prefix}*.html"
-        for entry in sorted(e for e in folder.iterdir() if e.is_dir()):
-            sub = rel / entry.name
-            if sub in around:
-                yield from patterns(entry, sub)
-            elif sub not in skipped:
-                yield f"{sub}/**/*.html"
-
-    return "{" + ",".join(patterns(site, PurePosixPath("."))) + "}"
-
-
-def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None) -> int:
-    """Build `site` from `config` with the site engine, index it for search, and swap it in.
-    Returns the exit status (0: `site` is the new site; otherwise it is unchanged)."""
+def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None,
+               searched: Iterable[str] = ()) -> int:
+    """Build `site` from `config` with the site engine, index the `searched` pages (paths
+    relative to `docs/`) for search, and swap it in. Returns the exit status (0: `site` is the
+    new site; otherwise it is unchanged)."""
     staging = site.with_name(f".{site.name}-staging-{os.getpid()}")
     # Leftovers of a killed run (the project lock says none is running now).
     clean_leftovers(site.parent)
@@ -69,7 +62,7 @@ def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None) ->
     try:
         code = run(cmd, env={**os.environ, **ENGINE_ENV}, cwd=root)
         if code == 0:
-            code = index_search(staging)
+            code = index_search(staging, searched)
         if code == 0:
             swap_in(staging, site)
     finally:
@@ -77,13 +70,14 @@ def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None) ->
     return code
 
 
-def index_search(site: Path) -> int:
+def index_search(site: Path, searched: Iterable[str]) -> int:
     """Index a built site with Pagefind into `site/pagefind/` (the search bundle: index chunks,
     filters, and Pagefind's UI script and styles, which the header box loads on first use).
 
     Pagefind indexes the pages marked `data-pagefind-body` by the theme override
-    (overrides/main.html): every page but the listings. Run on the staging folder before it is
-    swapped in, so a failed index leaves `site/` as it was. Returns the exit status."""
+    (overrides/main.html), the `searched` ones, and reads only files that `search_glob`
+    matches. Run on the staging folder before it is swapped in, so a failed index leaves
+    `site/` as it was. Returns the exit status."""
     from pagefind_bin import get_executable  # the binary the locked pagefind-bin wheel ships
 
     try:
@@ -93,7 +87,7 @@ def index_search(site: Path) -> int:
               file=sys.stderr)
         return 1
     cmd = [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--quiet",
-           "--force-language", "en", "--glob", search_glob(site)]
+           "--force-language", "en", "--glob", search_glob(searched)]
     for selector in SEARCH_EXCLUDE:
         cmd += ["--exclude-selectors", selector]
     code = run(cmd)

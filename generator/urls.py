@@ -57,11 +57,6 @@ def item_path(kind: str, identifier: str) -> str:
     return f"{SECTIONS[kind]}/{identifier}.md"
 
 
-def site_folder(kind: str) -> str:
-    """A section's folder in the built site, relative to the site: `briefing/statements`."""
-    return f"{GENERATED_DIR}/{SECTIONS[kind]}"
-
-
 def section_index(kind: str) -> str:
     """Path of a section's index page, e.g. `actors/index.md`."""
     return f"{SECTIONS[kind]}/index.md"
@@ -174,6 +169,17 @@ def generated(path: str) -> str:
 def doc_path(kind: str, identifier: str) -> str:
     """Path of an item's page relative to `docs/`, e.g. `briefing/events/x.md`."""
     return generated(item_path(kind, identifier))
+
+
+def site_file(page_path: str) -> str:
+    """The file MkDocs builds from a page (a path relative to `docs/`), relative to the site,
+    with `use_directory_urls` (mkdocs.yml): `briefing/events/x.md` ->
+    `briefing/events/x/index.html`, `briefing/actors/index.md` -> `briefing/actors/index.html`,
+    `index.md` -> `index.html`."""
+    stem = page_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return f"{stem}.html"
+    return f"{stem}/index.html"
 
 
 def data_file(name: str) -> str:

@@ -10,7 +10,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from generator.site import UNSEARCHED
+from generator import urls
+from generator.index import Index
+from generator.pages import searched_pages
+from generator.problems import Problems
+from generator.site import search_glob
+from generator.validate import load_content
 from tests.site_support import BuiltSite, build_site
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
@@ -88,13 +93,16 @@ def test_every_internal_link_reaches_a_file_and_every_anchor_an_id(
     assert broken == []
 
 
-def test_search_indexes_every_page_marked_for_it_and_reads_no_unsearched_folder(
-        built: BuiltSite) -> None:
-    """Pagefind is given a glob that leaves out folders where no page is indexed
-    (`site.UNSEARCHED`); it must still index every page the theme marks for search."""
+def test_search_indexes_exactly_the_pages_marked_for_it(built: BuiltSite) -> None:
+    """Pagefind reads only what `site.search_glob` matches; the pages the theme marks for search
+    are the generator's searchable pages, and Pagefind indexes every one of them."""
     marked = {path.relative_to(built.site).as_posix() for path in built.site.rglob("*.html")
               if "data-pagefind-body" in path.read_text("utf-8")}
+    ix = Index(load_content(built.project / "content", Problems()))
+    searched = searched_pages(ix)
+    assert {urls.site_file(page) for page in searched} == marked
     entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["en"]["page_count"] == len(marked) > 10
-    assert [page for page in marked if page.startswith(UNSEARCHED)] == []
-    assert any((built.site / folder).is_dir() for folder in UNSEARCHED)
+    glob = search_glob(searched)
+    assert "statements" not in glob
+    assert glob.count(",") < 10
