@@ -6,9 +6,9 @@ on each page whether or not it ever matches; inline patterns are most of what th
 spends converting a page (`benchmarks/README.md`, "The site engine against Hugo"). The pages are
 written by the templates, whose Markdown is confined to `generator/templates/_macros.md.j2` and a
 few fixed pages, and contributor text reaches them escaped (generator/render.py), so none of the
-patterns below can fire from it. Taking them out changes no page's HTML: `tests/test_engine.py`
-builds the published briefing and the hostile corpus with and without this extension and
-compares every page.
+patterns below can fire from it. Taking them out changes no page's HTML: tests/test_lean_pages.py
+renders every page of the published briefing and of a synthetic one with and without this
+extension and compares them, and tests/test_hostile.py does the same for the hostile corpus.
 
 What stays: code spans (the Data page), backslash escapes and entities (how contributor text is
 escaped), footnote references, inline links (`[text](target)`, `[text](<url>)`), raw inline

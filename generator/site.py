@@ -36,17 +36,14 @@ def search_glob(pages: Iterable[str]) -> str:
     no pattern names; the few unmarked pages a pattern still matches cost little."""
     shapes = set()
     for page in pages:
-        file = urls.site_file(page)
-        if page == "index.md" or page.endswith("/index.md"):
-            shapes.add(file)
-        else:
-            folder = file.removesuffix("/index.html").rpartition("/")[0]
-            shapes.add(f"{folder}/*/index.html" if folder else "*/index.html")
+        # A folder's index page keeps its name: a wildcard page builds one folder deeper.
+        folder, _, name = page.rpartition("/")
+        shapes.add(urls.site_file(page if name == "index.md" else f"{folder}/*.md".lstrip("/")))
     return "{" + ",".join(sorted(shapes)) + "}"
 
 
-def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None,
-               searched: Iterable[str] = ()) -> int:
+def run_engine(root: Path, config: Path, site: Path, jobs: int | None = None, *,
+               searched: Iterable[str]) -> int:
     """Build `site` from `config` with the site engine, index the `searched` pages (paths
     relative to `docs/`) for search, and swap it in. Returns the exit status (0: `site` is the
     new site; otherwise it is unchanged)."""

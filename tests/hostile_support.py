@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+from generator import markdown_syntax
 from tests.support import copy_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +137,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     return {}, text
 
 
-LEAN_SYNTAX = "generator.markdown_syntax"
+LEAN_SYNTAX = markdown_syntax.__name__
 """The extension that takes out inline syntax the pages never use: leaving it out must change
 no page's HTML."""
 

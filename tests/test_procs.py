@@ -230,7 +230,8 @@ def test_killed_build_takes_the_site_engine_with_it(project: Path, tmp_path: Pat
             f".site-staging-{build.pid}"]
         staging = project / f".site-staging-{build.pid}"
         paths = Project.at(project)  # with a missing config, the engine fails at once
-        assert run_engine(paths.root, project / "missing-mkdocs.yml", paths.site) != 0
+        assert run_engine(paths.root, project / "missing-mkdocs.yml", paths.site,
+                          searched=[]) != 0
         assert not staging.exists()
 
 
