@@ -5,13 +5,14 @@
 Nothing is written until every check has passed: pages and data files are then written, as they
 are rendered, into a staging folder that is swapped in whole (generator/write.py), and the site
 engine builds into a staging folder of its own (generator/site.py). `briefing serve` calls the
-same `build()` on every change, without the site engine (MkDocs' dev server does that part) and
-with a `FileCache`, so files whose bytes are unchanged are not parsed again.
+same `build()` on every change, without the site engine (its preview server, generator/preview.py,
+renders the pages each write changed) and with a `FileCache`, so files whose bytes are unchanged
+are not parsed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,19 +109,25 @@ def edited_first(project: Project, index: Index) -> list[str]:
 
 
 def build(project: Project, *, strict: bool = False, site: bool = True, jobs: int | None = None,
-          cache: FileCache | None = None) -> Outcome:
+          cache: FileCache | None = None,
+          changed: Callable[[list[str]], None] | None = None) -> Outcome:
     """Check, render, write `docs/` and (with `site`) build `site/` with the site engine on
     `jobs` processes; stop at the first stage that fails, leaving `docs/` and `site/` as they
     were. With a `cache` (`briefing serve`), `docs/` is updated file by file, the pages of
-    the articles just edited first (`edited_first`)."""
+    the articles just edited first (`edited_first`), and `changed` is told after each write
+    which files it wrote or removed (relative to the generated folder)."""
     jobs = default_jobs() if jobs is None else jobs
     outcome = check(project, cache)
     if outcome.index is None or outcome.stopped(strict):
         return outcome
     early = edited_first(project, outcome.index) if cache is not None else []
+    if early and changed is not None:
+        changed(early)
     rendered = render(outcome.index, jobs)
     outcome.report = write_pages(project.docs, ((page.path, page.text) for page in rendered),
                                  in_place=cache is not None)
+    if changed is not None and (outcome.report.written or outcome.report.removed):
+        changed([*outcome.report.written, *outcome.report.removed])
     outcome.report.include(early)
     if site:
         outcome.engine = run_engine(project.root, project.config, project.site, jobs,

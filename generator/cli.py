@@ -130,8 +130,9 @@ def parser() -> argparse.ArgumentParser:
                          "else the number of CPUs, at most 8; 1 builds in one process)")
     sp.set_defaults(func=_cmd_build)
     sp = sub.add_parser("serve", help="generate, then preview with live reload",
-                        description="Generate docs/, start the MkDocs dev server, and "
-                                    "regenerate whenever content/ or the templates change. "
+                        description="Generate docs/, start a preview server (MkDocs' dev "
+                                    "server), and regenerate whenever content/ or the "
+                                    "templates change. "
                                     "Problems are printed and the last good pages stay up.")
     common(sp)
     sp.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",

@@ -34,7 +34,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,6 +228,11 @@ def _apply_populated(page: Page, result: dict[str, Any], files: Files) -> None:
         page.links_to_anchors = {_file(files, uri): v for uri, v in links.items()}
 
 
+def drop_body(page: Page) -> None:
+    """Let go of a page's Markdown and HTML once it is written (see `_set_body`)."""
+    _set_body(page, None)
+
+
 def _set_body(page: Page, body: dict[str, Any] | None) -> None:
     """The page's Markdown, HTML and table of contents; without `body` (a page converted in an
     earlier build, its body still in the cache) empty stand-ins. Outside the page's own
@@ -289,7 +294,20 @@ def _step(step: str, keys: dict[str, str], sizes: dict[str, int], cache: pagecac
     return results
 
 
-def build(config: MkDocsConfig, *, jobs: int, cache: pagecache.PageCache) -> Stats:
+@dataclass
+class Built:
+    """What a build made, as MkDocs holds it: the preview server (generator/preview.py) keeps
+    it to render edited pages again without gathering files and navigation anew."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: Any
+    doc_files: Sequence[File]
+    stats: Stats
+
+
+def build(config: MkDocsConfig, *, jobs: int, cache: pagecache.PageCache) -> Built:
     """`mkdocs.commands.build.build(config)` with pages made in `jobs` workers and `cache`."""
     from mkdocs import utils
     from mkdocs.exceptions import Abort, BuildError
@@ -366,7 +384,7 @@ def build(config: MkDocsConfig, *, jobs: int, cache: pagecache.PageCache) -> Sta
         cache.prune(stats.made)
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds: "
                  f"{stats.summary()}")
-        return stats
+        return Built(config, files, nav, env, doc_files, stats)
     except Exception as e:
         config.plugins.on_build_error(error=e)
         if isinstance(e, BuildError):

@@ -1,10 +1,11 @@
-"""`briefing serve`: generate, run MkDocs's dev server, regenerate when content or templates change.
+"""`briefing serve`: generate, run a preview server, regenerate when content or templates change.
 
-Three processes: MkDocs serves `docs/` with live reload (`--dirty`, so it re-renders only pages
-whose Markdown file is newer than its HTML); a watcher (generator/watch.py) reports changed
-content and template files; and this one regenerates. On a change it calls the same
-`build.build()` as `briefing build`, without the site engine: every page is rendered again, and
-the writer replaces only files whose bytes changed, so MkDocs rebuilds just those. Between
+Three processes: the preview server (generator/preview.py: MkDocs' dev server with live reload,
+building through the site engine) serves the site; a watcher (generator/watch.py) reports
+changed content and template files; and this one regenerates. On a change it calls the same
+`build.build()` as `briefing build`, without the site engine: every page is rendered again, the
+writer replaces only files whose bytes changed, and the preview server is told which those are
+(one JSON line on its standard input per write), so it renders just those pages again. Between
 regenerations it keeps one cache, of parsed and validated files by the hash of their bytes
 (`validate.FileCache`). When the check fails the problems are printed and the last good pages
 stay up.
@@ -42,12 +43,9 @@ POLL = 0.5
 """Seconds between checks that MkDocs and the watcher are still running."""
 
 
-def engine_command(project: Project, address: str) -> list[str]:
-    """The MkDocs dev server command line."""
-    # --no-strict: a dirty build always warns that navigation may be stale, and strict mode
-    # would abort on that; `briefing build` and CI keep the strict build.
-    return [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", address,
-            "-f", str(project.config)]
+def preview_command(project: Project, address: str) -> list[str]:
+    """The preview server's command line (generator/preview.py)."""
+    return [sys.executable, "-m", "generator.preview", "-a", address, "-f", str(project.config)]
 
 
 def watcher_command(folders: list[Path]) -> list[str]:
@@ -62,6 +60,8 @@ class Session:
         self.project = project
         self.args = args
         self.files: FileCache = {}
+        self.preview: subprocess.Popen[bytes] | None = None
+        """The preview server, told which files each write changed (`tell`)."""
         # One CPU fewer than a build renders on: the dev server rebuilds the edited article's
         # page while the rest render, and a preview is about how soon that page shows.
         self.jobs = max(1, default_jobs() - 1)
@@ -73,7 +73,7 @@ class Session:
         started = time.monotonic()
         try:
             outcome = build(project, strict=args.strict, site=False, cache=self.files,
-                            jobs=self.jobs)
+                            jobs=self.jobs, changed=self.tell)
         except Exception as exc:  # report it and keep serving the last good pages
             self.files.clear()  # start afresh next time
             print(f"error: regeneration failed: {type(exc).__name__}: {exc}; "
@@ -93,6 +93,19 @@ class Session:
         return outcome
 
 
+    def tell(self, files: list[str]) -> None:
+        """Send the preview server the files a write changed (relative to the generated folder),
+        as one JSON line of paths relative to `docs/`."""
+        if self.preview is None or self.preview.stdin is None or self.preview.poll() is not None:
+            return
+        line = json.dumps([urls.docs_path(f) for f in files]) + "\n"
+        try:
+            self.preview.stdin.write(line.encode())
+            self.preview.stdin.flush()
+        except BrokenPipeError:
+            pass  # it stopped; serve reports that on its next look
+
+
 def serve(project: Project, args: argparse.Namespace) -> int:
     """Generate, start MkDocs and the watcher, and regenerate on every change until Ctrl-C."""
     session = Session(project, args)
@@ -105,7 +118,9 @@ def serve(project: Project, args: argparse.Namespace) -> int:
     stop = threading.Event()  # set by the signal handler; no thread is started
     env = {**os.environ, **ENGINE_ENV}
     with _stop_on_signals(stop):
-        engine = start(engine_command(project, args.dev_addr), cwd=project.root, env=env)
+        preview = start(preview_command(project, args.dev_addr), cwd=project.root, env=env,
+                       stdin=subprocess.PIPE)
+        session.preview = preview
         watcher = start(watcher_command(watched), cwd=project.root, stdout=subprocess.PIPE,
                         stdin=subprocess.DEVNULL)
         try:
@@ -113,8 +128,8 @@ def serve(project: Project, args: argparse.Namespace) -> int:
                   f"{', '.join(_show(p, project.root) for p in watched)} (Ctrl-C stops)",
                   file=sys.stderr, flush=True)
             for changed in _changes(watcher, stop):
-                if engine.poll() is not None:
-                    print(f"error: the MkDocs server stopped (exit {engine.returncode})",
+                if preview.poll() is not None:
+                    print(f"error: the preview server stopped (exit {preview.returncode})",
                           file=sys.stderr)
                     return 1
                 if changed is None:
@@ -130,7 +145,9 @@ def serve(project: Project, args: argparse.Namespace) -> int:
             _stop_process(watcher, signal.SIGTERM)  # it ignores Ctrl-C; serve stops it
             if watcher.stdout is not None:
                 watcher.stdout.close()
-            _stop_process(engine, signal.SIGINT)
+            if preview.stdin is not None:
+                preview.stdin.close()  # the preview server stops at the end of its input
+            _stop_process(preview, signal.SIGINT)
     print("stopped", file=sys.stderr)
     return 0
 

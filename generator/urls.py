@@ -248,6 +248,12 @@ HOME_FILE = ".home.md"
 """Home page file inside the generated folder; `docs/index.md` is a symlink to it."""
 
 
+def docs_path(file: str) -> str:
+    """The path relative to `docs/` of a file inside the generated folder (`file_path`'s
+    inverse): `events/x.md` -> `briefing/events/x.md`, the home page file -> `index.md`."""
+    return HOME if file == HOME_FILE else generated(file)
+
+
 def file_path(page_path: str) -> str:
     """Where a page or data file (path relative to `docs/`) lives inside the generated folder,
     checked to stay inside it (`check_output_path`, `check_data_path`)."""

@@ -1,9 +1,10 @@
-"""`briefing serve`: an edited article shows up in the served page, a broken one keeps the last
-good pages, and Ctrl-C shuts everything down."""
+"""`briefing serve`: an edited article shows up in the served page (rendered alone by the preview
+server), a broken one keeps the last good pages, and Ctrl-C shuts everything down."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +40,10 @@ def test_serve_shows_an_edited_article_and_stops_cleanly(project: Path) -> None:
 
         took = wait_until(lambda: NEW in fetch_text(url), 30, "the edited summary to be served")
         print(f"edited summary served after {took:.2f} s")
+        # The preview server was told which pages changed and rendered those alone.
+        served = log.read_text(encoding="utf-8")
+        assert re.search(r"Updated \d+ changed file\(s\) in", served), served
+        assert "Building every page again" not in served
 
         article.write_text("id: [unclosed\n", encoding="utf-8")
         wait_until(lambda: "keeping the last good pages" in log.read_text(encoding="utf-8"), 30,
