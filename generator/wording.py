@@ -316,9 +316,21 @@ def check_unused_terms(index: Index, problems: Problems) -> None:
     # treat like the end of a text): one search per term, stopping at its first use.
     texts = "\0".join(_content_texts(index))
     for g in index.glossary:
-        if re.search(_ABBR_EDGE.format(re.escape(g.term)), texts) is None:
+        if not _used(g.term, texts):
             report(index, problems, g, ("term",),
                    f"'{g.term}' appears in no content text, so readers never meet it; remove "
                    f"it from content/glossary.yml, or use the abbreviation where the content "
                    f"names {g.expansion}")
 
+
+def _used(term: str, texts: str) -> bool:
+    """Whether `term` appears in `texts` as an abbreviation (`_ABBR_EDGE`). Each place the
+    plain term occurs is found with `str.find` and the edges are checked there: a pattern that
+    opens with a lookbehind is otherwise tried at every character of the whole briefing's text."""
+    pattern = re.compile(_ABBR_EDGE.format(re.escape(term)))
+    at = texts.find(term)
+    while at >= 0:
+        if pattern.match(texts, at):  # the lookbehind sees the text before `at`
+            return True
+        at = texts.find(term, at + 1)
+    return False
