@@ -9,8 +9,9 @@ wait for the edit rather than for the size of the briefing:
 
 * `briefing serve` writes, on this process's standard input, one JSON line per batch of files
   it wrote into `docs/` (`["briefing/articles/x.md", ...]`, relative to `docs/`). `mkdocs serve`
-  instead polls every file of `docs/` every half second: a snapshot of 18,000 files takes about
-  0.4 s of its time, and a dirty rebuild still gathers every file and the navigation again.
+  instead polls every file of `docs/` every half second, which for a large briefing keeps it
+  busy for much of each half second, and its dirty rebuild still gathers every file and builds
+  the navigation again before it renders the one page that changed.
 * A page that changed is read, converted and rendered again on its own (`update`), with the
   files, navigation and theme environment of the last full build, which MkDocs' own steps
   (`_populate_page`, `_build_page`) take as they are. That gives the page the bytes a full
@@ -18,7 +19,9 @@ wait for the edit rather than for the size of the briefing:
   runs instead when a file was added or removed, when a page in the navigation got another
   title (the navigation on every page shows it), when a plugin has page events, or when
   anything but the generated pages changed (the config, the hooks, a hand-written page, which
-  MkDocs' watcher reports as usual; the generated folder is left out of its watch).
+  MkDocs' watcher reports as usual; the generated folder is left out of its watch). Links
+  from unchanged pages to anchors on a changed page are checked at the next full build, and by
+  every `briefing build`.
 
 A full build goes through the engine's page cache (its own folder, `.cache/briefing-engine-
 preview`, since the preview's pages link to the dev server), so pages that did not change
@@ -123,6 +126,18 @@ class Preview:
         if reason:
             log.info(f"Building every page again: {reason}")
         self.rebuild()
+
+    def build_for_server(self) -> None:
+        """`build_pending` for the dev server's build loop, which prints a traceback for any
+        exception but `SystemExit`: a failed build is reported in one line, and the next change
+        builds every page again."""
+        from mkdocs.exceptions import MkDocsException
+
+        try:
+            self.build_pending()
+        except MkDocsException as exc:
+            self.note(FULL)
+            raise SystemExit(f"error: {exc}") from None
 
     def rebuild(self) -> None:
         """A full build with a freshly loaded config, through the engine and its page cache
@@ -248,7 +263,7 @@ def serve(config_file: Path, address: str, jobs: int) -> int:
             return 1
         config = preview.built.config if preview.built else preview.load_config()
         host, port = config.dev_addr
-        server = LiveReloadServer(builder=preview.build_pending, host=host, port=port,
+        server = LiveReloadServer(builder=preview.build_for_server, host=host, port=port,
                                   root=preview.site_dir)
 
         def error_page(code: int) -> bytes | None:
