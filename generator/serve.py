@@ -92,7 +92,6 @@ class Session:
                   flush=True)
         return outcome
 
-
     def tell(self, files: list[str]) -> None:
         """Send the preview server the files a write changed (relative to the generated folder),
         as one JSON line of paths relative to `docs/`."""
@@ -107,7 +106,8 @@ class Session:
 
 
 def serve(project: Project, args: argparse.Namespace) -> int:
-    """Generate, start MkDocs and the watcher, and regenerate on every change until Ctrl-C."""
+    """Generate, start the preview server and the watcher, and regenerate on every change until
+    Ctrl-C."""
     session = Session(project, args)
     session.regenerate()
     if not (project.docs / urls.GENERATED_DIR).is_dir():
