@@ -14,6 +14,7 @@ stay up.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import select
@@ -110,6 +111,7 @@ def serve(project: Project, args: argparse.Namespace) -> int:
     Ctrl-C."""
     session = Session(project, args)
     session.regenerate()
+    keep_out_of_collections()
     if not (project.docs / urls.GENERATED_DIR).is_dir():
         print("error: no pages to serve yet; fix the problems above, then run briefing serve "
               "again", file=sys.stderr)
@@ -150,6 +152,20 @@ def serve(project: Project, args: argparse.Namespace) -> int:
             _stop_process(preview, signal.SIGINT)
     print("stopped", file=sys.stderr)
     return 0
+
+
+def keep_out_of_collections() -> None:
+    """Leave what the first regeneration loaded, which stays for the session (the parsed content
+    in `Session.files`, the templates), out of every later garbage collection.
+
+    Each regeneration builds a new index, and while it does the collector's full passes walk
+    every object alive, the whole loaded briefing included, though those objects outlive every
+    pass; `gc.freeze` moves them to a generation no pass walks (the index of that first
+    regeneration is collected just before, so it is not kept). Frozen objects are still freed
+    when their last reference goes, so the old content of a file parsed again is freed (only a
+    reference cycle in it would stay)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _changes(watcher: subprocess.Popen[bytes], stop: threading.Event
