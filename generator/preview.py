@@ -42,6 +42,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from generator import engine, pagecache, urls
 
@@ -70,6 +71,7 @@ class Preview:
         self.changed: set[str] = set()
         self.full = True  # nothing is built yet
         self.started = False
+        self.mount_path = "/"
         self.lock = threading.Lock()
 
     # --- what changed -----------------------------------------------------------------------
@@ -101,8 +103,10 @@ class Preview:
         if not self.started:  # once, with the first config, as `mkdocs serve` does
             config.plugins.on_startup(command="serve", dirty=False)
             self.started = True
+        # Served under the path of the published site's URL, as `mkdocs serve` does.
+        self.mount_path = urlsplit(config.site_url or "/").path
         host, port = config.dev_addr
-        config.site_url = _serve_url(host, port, "/")
+        config.site_url = _serve_url(host, port, self.mount_path)
         return config
 
     def build_pending(self) -> None:
@@ -264,7 +268,7 @@ def serve(config_file: Path, address: str, jobs: int) -> int:
         config = preview.built.config if preview.built else preview.load_config()
         host, port = config.dev_addr
         server = LiveReloadServer(builder=preview.build_for_server, host=host, port=port,
-                                  root=preview.site_dir)
+                                  root=preview.site_dir, mount_path=preview.mount_path)
 
         def error_page(code: int) -> bytes | None:
             page = Path(preview.site_dir, f"{code}.html")
