@@ -113,6 +113,8 @@ class Preview:
         """Bring the site up to date with what has changed since the last build."""
         full, changed = self._take()
         started = time.monotonic()
+        if not (full or changed or self.built is None):
+            return  # woken by MkDocs' own watch callback; ours notes what it saw
         if self.built is None:
             reason: str | None = ""  # the first build, or every build without the engine
         elif full:
@@ -197,10 +199,14 @@ class Preview:
 
 
 def watch_sources(server: LiveReloadServer, preview: Preview, config: MkDocsConfig) -> None:
-    """Have MkDocs' watcher report what is not a generated page (`FULL`): the config, the
-    hooks and `watch:` entries, and `docs/` without the generated folder, which `briefing serve`
-    reports itself. Each top-level entry of `docs/` is watched on its own for that; the folder
-    itself is watched without descending, for files added beside them."""
+    """Have MkDocs' watcher report what is not a generated page, as a change of unknown reach
+    (`FULL`): the config, the hooks and `watch:` entries, and `docs/` without the generated
+    folder, which `briefing serve` reports itself. Each top-level folder of `docs/` is watched on
+    its own for that, and `docs/` itself without descending, for the files beside them.
+
+    The paths are given to the server's own `watch` (so it starts its watcher, and adds the
+    live-reload script to the pages it serves only when it watches something), and this
+    handler is added to each, to say that what changed is not a list of pages."""
     def callback(event: Any) -> None:
         paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
         if not event.is_directory and not all(_generated(p, config.docs_dir) for p in paths):
@@ -219,6 +225,7 @@ def watch_sources(server: LiveReloadServer, preview: Preview, config: MkDocsConf
         paths.append((Path(config.config_file_path), False))
     paths += [(Path(p), True) for p in config.watch]
     for path, recursive in paths:
+        server.watch(str(path), recursive=recursive)
         server.observer.schedule(handler, str(path), recursive=recursive)
 
 
@@ -276,7 +283,6 @@ def serve(config_file: Path, address: str, jobs: int) -> int:
 
         server.error_handler = error_page
         watch_sources(server, preview, config)
-        server.observer.start()  # `serve` starts it only for paths given to `watch`
         threading.Thread(target=read_changes, args=(sys.stdin, server, preview),
                          daemon=True).start()
         try:

@@ -34,6 +34,7 @@ def test_serve_shows_an_edited_article_and_stops_cleanly(project: Path) -> None:
                                   stderr=subprocess.STDOUT)
     try:
         wait_until(lambda: OLD in fetch_text(url), 90, "the first build to be served")
+        assert "/livereload/" in fetch_text(url)  # open pages reload when a build ends
         article = project / ARTICLE
         article.write_text(article.read_text(encoding="utf-8").replace(OLD, NEW),
                            encoding="utf-8")
