@@ -408,13 +408,28 @@ def _write_rest(config: MkDocsConfig, env: Any, files: Files, nav: Navigation) -
         _build_extra_template(template, files, config, nav)
 
 
+def build_or_fall_back(config: MkDocsConfig, *, jobs: int, cache: pagecache.PageCache,
+                       serve_url: str | None = None) -> Built | None:
+    """`build`, or, when a plugin has page events that cannot run in workers
+    (`unsupported_plugins`), MkDocs' own build on one core without the cache (None then;
+    `serve_url` as `mkdocs serve` passes it)."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    others = unsupported_plugins(config)
+    if others:
+        log.info(f"plugins with page events ({', '.join(others)}): building on one core "
+                 "without the page cache")
+        mkdocs_build(config, serve_url=serve_url)
+        return None
+    return build(config, jobs=jobs, cache=cache)
+
+
 # --- command line ----------------------------------------------------------------------------
 
 def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None) -> int:
     """Build as `mkdocs build --strict` would; 0 on success, 1 on a failed build."""
     from mkdocs.__main__ import State, _enable_warnings  # noqa: I001 - MkDocs' CLI first
     from mkdocs import config as mkdocs_config
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     state = State()  # MkDocs' own log format, on stderr
@@ -424,13 +439,7 @@ def run(config_file: Path, site_dir: Path | None, jobs: int, cache: Path | None)
                                         site_dir=str(site_dir) if site_dir else None)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            others = unsupported_plugins(cfg)
-            if others:
-                log.info(f"plugins with page events ({', '.join(others)}): building on one "
-                         "core without the page cache")
-                mkdocs_build(cfg)
-            else:
-                build(cfg, jobs=jobs, cache=pagecache.PageCache(cache))
+            build_or_fall_back(cfg, jobs=jobs, cache=pagecache.PageCache(cache))
         finally:
             cfg.plugins.on_shutdown()
     except MkDocsException as exc:

@@ -149,18 +149,14 @@ class Preview:
         """A full build with a freshly loaded config, through the engine and its page cache
         (on one core once the server's threads run: forking then is unsafe)."""
         config = self.load_config()
-        plugins = engine.unsupported_plugins(config)
-        if plugins:
-            from mkdocs.commands.build import build as mkdocs_build
-
-            log.info(f"plugins with page events ({', '.join(plugins)}): MkDocs' own build")
-            mkdocs_build(config, serve_url=config.site_url)
-            self.built = None  # so every next change builds everything again, this way
-            return
-        self.built = engine.build(config, jobs=self.jobs, cache=pagecache.PageCache(self.cache))
-        for file in self.built.doc_files:
-            if file.page is not None:
-                engine.drop_body(file.page)  # kept by the cache or the written page
+        # None (MkDocs' own build ran): every next change builds everything again, that way.
+        self.built = engine.build_or_fall_back(config, jobs=self.jobs,
+                                               cache=pagecache.PageCache(self.cache),
+                                               serve_url=config.site_url)
+        if self.built is not None:
+            for file in self.built.doc_files:
+                if file.page is not None:
+                    engine.drop_body(file.page)  # kept by the cache or the written page
 
     def update(self, changed: set[str]) -> str | None:
         """Render the changed pages again and copy changed static files, with the last full
