@@ -8,15 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import render
-from generator.index import Index
-from generator.problems import Problems
-from generator.validate import load_content
-from tests.support import MINIMAL
-
-
-def _index() -> Index:
-    content = load_content(MINIMAL, Problems())
-    return Index(content)
 
 
 def _inline_by_regex(text: str) -> str:
