@@ -49,11 +49,11 @@ def test_no_page_renders_differently_with_every_syntax_and_every_abbreviation(
     else:
         synthesize(tmp_path, 60, seed=11)
         project = make_project(tmp_path / "p", tmp_path / "content")
-    pages = _pages(project)
-    assert len(pages) > 100
+    written = _pages(project)
+    assert len(written) > 100
     definitions = "".join(line for _, line in _abbreviations(project))
     assert definitions.count("*[") > 5
-    different = [page.relative_to(project).as_posix() for page in pages
+    different = [page.relative_to(project).as_posix() for page in written
                  if page_html(text := page.read_text("utf-8"))
                  != page_html(f"{text}\n{definitions}", lean=False)]
     assert different == []
