@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 from html.parser import HTMLParser
@@ -106,3 +107,32 @@ def test_search_indexes_exactly_the_pages_marked_for_it(built: BuiltSite) -> Non
     glob = search_glob(searched)
     assert "statements" not in glob
     assert glob.count(",") < 10
+
+
+def indexed_text(site: Path) -> dict[str, str]:
+    """The text Pagefind indexed, by page URL (from its result fragments: `pagefind_dcd` and
+    gzipped JSON)."""
+    out = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        out[data["url"]] = data["content"]
+    return out
+
+
+def test_an_account_is_indexed_on_its_event_page_not_again_on_the_article(built: BuiltSite):
+    """An article's account of an event is searchable once: a search for its words leads to the
+    event page, where every source's account stands side by side, not also to the article."""
+    text = indexed_text(built.site)
+    ix = Index(load_content(built.project / "content", Problems()))
+    checked = 0
+    for article in ix.articles.values():
+        page = "/" + urls.site_path(urls.doc_path("article", article.id))
+        for account in article.accounts:
+            words = " ".join(str(account.summary).split())
+            if not words.isascii() or any(c in words for c in "*_[]<>&\"'`"):
+                continue  # markup or typography the page renders differently
+            event = "/" + urls.site_path(urls.doc_path("event", account.event))
+            assert words in text[event], (event, words)
+            assert words not in text[page], (page, words)
+            checked += 1
+    assert checked >= 2
