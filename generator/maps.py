@@ -93,13 +93,6 @@ def region(points: Iterable[tuple[float, float]]) -> Region:
     return Region(round(west, 3), round(south, 3), round(east, 3), round(north, 3))
 
 
-def place_points(place: m.Place) -> list[tuple[float, float]]:
-    """Every coordinate a place gives: its location and the points of its lines."""
-    out = [(place.location.lat, place.location.lon)] if place.location else []
-    out += [(p.lat, p.lon) for line in place.lines for p in line]
-    return out
-
-
 @functools.cache
 def _arcs() -> tuple[list[list[tuple[float, float]]], list[tuple[str, list[list[list[int]]]]]]:
     """The topology's arcs as (lon, lat) lists, and each country's name and polygons (lists of

@@ -19,7 +19,6 @@ from generator import model as m
 from generator.entries import STATEMENT_VERBS_SHORT, StatementEntry
 from generator.index import Index
 from generator.parts import INLINE_INDEXES, Layout, Part, layout
-from generator.progress import track
 from generator.render import Footnotes, date_label, environment, inline, render, with_abbreviations
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
@@ -365,7 +364,8 @@ def shared_context(ix: Index) -> dict[str, Any]:
     return {"ix": ix, "briefing": ix.briefing, "StatementType": StatementType,
             "Status": Status, "vocabularies": VOCABULARIES, "glossary": ix.glossary,
             "feed_entries": feed.FEED_ENTRIES, "verbs": STATEMENT_VERBS_SHORT,
-            "network_listed": NETWORK_LISTED,
+            "network_listed": NETWORK_LISTED, "event_anchor": urls.event_anchor,
+            "statement_anchor": urls.statement_anchor, "month_anchor": urls.month_anchor,
             "abbreviations": [(entry.term, line) for entry, line
                               in zip(ix.glossary, lines, strict=True)]}
 
@@ -392,9 +392,10 @@ def renderer(ix: Index) -> Callable[[Spec], Page]:
 
 
 def generate(ix: Index) -> Iterator[Page]:
-    """Render every page kind for every item, in table order, in this process."""
+    """Every page, rendered in table order in this process: the pages alone, for tests that
+    read them (`build.render` makes the data files too, on every core)."""
     make = renderer(ix)
-    for spec in track(page_specs(ix), "render", unit="pages"):
+    for spec in page_specs(ix):
         yield make(spec)
 
 

@@ -184,14 +184,6 @@ def _listing_entries(ix: Index, listing: str) -> list[tuple[Any, Any]]:
     raise KeyError(listing)
 
 
-RECORD_SECTIONS = {
-    "actor": ("timeline", "made", "received-demands", "received", "quotes", "published",
-              "mentions"),
-    "place": ("events", "mentions"),
-}
-"""The sections of an actor's or a place's record, in page order."""
-
-
 def _record_entries(ix: Index, listing: str, owner: str) -> list[tuple[Any, Any]]:
     """(day, (section, entry)) for everything in an actor's or a place's record."""
     out: list[tuple[Any, Any]] = []
