@@ -22,10 +22,12 @@ from generator.write import clean_leftovers, swap_in
 ENGINE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 """MkDocs 1.6 prints a notice about MkDocs 2.0 on every run unless this is set."""
 
-SEARCH_EXCLUDE = (".headerlink", ".footnote", ".md-source-file", ".unsearched")
-"""Parts of a page Pagefind leaves out of the index: permalink marks, the footnote list (article
-titles a page cites, which their own pages carry), Material's page-date line, and text a page
-repeats from the page a search should lead to (the `unsearched` template macro)."""
+SEARCH_EXCLUDE = (".headerlink", ".footnote-ref", ".footnote", ".md-source-file", ".unsearched")
+"""Parts of a page Pagefind leaves out of the index: permalink marks, footnote marks (a bare
+number after every sourced sentence, which would read "Status: reported. 1. 5 March" in a
+result's excerpt), the footnote list (article titles a page cites, which their own pages
+carry), Material's page-date line, and text a page repeats from the page a search should lead
+to (the `unsearched` template macro)."""
 
 
 def search_glob(pages: Iterable[str]) -> str:

@@ -136,3 +136,20 @@ def test_an_account_is_indexed_on_its_event_page_not_again_on_the_article(built:
             assert words not in text[page], (page, words)
             checked += 1
     assert checked >= 2
+
+
+def test_search_excerpts_carry_no_footnote_numbers(built: BuiltSite):
+    """A sourced sentence ends in a footnote mark; the index holds the sentence without its
+    number, so a result's excerpt does not read "… Status: reported. 1. 5 March"."""
+    text = indexed_text(built.site)
+    ix = Index(load_content(built.project / "content", Problems()))
+    checked = 0
+    for article in ix.articles.values():
+        ending = " ".join(str(article.summary).split()[-4:])  # the words before its mark
+        if not ending.isascii() or any(c in ending for c in "*_[]<>&\"'`"):
+            continue  # markup or typography the page renders differently
+        content = text["/" + urls.site_path(urls.doc_path("article", article.id))]
+        after = content[content.index(ending) + len(ending):].lstrip()
+        assert not after[:1].isdigit(), (article.id, after[:40])
+        checked += 1
+    assert checked >= 2
