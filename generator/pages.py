@@ -18,7 +18,7 @@ from generator import data, feed, jsonld, urls, views
 from generator import model as m
 from generator.entries import STATEMENT_VERBS_SHORT, StatementEntry
 from generator.index import Index
-from generator.parts import INLINE_INDEXES, Layout, Part, layout
+from generator.parts import INLINE_INDEXES, INLINE_LISTINGS, Layout, Part, layout
 from generator.render import Footnotes, date_label, environment, inline, render, with_abbreviations
 from generator.vocab import STATEMENT_VERBS, VOCABULARIES, StatementType, Status
 
@@ -72,11 +72,11 @@ def _section(kind: str, title: str, description: str) -> PageKind:
 
 
 def _part(listing: str, template: str, title: str, description: str) -> PageKind:
-    """The dated parts of a site-wide listing (see `Layout`); of an index page
-    (`INLINE_INDEXES`), only once it is too long for one page."""
+    """The dated parts of a site-wide listing (see `Layout`); of one whose page shows every
+    entry while it can (`INLINE_LISTINGS`), only once it is too long for one page."""
     def items(ix: Index) -> list[Part]:
         lay = layout(ix)
-        if listing in INLINE_INDEXES and not lay.index_split(listing):
+        if listing in INLINE_LISTINGS and not lay.index_split(listing):
             return []
         return lay.parts(listing)
 

@@ -45,6 +45,11 @@ INLINE_INDEXES = ("articles", "events", "statements")
 """Index pages that list every article or event in one table while they fit one part (the
 listing's limit), and list the months otherwise."""
 
+INLINE_LISTINGS = (*INLINE_INDEXES, "demands", "sources")
+"""Listings whose page shows every entry while they fit one part, and has dated parts only
+once they do not: a briefing of a few dozen articles should not send a reader through a page
+of month links to read four demands."""
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -225,15 +230,16 @@ class Layout:
         return found
 
     def index_split(self, listing: str) -> bool:
-        """Whether an index page (`INLINE_INDEXES`) lists months rather than every entry."""
+        """Whether a listing's page (`INLINE_LISTINGS`) lists months rather than every entry."""
         return sum(len(p.entries) for p in self.parts(listing)) > PART_LIMITS[listing]
 
     def record_split(self, listing: str, owner: str) -> bool:
         """Whether an actor's or place's record is on dated parts (otherwise all on its page)."""
         return sum(len(p.entries) for p in self.parts(listing, owner)) > INLINE_RECORD
 
-    def record(self, listing: str, owner: str) -> Part:
-        """The whole record as one part (for a page that shows it all)."""
+    def record(self, listing: str, owner: str | None = None) -> Part:
+        """The whole record, or a whole site-wide listing, as one part (for a page that shows
+        it all)."""
         entries = [e for p in self.parts(listing, owner) for e in p.entries]
         return Part(listing, owner, "0001-01", None, entries, [])
 

@@ -36,9 +36,10 @@ periods, inferred and approximate dates, parts of the day, an affiliation chain,
 outlet, a demand without a response and an out-of-scope article. `split` is `rich` with tiny
 page limits (`SMALL_LIMITS`), so that months are cut into runs of days and actors' and places'
 records go on dated parts, as in a briefing of thousands of articles."""
-SMALL_LIMITS = {"PART_LIMITS": dict.fromkeys(parts_module.PART_LIMITS, 2), "INLINE_RECORD": 3,
-                "RECENT": 2}
-"""Limits of `pages` for the `split` case."""
+SMALL_LIMITS = {"PART_LIMITS": {**dict.fromkeys(parts_module.PART_LIMITS, 2), "demands": 1},
+                "INLINE_RECORD": 3, "RECENT": 2}
+"""Limits of `pages` for the `split` case (one demand a part: `rich` has two, and a listing that
+fits one part is whole on its page)."""
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
