@@ -49,6 +49,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 @pytest.fixture(scope="module")
+def index(built: BuiltSite) -> Index:
+    return Index(load_content(built.project / "content", Problems()))
+
+
+@pytest.fixture(scope="module")
 def pages(built: BuiltSite) -> dict[str, PageLinks]:
     out = {}
     for path in sorted(built.site.rglob("*.html")):
@@ -94,13 +99,12 @@ def test_every_internal_link_reaches_a_file_and_every_anchor_an_id(
     assert broken == []
 
 
-def test_search_indexes_exactly_the_pages_marked_for_it(built: BuiltSite) -> None:
+def test_search_indexes_exactly_the_pages_marked_for_it(built: BuiltSite, index: Index) -> None:
     """Pagefind reads only what `site.search_glob` matches; the pages the theme marks for search
     are the generator's searchable pages, and Pagefind indexes every one of them."""
     marked = {path.relative_to(built.site).as_posix() for path in built.site.rglob("*.html")
               if "data-pagefind-body" in path.read_text("utf-8")}
-    ix = Index(load_content(built.project / "content", Problems()))
-    searched = searched_pages(ix)
+    searched = searched_pages(index)
     assert {urls.site_file(page) for page in searched} == marked
     entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["en"]["page_count"] == len(marked) > 10
@@ -119,36 +123,44 @@ def indexed_text(site: Path) -> dict[str, str]:
     return out
 
 
-def test_an_account_is_indexed_on_its_event_page_not_again_on_the_article(built: BuiltSite):
+def url(kind: str, identifier: str) -> str:
+    """An item page's URL as Pagefind records it."""
+    return "/" + urls.site_path(urls.doc_path(kind, identifier))
+
+
+def plain(text: str) -> bool:
+    """Whether content text reaches the index as written: no markup or typography the page
+    renders differently."""
+    return text.isascii() and not any(c in text for c in "*_[]<>&\"'`")
+
+
+def test_an_account_is_indexed_on_its_event_page_not_again_on_the_article(built: BuiltSite,
+                                                                          index: Index):
     """An article's account of an event is searchable once: a search for its words leads to the
     event page, where every source's account stands side by side, not also to the article."""
     text = indexed_text(built.site)
-    ix = Index(load_content(built.project / "content", Problems()))
     checked = 0
-    for article in ix.articles.values():
-        page = "/" + urls.site_path(urls.doc_path("article", article.id))
+    for article in index.articles.values():
         for account in article.accounts:
             words = " ".join(str(account.summary).split())
-            if not words.isascii() or any(c in words for c in "*_[]<>&\"'`"):
-                continue  # markup or typography the page renders differently
-            event = "/" + urls.site_path(urls.doc_path("event", account.event))
-            assert words in text[event], (event, words)
-            assert words not in text[page], (page, words)
+            if not plain(words):
+                continue
+            assert words in text[url("event", account.event)], (account.event, words)
+            assert words not in text[url("article", article.id)], (article.id, words)
             checked += 1
     assert checked >= 2
 
 
-def test_search_excerpts_carry_no_footnote_numbers(built: BuiltSite):
+def test_search_excerpts_carry_no_footnote_numbers(built: BuiltSite, index: Index):
     """A sourced sentence ends in a footnote mark; the index holds the sentence without its
     number, so a result's excerpt does not read "… Status: reported. 1. 5 March"."""
     text = indexed_text(built.site)
-    ix = Index(load_content(built.project / "content", Problems()))
     checked = 0
-    for article in ix.articles.values():
+    for article in index.articles.values():
         ending = " ".join(str(article.summary).split()[-4:])  # the words before its mark
-        if not ending.isascii() or any(c in ending for c in "*_[]<>&\"'`"):
-            continue  # markup or typography the page renders differently
-        content = text["/" + urls.site_path(urls.doc_path("article", article.id))]
+        if not plain(ending):
+            continue
+        content = text[url("article", article.id)]
         after = content[content.index(ending) + len(ending):].lstrip()
         assert not after[:1].isdigit(), (article.id, after[:40])
         checked += 1
